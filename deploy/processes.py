@@ -1,0 +1,162 @@
+"""Composition roots of the long-running processes: relay, bridge and Temporal worker."""
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from temporalio.client import Client
+
+from contracts.topics import EVENT_TOPICS, SUBSCRIPTIONS, dead_letter_topic
+from deploy.registry import service_definition
+from services.common import kafka
+from services.common.consumer import EventConsumer, KafkaDeadLetters
+from services.common.db import create_engine, session_factory
+from services.common.ops import serve_ops
+from services.common.relay import Relay, RelayTuning
+from services.common.settings import ConsumerSettings, KitSettings, RelaySettings
+from services.common.temporal import connect
+from workflows.bridge import CONSUMER_NAME, JourneyBridge
+from workflows.worker import build_worker
+
+log = logging.getLogger(__name__)
+
+
+def stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def connect_temporal(settings: KitSettings, stop: asyncio.Event) -> Client | None:
+    """Connect to Temporal, retrying until it answers or the process is asked to stop."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            return await connect(settings.temporal_address, settings.temporal_namespace)
+        except RuntimeError:
+            log.warning("Temporal not reachable yet", extra={"address": settings.temporal_address})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+    return None
+
+
+async def _until_stopped(
+    stop: asyncio.Event, main: Awaitable[None], ops: Awaitable[None], cleanup: Callable[[], Awaitable[None]]
+) -> None:
+    """Run `main` and the ops server; a failure of `main` ends the process (the supervisor restarts it)."""
+    main_task = asyncio.ensure_future(main)
+    ops_task = asyncio.ensure_future(ops)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({main_task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if main_task.done():
+            main_task.result()
+    finally:
+        stop.set()
+        main_task.cancel()
+        await asyncio.gather(main_task, return_exceptions=True)
+        await ops_task
+        await cleanup()
+
+
+async def run_relay(service: str, settings: RelaySettings) -> None:
+    definition = service_definition(service)
+    stop = stop_on_signals()
+    engine = create_engine(settings.database_url)
+    await kafka.ensure_topics(settings.kafka_bootstrap, EVENT_TOPICS)
+    publisher = kafka.KafkaPublisher(settings.kafka_bootstrap, client_id=f"{service}-relay")
+    await publisher.start()
+    relay = Relay(
+        service=service,
+        outbox=definition.outbox,
+        sessions=session_factory(engine),
+        publisher=publisher,
+        tuning=RelayTuning(
+            batch_size=settings.relay_batch_size,
+            idle_poll_seconds=settings.relay_idle_poll_seconds,
+            max_backoff_seconds=settings.relay_max_backoff_seconds,
+            watch_seconds=settings.relay_watch_seconds,
+        ),
+    )
+
+    async def ready() -> bool:
+        return relay.ready
+
+    async def cleanup() -> None:
+        await publisher.stop()
+        await engine.dispose()
+
+    await _until_stopped(
+        stop, relay.run(stop), serve_ops(settings.ops_host, settings.ops_port, {"relay": ready}, stop), cleanup
+    )
+
+
+async def run_bridge(settings: ConsumerSettings) -> None:
+    stop = stop_on_signals()
+    client = await connect_temporal(settings, stop)
+    if client is None:
+        return
+    topics = SUBSCRIPTIONS[CONSUMER_NAME]
+    await kafka.ensure_topics(settings.kafka_bootstrap, [*topics, dead_letter_topic(CONSUMER_NAME)])
+    dead_letter_producer = kafka.producer(settings.kafka_bootstrap, client_id=f"{CONSUMER_NAME}-dlq")
+    await dead_letter_producer.start()
+    source = kafka.group_consumer(
+        settings.kafka_bootstrap,
+        group_id=CONSUMER_NAME,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        topics=topics,
+    )
+    await source.start()
+    consumer = EventConsumer(
+        name=CONSUMER_NAME,
+        consumer=source,
+        handler=JourneyBridge(client),
+        dead_letters=KafkaDeadLetters(consumer=CONSUMER_NAME, producer=dead_letter_producer),
+        max_attempts=settings.consumer_max_attempts,
+        retry_backoff_seconds=settings.consumer_retry_backoff_seconds,
+    )
+
+    async def ready() -> bool:
+        return consumer.ready
+
+    async def cleanup() -> None:
+        await source.stop()
+        await dead_letter_producer.stop()
+
+    await _until_stopped(
+        stop,
+        consumer.run(stop),
+        serve_ops(settings.ops_host, settings.ops_port, {"consumer": ready, "temporal": _health(client)}, stop),
+        cleanup,
+    )
+
+
+async def run_worker(settings: KitSettings) -> None:
+    stop = stop_on_signals()
+    client = await connect_temporal(settings, stop)
+    if client is None:
+        return
+    worker = build_worker(client)
+
+    async def nothing() -> None:
+        return None
+
+    async def ready() -> bool:
+        return worker.is_running
+
+    await _until_stopped(
+        stop,
+        worker.run(),
+        serve_ops(settings.ops_host, settings.ops_port, {"worker": ready, "temporal": _health(client)}, stop),
+        nothing,
+    )
+
+
+def _health(client: Client) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return await client.service_client.check_health()
+
+    return check

@@ -1,0 +1,1 @@
+"""The kit every service, relay, bridge and worker uses."""

@@ -1,0 +1,149 @@
+"""The consumer loop: apply each event, retry a bounded number of times, dead-letter what still fails.
+
+Offsets are committed only after every record of a batch was applied or dead-lettered, so a crash means
+re-delivery (absorbed by the consumer's dedupe), never loss. Records with the same key (one case) are
+applied in order; different keys are applied concurrently.
+"""
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal, Protocol
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from pydantic import ValidationError
+
+from contracts.envelope import Envelope
+from contracts.topics import dead_letter_topic
+from services.common import metrics
+from services.common.logging import correlation_id
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["applied", "duplicate", "ignored"]
+EventHandler = Callable[[Envelope], Awaitable[Outcome]]
+"""Applies one event: "duplicate" when it was a repeat, "ignored" when the consumer has no use for it."""
+
+
+class PermanentError(Exception):
+    """An event that can never be applied as it is: dead-letter it without retrying."""
+
+
+class DeadLetterSink(Protocol):
+    async def send(self, record: ConsumerRecord[bytes, bytes], *, error: BaseException, attempts: int) -> None: ...
+
+
+class KafkaDeadLetters:
+    """Publishes a failed record, unchanged, to `<consumer>.dlq` with the error in its headers."""
+
+    def __init__(self, *, consumer: str, producer: AIOKafkaProducer) -> None:
+        self.consumer = consumer
+        self.topic = dead_letter_topic(consumer)
+        self.producer = producer
+
+    async def send(self, record: ConsumerRecord[bytes, bytes], *, error: BaseException, attempts: int) -> None:
+        headers = [
+            ("error_type", type(error).__name__.encode()),
+            ("error_message", str(error)[:2000].encode()),
+            ("consumer", self.consumer.encode()),
+            ("original_topic", record.topic.encode()),
+            ("original_partition", str(record.partition).encode()),
+            ("original_offset", str(record.offset).encode()),
+            ("attempts", str(attempts).encode()),
+        ]
+        await self.producer.send_and_wait(self.topic, record.value, key=record.key, headers=headers)
+        metrics.CONSUMER_DEAD_LETTERS.labels(self.consumer, record.topic).inc()
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        name: str,
+        consumer: AIOKafkaConsumer,
+        handler: EventHandler,
+        dead_letters: DeadLetterSink,
+        max_attempts: int = 3,
+        retry_backoff_seconds: float = 0.2,
+        concurrency: int = 32,
+    ) -> None:
+        self.name = name
+        self.consumer = consumer
+        self.handler = handler
+        self.dead_letters = dead_letters
+        self.max_attempts = max_attempts
+        self.retry_backoff_seconds = retry_backoff_seconds
+        self._slots = asyncio.Semaphore(concurrency)
+        self.ready = False
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self.ready = True
+        while not stop.is_set():
+            batches = await self.consumer.getmany(timeout_ms=200, max_records=500)
+            if batches:
+                await self.process(batches)
+
+    async def process(self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> None:
+        """Apply a fetched batch, then commit the offset after its last record, partition by partition."""
+        by_key: dict[tuple[str, int, bytes | None], list[ConsumerRecord[bytes, bytes]]] = defaultdict(list)
+        for partition, records in batches.items():
+            for record in records:
+                by_key[(partition.topic, partition.partition, record.key)].append(record)
+        await asyncio.gather(*(self._apply_in_order(records) for records in by_key.values()))
+        await self.consumer.commit(
+            {partition: records[-1].offset + 1 for partition, records in batches.items() if records}
+        )
+
+    async def _apply_in_order(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        async with self._slots:
+            for record in records:
+                await self._apply(record)
+
+    async def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            envelope = Envelope.from_bytes(record.value or b"")
+        except ValidationError as error:
+            await self._dead_letter(record, error, attempts=1)
+            return
+        token = correlation_id.set(envelope.correlationid)
+        try:
+            await self._apply_with_retries(record, envelope)
+        finally:
+            correlation_id.reset(token)
+
+    async def _apply_with_retries(self, record: ConsumerRecord[bytes, bytes], envelope: Envelope) -> None:
+        for attempt in range(1, self.max_attempts + 1):
+            started = time.perf_counter()
+            try:
+                outcome = await self.handler(envelope)
+            except PermanentError as error:
+                await self._dead_letter(record, error, attempts=attempt)
+                return
+            except Exception as error:
+                if attempt == self.max_attempts:
+                    await self._dead_letter(record, error, attempts=attempt)
+                    return
+                log.warning(
+                    "event failed, retrying",
+                    exc_info=True,
+                    extra={"event_id": envelope.id, "event_type": envelope.type, "attempt": attempt},
+                )
+                await asyncio.sleep(self.retry_backoff_seconds * 2 ** (attempt - 1))
+                continue
+            metrics.CONSUMER_HANDLE_SECONDS.labels(self.name).observe(time.perf_counter() - started)
+            metrics.CONSUMER_EVENTS.labels(self.name, outcome).inc()
+            return
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: BaseException, *, attempts: int) -> None:
+        log.error(
+            "event dead-lettered",
+            extra=_describe(record) | {"error": repr(error), "attempts": attempts},
+        )
+        await self.dead_letters.send(record, error=error, attempts=attempts)
+        metrics.CONSUMER_EVENTS.labels(self.name, "dead_lettered").inc()
+
+
+def _describe(record: ConsumerRecord[bytes, bytes]) -> dict[str, Any]:
+    return {"topic": record.topic, "partition": record.partition, "offset": record.offset}

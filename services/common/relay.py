@@ -1,0 +1,230 @@
+"""The outbox relay: publishes committed outbox rows to Kafka in order, in batches, with backoff.
+
+A row is marked published only after the broker acknowledged it, so a relay that dies between publishing
+and marking publishes the row again and consumers absorb the repeat. The relay also notices when a broker
+lost messages it had acknowledged (an embedded broker restarted: partition offsets went backwards) and
+queues the rows of that lost broker epoch, within the replay window, for publishing again.
+"""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import Row, Table, bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.common import metrics
+from services.common.kafka import Landing, OutgoingMessage
+
+log = logging.getLogger(__name__)
+
+
+class Publisher(Protocol):
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> list[Landing]: ...
+
+    async def end_offsets(self, partitions: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]: ...
+
+
+@dataclass(frozen=True)
+class RelayTuning:
+    batch_size: int = 500
+    idle_poll_seconds: float = 0.05
+    max_backoff_seconds: float = 5.0
+    watch_seconds: float = 5.0
+    replay_window: timedelta = timedelta(days=1)
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        service: str,
+        outbox: Table,
+        sessions: async_sessionmaker[AsyncSession],
+        publisher: Publisher,
+        tuning: RelayTuning | None = None,
+    ) -> None:
+        self.service = service
+        self.outbox = outbox
+        self.sessions = sessions
+        self.publisher = publisher
+        self.tuning = tuning or RelayTuning()
+        self.broker_epoch = 0
+        self.high_water: dict[tuple[str, int], int] = {}
+        self.ready = False
+        self._epoch_lock = asyncio.Lock()
+
+    async def load_state(self) -> None:
+        """Resume the broker epoch and the highest offsets seen in it from the outbox itself."""
+        table = self.outbox
+        async with self.sessions() as session:
+            epoch = await session.scalar(select(func.max(table.c.broker_epoch)))
+            self.broker_epoch = epoch or 0
+            rows = await session.execute(
+                select(table.c.topic, table.c.kafka_partition, func.max(table.c.kafka_offset))
+                .where(table.c.broker_epoch == self.broker_epoch)
+                .group_by(table.c.topic, table.c.kafka_partition)
+            )
+            self.high_water = {(topic, partition): offset for topic, partition, offset in rows}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.load_state()
+        self.ready = True
+        watcher = asyncio.create_task(self._watch_broker(stop))
+        backoff = 0.0
+        try:
+            while not stop.is_set():
+                try:
+                    published = await self.publish_pending()
+                    backoff = 0.0
+                except Exception:
+                    metrics.OUTBOX_PUBLISH_FAILURES.labels(self.service).inc()
+                    backoff = min(self.tuning.max_backoff_seconds, max(0.1, backoff * 2))
+                    log.warning("publishing failed, retrying", exc_info=True, extra={"backoff": backoff})
+                    await _sleep_unless(stop, backoff)
+                    continue
+                if published < self.tuning.batch_size:
+                    await _sleep_unless(stop, self.tuning.idle_poll_seconds)
+        finally:
+            watcher.cancel()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unpublished rows and mark them; returns how many were published."""
+        rows = await self._unpublished_batch()
+        if not rows:
+            await self._update_backlog_metrics()
+            return 0
+        landings = await self.publish_rows(rows)
+        await self.mark_published(rows, landings)
+        metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
+        await self._update_backlog_metrics()
+        return len(rows)
+
+    async def publish_rows(self, rows: Sequence[Row[tuple[int, str, str, str]]]) -> list[Landing]:
+        messages = [OutgoingMessage(topic=r.topic, key=r.message_key, value=r.payload.encode()) for r in rows]
+        return await self.publisher.publish(messages)
+
+    async def mark_published(
+        self, rows: Sequence[Row[tuple[int, str, str, str]]], landings: Sequence[Landing]
+    ) -> None:
+        table = self.outbox
+        async with self._epoch_lock, self.sessions.begin() as session:
+            if self._offsets_went_backwards(landings):
+                await self._requeue_lost_epoch(session, reason="broker_lost_messages")
+            now = datetime.now(UTC)
+            await session.execute(
+                update(table)
+                .where(table.c.seq == bindparam("row_seq"))
+                .values(
+                    published_at=now,
+                    broker_epoch=self.broker_epoch,
+                    kafka_partition=bindparam("row_partition"),
+                    kafka_offset=bindparam("row_offset"),
+                ),
+                [
+                    {"row_seq": row.seq, "row_partition": landing.partition, "row_offset": landing.offset}
+                    for row, landing in zip(rows, landings, strict=True)
+                ],
+                execution_options={"synchronize_session": False},
+            )
+            for landing in landings:
+                place = (landing.topic, landing.partition)
+                self.high_water[place] = max(self.high_water.get(place, -1), landing.offset)
+
+    async def check_broker(self) -> bool:
+        """Compare the broker's end offsets with what it acknowledged; requeue if it lost messages."""
+        async with self._epoch_lock:
+            if not self.high_water:
+                return False
+            ends = await self.publisher.end_offsets(list(self.high_water))
+            lost = any(ends.get(place, 0) <= offset for place, offset in self.high_water.items())
+            if lost:
+                async with self.sessions.begin() as session:
+                    await self._requeue_lost_epoch(session, reason="broker_lost_messages")
+            return lost
+
+    def _offsets_went_backwards(self, landings: Sequence[Landing]) -> bool:
+        return any(
+            landing.offset <= self.high_water.get((landing.topic, landing.partition), -1)
+            for landing in landings
+        )
+
+    async def _requeue_lost_epoch(self, session: AsyncSession, *, reason: str) -> None:
+        table = self.outbox
+        lost_epoch = self.broker_epoch
+        since = datetime.now(UTC) - self.tuning.replay_window
+        result = await session.execute(
+            update(table)
+            .where(table.c.broker_epoch == lost_epoch, table.c.published_at >= since)
+            .values(published_at=None, broker_epoch=None, kafka_partition=None, kafka_offset=None)
+            .execution_options(synchronize_session=False)
+        )
+        self.broker_epoch = lost_epoch + 1
+        self.high_water = {}
+        requeued = result.rowcount or 0  # type: ignore[attr-defined]
+        metrics.OUTBOX_REPUBLISHED.labels(self.service, reason).inc(requeued)
+        log.warning(
+            "broker lost acknowledged messages; publishing them again",
+            extra={"lost_epoch": lost_epoch, "requeued": requeued},
+        )
+
+    async def _unpublished_batch(self) -> Sequence[Row[tuple[int, str, str, str]]]:
+        table = self.outbox
+        async with self.sessions() as session:
+            result = await session.execute(
+                select(table.c.seq, table.c.topic, table.c.message_key, table.c.payload)
+                .where(table.c.published_at.is_(None))
+                .order_by(table.c.seq)
+                .limit(self.tuning.batch_size)
+            )
+            return result.all()
+
+    async def _update_backlog_metrics(self) -> None:
+        table = self.outbox
+        async with self.sessions() as session:
+            count, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(table.c.created_at)).where(table.c.published_at.is_(None))
+                )
+            ).one()
+        metrics.OUTBOX_BACKLOG.labels(self.service).set(count)
+        lag = 0.0
+        if oldest is not None:
+            lag = (datetime.now(UTC) - _as_utc(oldest)).total_seconds()
+        metrics.OUTBOX_LAG.labels(self.service).set(max(0.0, lag))
+
+    async def _watch_broker(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await _sleep_unless(stop, self.tuning.watch_seconds)
+            try:
+                await self.check_broker()
+            except Exception:
+                log.warning("could not read broker end offsets", exc_info=True)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return
+
+
+async def requeue_range(
+    sessions: async_sessionmaker[AsyncSession], outbox: Table, *, first_seq: int, last_seq: int
+) -> int:
+    """Mark outbox rows `first_seq..last_seq` unpublished so the running relay publishes them again."""
+    async with sessions.begin() as session:
+        result = await session.execute(
+            update(outbox)
+            .where(outbox.c.seq.between(first_seq, last_seq))
+            .values(published_at=None, broker_epoch=None, kafka_partition=None, kafka_offset=None)
+            .execution_options(synchronize_session=False)
+        )
+    return result.rowcount or 0  # type: ignore[attr-defined]

@@ -1,0 +1,51 @@
+"""Typed settings, read from `REEMPLOY_*` environment variables in each process's composition root."""
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+
+
+class KitSettings(BaseSettings):
+    """What every process needs: where the broker and Temporal are, and how to log."""
+
+    model_config = SettingsConfigDict(env_prefix="REEMPLOY_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    secret_key: str = DEVELOPMENT_SECRET
+    log_level: str = "INFO"
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_session_timeout_ms: int = Field(default=6000, ge=1000)
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    ops_host: str = "127.0.0.1"
+    ops_port: int = Field(default=9100, ge=0, le=65535)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> "KitSettings":
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("REEMPLOY_SECRET_KEY must be set to a real secret in production")
+        return self
+
+
+class ServiceSettings(KitSettings):
+    """A process that owns a database: an HTTP service or its relay."""
+
+    database_url: str = "sqlite+aiosqlite:///var/intake.db"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8001, ge=0, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+
+class RelaySettings(ServiceSettings):
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    relay_idle_poll_seconds: float = Field(default=0.05, gt=0)
+    relay_max_backoff_seconds: float = Field(default=5.0, gt=0)
+    relay_watch_seconds: float = Field(default=5.0, gt=0)
+
+
+class ConsumerSettings(KitSettings):
+    consumer_max_attempts: int = Field(default=3, ge=1, le=20)
+    consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)

@@ -1,0 +1,51 @@
+"""The intake service's composition root."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from services.common.db import create_engine, session_factory
+from services.common.http import service_app
+from services.common.outbox import Outbox
+from services.common.settings import ServiceSettings
+from services.common.temporal import JourneyStatusReader, LazyTemporalClient
+from services.intake import api, models
+from services.intake.service import Intake
+
+DESCRIPTION = (
+    "The record of each laid-off worker (下岗职工): registration opens a case and starts the worker's "
+    "re-employment journey. Errors answer with `{error, message, errors: [{field, reason}]}`."
+)
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    engine = create_engine(settings.database_url)
+    temporal = LazyTemporalClient(settings.temporal_address, settings.temporal_namespace)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.intake = Intake(
+            sessions=session_factory(engine),
+            outbox=Outbox(models.outbox),
+            journeys=JourneyStatusReader(temporal),
+        )
+        yield
+        await engine.dispose()
+
+    async def database_ready() -> bool:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+
+    app = service_app(
+        service="intake",
+        title="Reemploy intake",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        readiness={"database": database_ready, "temporal": temporal.is_reachable},
+        max_body_bytes=settings.max_body_bytes,
+    )
+    app.include_router(api.router)
+    return app

@@ -1,0 +1,36 @@
+"""Intake tables."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.common.tables import inbox_table, outbox_table
+
+metadata = MetaData()
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class WorkerCase(Base):
+    """A laid-off worker and the case opened for them."""
+
+    __tablename__ = "worker_cases"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(50))
+    mobile: Mapped[str] = mapped_column(String(11))
+    community_code: Mapped[str] = mapped_column(String(32), index=True)
+    layoff_date: Mapped[date] = mapped_column(Date)
+    layoff_reason: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)

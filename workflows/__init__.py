@@ -1,0 +1,1 @@
+"""Temporal workflows, the Kafka → Temporal bridge and the worker."""
