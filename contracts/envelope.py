@@ -13,7 +13,7 @@ SCHEMA_BASE_URL = "https://reemploy.example/contracts/schemas"
 class Envelope(BaseModel):
     """One domain event as published on Kafka. The Kafka key is `subject` (the case id)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_serialization_defaults_required=True)
 
     specversion: Literal["1.0"] = "1.0"
     id: str = Field(default_factory=lambda: str(uuid7()), description="UUIDv7, unique per event")

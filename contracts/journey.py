@@ -1,8 +1,8 @@
-"""What the outside world may know of a `ReemploymentJourney` workflow: its id, stages, signals and queries."""
+"""What the outside world may know of a `ReemploymentJourney`: its id, stages, signals and queries."""
 
 from datetime import datetime
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 

@@ -21,7 +21,12 @@ def _serve(args: argparse.Namespace) -> None:
     configure_logging(settings.log_level, args.service)
     app = service_definition(args.service).create_app(settings)
     uvicorn.run(
-        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False, loop="uvloop"
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        loop="uvloop",
     )
 
 
@@ -76,7 +81,11 @@ def _replay(args: argparse.Namespace) -> None:
 def _topics(_args: argparse.Namespace) -> None:
     settings = KitSettings()
     configure_logging(settings.log_level, "topics")
-    created = asyncio.run(kafka.ensure_topics(settings.kafka_bootstrap, ALL_TOPICS))
+    created = asyncio.run(
+        kafka.ensure_topics(
+            settings.kafka_bootstrap, ALL_TOPICS, replication_factor=settings.kafka_replication_factor
+        )
+    )
     _say(f"topics ready ({len(created)} created): {', '.join(ALL_TOPICS)}")
 
 

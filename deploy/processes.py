@@ -66,7 +66,9 @@ async def run_relay(service: str, settings: RelaySettings) -> None:
     definition = service_definition(service)
     stop = stop_on_signals()
     engine = create_engine(settings.database_url)
-    await kafka.ensure_topics(settings.kafka_bootstrap, EVENT_TOPICS)
+    await kafka.ensure_topics(
+        settings.kafka_bootstrap, EVENT_TOPICS, replication_factor=settings.kafka_replication_factor
+    )
     publisher = kafka.KafkaPublisher(settings.kafka_bootstrap, client_id=f"{service}-relay")
     await publisher.start()
     relay = Relay(
@@ -90,7 +92,10 @@ async def run_relay(service: str, settings: RelaySettings) -> None:
         await engine.dispose()
 
     await _until_stopped(
-        stop, relay.run(stop), serve_ops(settings.ops_host, settings.ops_port, {"relay": ready}, stop), cleanup
+        stop,
+        relay.run(stop),
+        serve_ops(settings.ops_host, settings.ops_port, {"relay": ready}, stop),
+        cleanup,
     )
 
 
@@ -100,7 +105,11 @@ async def run_bridge(settings: ConsumerSettings) -> None:
     if client is None:
         return
     topics = SUBSCRIPTIONS[CONSUMER_NAME]
-    await kafka.ensure_topics(settings.kafka_bootstrap, [*topics, dead_letter_topic(CONSUMER_NAME)])
+    await kafka.ensure_topics(
+        settings.kafka_bootstrap,
+        [*topics, dead_letter_topic(CONSUMER_NAME)],
+        replication_factor=settings.kafka_replication_factor,
+    )
     dead_letter_producer = kafka.producer(settings.kafka_bootstrap, client_id=f"{CONSUMER_NAME}-dlq")
     await dead_letter_producer.start()
     source = kafka.group_consumer(
@@ -129,7 +138,9 @@ async def run_bridge(settings: ConsumerSettings) -> None:
     await _until_stopped(
         stop,
         consumer.run(stop),
-        serve_ops(settings.ops_host, settings.ops_port, {"consumer": ready, "temporal": _health(client)}, stop),
+        serve_ops(
+            settings.ops_host, settings.ops_port, {"consumer": ready, "temporal": _health(client)}, stop
+        ),
         cleanup,
     )
 

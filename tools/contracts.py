@@ -18,15 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent / "contracts"
 SCHEMAS = ROOT / "schemas"
 
 
-
 class IncompatibleSchema(Exception):
     pass
 
 
 def event_schema(model: type[Event]) -> dict[str, Any]:
     """The envelope's schema with `type` fixed to the event type and `data` the event's own schema."""
-    schema = Envelope.model_json_schema()
-    data = model.model_json_schema()
+    schema = Envelope.model_json_schema(mode="serialization")
+    data = model.model_json_schema(mode="serialization")
     definitions = data.pop("$defs", {})
     schema["title"] = model.event_type
     schema["description"] = (model.__doc__ or "").strip()
@@ -84,7 +83,10 @@ def asyncapi() -> dict[str, Any]:
             "description": f"Events {consumer} could not apply, unchanged, with the error in headers.",
             "messages": {"dead_letter": {"$ref": "#/components/messages/dead_letter"}},
         }
-        operations[f"{consumer}_dead_letters"] = {"action": "send", "channel": {"$ref": f"#/channels/{_escape(topic)}"}}
+        operations[f"{consumer}_dead_letters"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{_escape(topic)}"},
+        }
     messages["dead_letter"] = {
         "name": "dead_letter",
         "summary": "The original record's value and key; the failure in headers",
@@ -93,8 +95,13 @@ def asyncapi() -> dict[str, Any]:
             "properties": {
                 name: {"type": "string"}
                 for name in (
-                    "error_type", "error_message", "consumer", "original_topic",
-                    "original_partition", "original_offset", "attempts",
+                    "error_type",
+                    "error_message",
+                    "consumer",
+                    "original_topic",
+                    "original_partition",
+                    "original_offset",
+                    "attempts",
                 )
             },
         },
@@ -179,7 +186,10 @@ def write_contracts() -> list[Path]:
 def check_contracts() -> list[str]:
     """The contract files that differ from what the code generates, or that the code no longer generates."""
     files = generated()
-    stale = [str(path.relative_to(ROOT.parent)) for path, content in files.items()
-             if not path.exists() or path.read_text() != content]
+    stale = [
+        str(path.relative_to(ROOT.parent))
+        for path, content in files.items()
+        if not path.exists() or path.read_text() != content
+    ]
     leftovers = [p for p in [*SCHEMAS.glob("*.json"), *(ROOT / "openapi").glob("*.json")] if p not in files]
     return stale + [str(path.relative_to(ROOT.parent)) for path in leftovers]

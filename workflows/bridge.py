@@ -28,7 +28,9 @@ class JourneyBridge:
         try:
             event = parse_event(envelope)
         except (UnknownEventType, ValidationError) as error:
-            raise PermanentError(f"{envelope.type} {envelope.id} does not match its schema: {error}") from error
+            raise PermanentError(
+                f"{envelope.type} {envelope.id} does not match its schema: {error}"
+            ) from error
         await self.client.start_workflow(
             WORKFLOW_NAME,
             JourneyInput(case_id=event.case_id),
@@ -37,7 +39,10 @@ class JourneyBridge:
             start_signal=EVENT_SIGNAL,
             start_signal_args=[
                 JourneyEvent(
-                    event_id=envelope.id, event_type=envelope.type, occurred_at=envelope.time, data=envelope.data
+                    event_id=envelope.id,
+                    event_type=envelope.type,
+                    occurred_at=envelope.time,
+                    data=envelope.data,
                 )
             ],
         )

@@ -1,1 +1,1 @@
-"""The embedded stack behind `make up`: Tansu broker, Temporal dev server, SQLite, every process supervised."""
+"""The embedded stack behind `make up`: Tansu, the Temporal dev server, SQLite, supervised processes."""

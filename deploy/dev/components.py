@@ -45,8 +45,16 @@ def broker_command(host: str, port: int) -> list[str]:
     ]
 
 
-def temporal_command(host: str, port: int, ui_port: int, db_file: Path) -> list[str]:
-    """The Temporal dev server on an SQLite file in WAL mode (2.5 times the start rate of the default)."""
+def temporal_command(host: str, port: int, ui_port: int | None, db_file: Path) -> list[str]:
+    """The Temporal dev server on an SQLite file in WAL mode (2.5 times the start rate of the default).
+
+    `ui_port=None` runs it without the web UI.
+    """
+    ui = (
+        ["--headless"]
+        if ui_port is None
+        else ["--ui-ip", host, "--ui-port", str(ui_port), "--ui-disable-news-fetch"]
+    )
     return [
         temporal_cli(),
         "server",
@@ -63,11 +71,7 @@ def temporal_command(host: str, port: int, ui_port: int, db_file: Path) -> list[
         str(port),
         "--http-port",
         str(port + 10),
-        "--ui-ip",
-        host,
-        "--ui-port",
-        str(ui_port),
-        "--ui-disable-news-fetch",
+        *ui,
         "--log-level",
         "warn",
     ]

@@ -113,11 +113,16 @@ class Stack:
             "REEMPLOY_HTTP_HOST": host,
         }
         specs = [
-            ProcessSpec("broker", components.broker_command(host, self.settings.broker_port), infrastructure=True),
+            ProcessSpec(
+                "broker", components.broker_command(host, self.settings.broker_port), infrastructure=True
+            ),
             ProcessSpec(
                 "temporal",
                 components.temporal_command(
-                    host, self.settings.temporal_port, self.settings.temporal_ui_port, self.var_dir / "temporal.db"
+                    host,
+                    self.settings.temporal_port,
+                    self.settings.temporal_ui_port,
+                    self.var_dir / "temporal.db",
                 ),
                 infrastructure=True,
             ),
@@ -154,7 +159,9 @@ class Stack:
         for name in ("bridge", "worker"):
             specs.append(
                 ProcessSpec(
-                    name, [*reemploy, name], common | {"REEMPLOY_OPS_PORT": str(ops_port)},
+                    name,
+                    [*reemploy, name],
+                    common | {"REEMPLOY_OPS_PORT": str(ops_port)},
                     f"http://{host}:{ops_port}/readyz",
                 )
             )
@@ -223,12 +230,18 @@ class Stack:
         env = {**os.environ, "REEMPLOY_DATABASE_URL": self.database_url(service)}
         with (self.log_dir / "migrate.log").open("ab") as out:
             subprocess.run(
-                [sys.executable, "-m", "deploy", "migrate", service], env=env, stdout=out, stderr=out, check=True
+                [sys.executable, "-m", "deploy", "migrate", service],
+                env=env,
+                stdout=out,
+                stderr=out,
+                check=True,
             )
 
     def _recreate_topics(self) -> None:
         try:
-            components.wait_for_port(self.settings.host, self.settings.broker_port, timeout=30, what="the broker")
+            components.wait_for_port(
+                self.settings.host, self.settings.broker_port, timeout=30, what="the broker"
+            )
             asyncio.run(ensure_topics(self.bootstrap, ALL_TOPICS))
         except (TimeoutError, OSError, RuntimeError):
             log.exception("could not recreate topics after a broker restart")
@@ -246,7 +259,8 @@ class Stack:
 
     def _refuse_taken_ports(self) -> None:
         taken = [
-            url for url in self.endpoints.values()
+            url
+            for url in self.endpoints.values()
             if (port := _port_of(url)) is not None and components.port_is_open(self.settings.host, port)
         ]
         if taken:

@@ -25,7 +25,7 @@ for _ in $(seq 1 30); do
   su postgres -c "pg_isready -q -h 127.0.0.1" && break
   sleep 0.5
 done
-su postgres -c "psql -q -h 127.0.0.1 -v ON_ERROR_STOP=1" <<'SQL' >/dev/null
+su postgres -c "psql -q -v ON_ERROR_STOP=1" <<'SQL' >/dev/null
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reemploy') THEN

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal, Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from contracts.envelope import Envelope
@@ -32,7 +33,9 @@ class PermanentError(Exception):
 
 
 class DeadLetterSink(Protocol):
-    async def send(self, record: ConsumerRecord[bytes, bytes], *, error: BaseException, attempts: int) -> None: ...
+    async def send(
+        self, record: ConsumerRecord[bytes, bytes], *, error: BaseException, attempts: int
+    ) -> None: ...
 
 
 class KafkaDeadLetters:
@@ -43,7 +46,9 @@ class KafkaDeadLetters:
         self.topic = dead_letter_topic(consumer)
         self.producer = producer
 
-    async def send(self, record: ConsumerRecord[bytes, bytes], *, error: BaseException, attempts: int) -> None:
+    async def send(
+        self, record: ConsumerRecord[bytes, bytes], *, error: BaseException, attempts: int
+    ) -> None:
         headers = [
             ("error_type", type(error).__name__.encode()),
             ("error_message", str(error)[:2000].encode()),
@@ -92,9 +97,12 @@ class EventConsumer:
             for record in records:
                 by_key[(partition.topic, partition.partition, record.key)].append(record)
         await asyncio.gather(*(self._apply_in_order(records) for records in by_key.values()))
-        await self.consumer.commit(
-            {partition: records[-1].offset + 1 for partition, records in batches.items() if records}
-        )
+        try:
+            await self.consumer.commit(
+                {partition: records[-1].offset + 1 for partition, records in batches.items() if records}
+            )
+        except KafkaError:
+            log.warning("offset commit failed; the batch may be delivered again and deduped", exc_info=True)
 
     async def _apply_in_order(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         async with self._slots:
@@ -136,7 +144,9 @@ class EventConsumer:
             metrics.CONSUMER_EVENTS.labels(self.name, outcome).inc()
             return
 
-    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: BaseException, *, attempts: int) -> None:
+    async def _dead_letter(
+        self, record: ConsumerRecord[bytes, bytes], error: BaseException, *, attempts: int
+    ) -> None:
         log.error(
             "event dead-lettered",
             extra=_describe(record) | {"error": repr(error), "attempts": attempts},

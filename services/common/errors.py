@@ -12,7 +12,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class DomainError(Exception):
     """A request the domain refuses; carries the HTTP status and a stable error code."""
 
-    def __init__(self, status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, errors: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -37,7 +39,11 @@ async def _validation_failed(_request: Request, exc: Exception) -> JSONResponse:
     if any(problem["type"] == "json_invalid" for problem in problems):
         detail = problems[0].get("ctx", {}).get("error", "the body is not valid JSON")
         return JSONResponse(
-            error_body("malformed_json", "The request body is not valid JSON", [{"field": "body", "reason": str(detail)}]),
+            error_body(
+                "malformed_json",
+                "The request body is not valid JSON",
+                [{"field": "body", "reason": str(detail)}],
+            ),
             status_code=400,
         )
     errors = [
@@ -54,7 +60,9 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(exc.status_code, "http_error")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+        exc.status_code, "http_error"
+    )
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
 
 

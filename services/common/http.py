@@ -1,4 +1,4 @@
-"""What every HTTP service app gets: correlation ids, request metrics, error bodies, size limit, ops routes."""
+"""What every HTTP service app gets: correlation ids, request metrics, error bodies, size limit, ops."""
 
 import time
 from collections.abc import Awaitable, Callable, Mapping

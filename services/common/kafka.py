@@ -46,12 +46,17 @@ def group_consumer(
     )
 
 
-async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: int = PARTITIONS) -> list[str]:
+async def ensure_topics(
+    bootstrap: str, topics: Iterable[str], *, partitions: int = PARTITIONS, replication_factor: int = 1
+) -> list[str]:
     """Create the topics that do not exist yet; returns the names created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="reemploy-topics")
     await admin.start()
     try:
-        wanted = [NewTopic(name, num_partitions=partitions, replication_factor=1) for name in topics]
+        wanted = [
+            NewTopic(name, num_partitions=partitions, replication_factor=replication_factor)
+            for name in topics
+        ]
         response = await admin.create_topics(wanted)
         created = []
         for name, error_code, *_ in response.topic_errors:

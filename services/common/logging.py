@@ -36,7 +36,7 @@ def configure_logging(level: str, process: str) -> None:
     old_factory = logging.getLogRecordFactory()
 
     def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-        record = old_factory(*args, **kwargs)  # type: ignore[arg-type]
+        record = old_factory(*args, **kwargs)
         record.process_name = process
         return record
 

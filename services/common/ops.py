@@ -1,7 +1,8 @@
-"""`/healthz`, `/readyz` and `/metrics`: on every HTTP service, and as a small server for the other processes."""
+"""`/healthz`, `/readyz` and `/metrics`: on every HTTP service, and as a small server for other processes."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Response
@@ -24,7 +25,8 @@ def ops_router(checks: Mapping[str, ReadinessCheck]) -> APIRouter:
         results = {name: await _run_check(check) for name, check in checks.items()}
         ready = all(results.values())
         return JSONResponse(
-            {"status": "ready" if ready else "not_ready", "checks": results}, status_code=200 if ready else 503
+            {"status": "ready" if ready else "not_ready", "checks": results},
+            status_code=200 if ready else 503,
         )
 
     @router.get("/metrics", include_in_schema=False)
@@ -41,12 +43,19 @@ async def _run_check(check: ReadinessCheck) -> bool:
         return False
 
 
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to the process; it stops when told through `should_exit`."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 async def serve_ops(host: str, port: int, checks: Mapping[str, ReadinessCheck], stop: asyncio.Event) -> None:
     """Serve the ops endpoints until `stop` is set (for processes without an HTTP API of their own)."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.include_router(ops_router(checks))
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server = _Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
     serving = asyncio.create_task(server.serve())
     await stop.wait()
     server.should_exit = True

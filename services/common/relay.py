@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Row, Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common import metrics
@@ -26,6 +26,14 @@ class Publisher(Protocol):
     async def publish(self, messages: Sequence[OutgoingMessage]) -> list[Landing]: ...
 
     async def end_offsets(self, partitions: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]: ...
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    seq: int
+    topic: str
+    key: str
+    payload: str
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ class Relay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows and mark them; returns how many were published."""
-        rows = await self._unpublished_batch()
+        rows = await self.next_batch()
         if not rows:
             await self._update_backlog_metrics()
             return 0
@@ -103,13 +111,11 @@ class Relay:
         await self._update_backlog_metrics()
         return len(rows)
 
-    async def publish_rows(self, rows: Sequence[Row[tuple[int, str, str, str]]]) -> list[Landing]:
-        messages = [OutgoingMessage(topic=r.topic, key=r.message_key, value=r.payload.encode()) for r in rows]
+    async def publish_rows(self, rows: Sequence[PendingEvent]) -> list[Landing]:
+        messages = [OutgoingMessage(topic=r.topic, key=r.key, value=r.payload.encode()) for r in rows]
         return await self.publisher.publish(messages)
 
-    async def mark_published(
-        self, rows: Sequence[Row[tuple[int, str, str, str]]], landings: Sequence[Landing]
-    ) -> None:
+    async def mark_published(self, rows: Sequence[PendingEvent], landings: Sequence[Landing]) -> None:
         table = self.outbox
         async with self._epoch_lock, self.sessions.begin() as session:
             if self._offsets_went_backwards(landings):
@@ -171,7 +177,7 @@ class Relay:
             extra={"lost_epoch": lost_epoch, "requeued": requeued},
         )
 
-    async def _unpublished_batch(self) -> Sequence[Row[tuple[int, str, str, str]]]:
+    async def next_batch(self) -> Sequence[PendingEvent]:
         table = self.outbox
         async with self.sessions() as session:
             result = await session.execute(
@@ -180,7 +186,7 @@ class Relay:
                 .order_by(table.c.seq)
                 .limit(self.tuning.batch_size)
             )
-            return result.all()
+            return [PendingEvent(*row) for row in result]
 
     async def _update_backlog_metrics(self) -> None:
         table = self.outbox
@@ -193,7 +199,7 @@ class Relay:
         metrics.OUTBOX_BACKLOG.labels(self.service).set(count)
         lag = 0.0
         if oldest is not None:
-            lag = (datetime.now(UTC) - _as_utc(oldest)).total_seconds()
+            lag = (datetime.now(UTC) - oldest).total_seconds()
         metrics.OUTBOX_LAG.labels(self.service).set(max(0.0, lag))
 
     async def _watch_broker(self, stop: asyncio.Event) -> None:
@@ -203,10 +209,6 @@ class Relay:
                 await self.check_broker()
             except Exception:
                 log.warning("could not read broker end offsets", exc_info=True)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

@@ -18,6 +18,7 @@ class KitSettings(BaseSettings):
     log_level: str = "INFO"
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_session_timeout_ms: int = Field(default=6000, ge=1000)
+    kafka_replication_factor: int = Field(default=1, ge=1)
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     ops_host: str = "127.0.0.1"

@@ -1,5 +1,8 @@
 """The outbox and inbox tables every service keeps in its own database."""
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -13,6 +16,29 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every engine (SQLite keeps no zone: it is put back on reading)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
 
 Sequence = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -32,8 +58,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("topic", String(200), nullable=False),
         Column("message_key", String(200), nullable=False),
         Column("payload", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True)),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("published_at", UtcDateTime),
         Column("broker_epoch", Integer),
         Column("kafka_partition", Integer),
         Column("kafka_offset", BigInteger),
@@ -56,6 +82,6 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("event_id", String(36), nullable=False),
         Column("event_type", String(200), nullable=False),
         Column("outcome", String(20), nullable=False),
-        Column("received_at", DateTime(timezone=True), nullable=False),
+        Column("received_at", UtcDateTime, nullable=False),
         PrimaryKeyConstraint("consumer", "event_id"),
     )

@@ -43,8 +43,9 @@ class JourneyStatusReader:
         client = await self.temporal.get()
         handle = client.get_workflow_handle(journey_id(case_id))
         try:
-            return await handle.query(STATUS_QUERY, result_type=JourneyStatus)
+            status: JourneyStatus = await handle.query(STATUS_QUERY, result_type=JourneyStatus)
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 return None
             raise
+        return status

@@ -1,6 +1,6 @@
 """Intake routes: parse, call one use case, answer with a response model."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 
@@ -11,7 +11,7 @@ from services.intake.schemas import ErrorBody, JourneyView, RegisteredWorker, Wo
 router = APIRouter(tags=["workers"])
 
 CaseId = Annotated[str, Path(min_length=36, max_length=36, description="The case id")]
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed JSON"},
     413: {"model": ErrorBody, "description": "Body too large"},
     422: {"model": ErrorBody, "description": "Invalid field"},

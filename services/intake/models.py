@@ -2,10 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, MetaData, String
+from sqlalchemy import Date, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.tables import inbox_table, outbox_table
+from services.common.tables import UtcDateTime, inbox_table, outbox_table
 
 metadata = MetaData()
 
@@ -26,10 +26,10 @@ class WorkerCase(Base):
     layoff_date: Mapped[date] = mapped_column(Date)
     layoff_reason: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 outbox = outbox_table(metadata)

@@ -1,0 +1,51 @@
+"""Fixtures on real parts. Database-backed tests run on SQLite and on PostgreSQL."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.common.db import create_engine
+from services.intake.models import WorkerCase
+from tests.infrastructure import Broker, TemporalDevServer, migrated_database
+
+INTAKE_MIGRATIONS = Path(WorkerCase.__module__.replace(".", "/")).parent / "migrations"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest_asyncio.fixture(scope="session")
+async def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TemporalDevServer]:
+    server = TemporalDevServer(tmp_path_factory.mktemp("temporal"))
+    await server.start()
+    yield server
+    server.stop()
+
+
+@pytest_asyncio.fixture
+async def broker() -> AsyncIterator[Broker]:
+    """A broker of the test's own, with every topic created."""
+    broker = Broker()
+    await broker.start()
+    yield broker
+    broker.kill()
+
+
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def intake_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A freshly migrated intake database on each engine."""
+    async with migrated_database(request.param, tmp_path, REPO_ROOT / INTAKE_MIGRATIONS) as url:
+        yield url
+
+
+@pytest_asyncio.fixture
+async def intake_engine(intake_database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(intake_database_url)
+    yield engine
+    await engine.dispose()

@@ -1,0 +1,171 @@
+"""The relay on SQLite and PostgreSQL with a fake publisher: order, marking, failures, lost broker epochs."""
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from contracts.ids import uuid7
+from services.common.db import session_factory
+from services.common.kafka import Landing, OutgoingMessage
+from services.common.outbox import Outbox
+from services.common.relay import Relay, RelayTuning, requeue_range
+from services.intake.models import outbox
+from tests.factories import worker_registered
+
+
+@dataclass
+class FakePublisher:
+    """Acknowledges each message at the next offset of its partition, like a broker would."""
+
+    partitions: int = 4
+    sent: list[OutgoingMessage] = field(default_factory=list)
+    next_offset: dict[tuple[str, int], int] = field(default_factory=dict)
+    fail_next: int = 0
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> list[Landing]:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ConnectionError("broker unreachable")
+        landings = []
+        for message in messages:
+            place = (message.topic, hash(message.key) % self.partitions)
+            offset = self.next_offset.get(place, 0)
+            self.next_offset[place] = offset + 1
+            self.sent.append(message)
+            landings.append(Landing(place[0], place[1], offset))
+        return landings
+
+    async def end_offsets(self, partitions):
+        return {place: self.next_offset.get(place, 0) for place in partitions}
+
+    def restart(self) -> None:
+        """An in-memory broker coming back empty."""
+        self.next_offset.clear()
+
+
+async def write_events(engine, count: int) -> list[str]:
+    sessions = session_factory(engine)
+    ids = []
+    for _ in range(count):
+        async with sessions.begin() as session:
+            envelope = await Outbox(outbox).add(session, worker_registered(str(uuid7())), correlation_id="t")
+            ids.append(envelope.id)
+    return ids
+
+
+def relay_for(engine, publisher, batch_size=500) -> Relay:
+    return Relay(
+        service="intake",
+        outbox=outbox,
+        sessions=session_factory(engine),
+        publisher=publisher,
+        tuning=RelayTuning(batch_size=batch_size),
+    )
+
+
+def sent_ids(publisher: FakePublisher) -> list[str]:
+    import json
+
+    return [json.loads(message.value)["id"] for message in publisher.sent]
+
+
+async def unpublished(engine) -> int:
+    async with engine.connect() as connection:
+        rows = await connection.execute(select(outbox.c.seq).where(outbox.c.published_at.is_(None)))
+        return len(rows.all())
+
+
+async def test_rows_are_published_in_order_in_batches_and_marked(intake_engine):
+    ids = await write_events(intake_engine, 7)
+    publisher = FakePublisher()
+    relay = relay_for(intake_engine, publisher, batch_size=3)
+    await relay.load_state()
+    assert [await relay.publish_pending() for _ in range(4)] == [3, 3, 1, 0]
+    assert sent_ids(publisher) == ids
+    assert all(message.topic == "intake.events" for message in publisher.sent)
+    assert await unpublished(intake_engine) == 0
+
+
+async def test_a_failed_publish_leaves_rows_for_the_next_attempt(intake_engine):
+    ids = await write_events(intake_engine, 3)
+    publisher = FakePublisher(fail_next=1)
+    relay = relay_for(intake_engine, publisher)
+    await relay.load_state()
+    with contextlib.suppress(ConnectionError):
+        await relay.publish_pending()
+    assert await unpublished(intake_engine) == 3
+    assert await relay.publish_pending() == 3
+    assert sent_ids(publisher) == ids
+
+
+async def test_a_relay_killed_before_marking_publishes_again(intake_engine):
+    ids = await write_events(intake_engine, 4)
+    publisher = FakePublisher()
+    dying = relay_for(intake_engine, publisher)
+    await dying.load_state()
+    await dying.publish_rows(await dying.next_batch())
+    successor = relay_for(intake_engine, publisher)
+    await successor.load_state()
+    assert await successor.publish_pending() == 4
+    assert sent_ids(publisher) == ids + ids
+
+
+async def test_rows_the_broker_lost_are_published_again_when_offsets_go_backwards(intake_engine):
+    first = await write_events(intake_engine, 10)
+    publisher = FakePublisher()
+    relay = relay_for(intake_engine, publisher)
+    await relay.load_state()
+    await relay.publish_pending()
+    publisher.restart()
+    later = await write_events(intake_engine, 2)
+    await relay.publish_pending()
+    assert await relay.publish_pending() == 10
+    assert sent_ids(publisher) == first + later + first
+    assert relay.broker_epoch == 1
+    assert await unpublished(intake_engine) == 0
+
+
+async def test_an_idle_relay_notices_a_broker_that_lost_everything(intake_engine):
+    ids = await write_events(intake_engine, 5)
+    publisher = FakePublisher()
+    relay = relay_for(intake_engine, publisher)
+    await relay.load_state()
+    await relay.publish_pending()
+    assert await relay.check_broker() is False
+    publisher.restart()
+    assert await relay.check_broker() is True
+    assert await unpublished(intake_engine) == 5
+    await relay.publish_pending()
+    assert sent_ids(publisher) == ids + ids
+
+
+async def test_broker_epoch_and_high_water_survive_a_relay_restart(intake_engine):
+    await write_events(intake_engine, 6)
+    publisher = FakePublisher()
+    relay = relay_for(intake_engine, publisher)
+    await relay.load_state()
+    await relay.publish_pending()
+    publisher.restart()
+    await relay.check_broker()
+    await relay.publish_pending()
+    successor = relay_for(intake_engine, publisher)
+    await successor.load_state()
+    assert successor.broker_epoch == 1
+    assert successor.high_water == relay.high_water
+
+
+async def test_replay_requeues_a_range(intake_engine):
+    ids = await write_events(intake_engine, 6)
+    publisher = FakePublisher()
+    relay = relay_for(intake_engine, publisher)
+    await relay.load_state()
+    await relay.publish_pending()
+    async with intake_engine.connect() as connection:
+        seqs = (await connection.execute(select(outbox.c.seq).order_by(outbox.c.seq))).scalars().all()
+    assert (
+        await requeue_range(session_factory(intake_engine), outbox, first_seq=seqs[2], last_seq=seqs[3]) == 2
+    )
+    await relay.publish_pending()
+    assert sent_ids(publisher) == ids + ids[2:4]

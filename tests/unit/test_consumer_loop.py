@@ -1,0 +1,159 @@
+"""The consumer loop with fakes: retries, dead letters, order per case, commit after apply."""
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+from aiokafka import ConsumerRecord, TopicPartition
+
+from services.common.consumer import EventConsumer, PermanentError
+from tests.factories import registered_envelope
+
+TOPIC = "intake.events"
+
+
+def record(offset: int, value: bytes, *, key: bytes = b"k", partition: int = 0) -> ConsumerRecord:
+    return ConsumerRecord(
+        topic=TOPIC,
+        partition=partition,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=key,
+        value=value,
+        checksum=None,
+        serialized_key_size=len(key),
+        serialized_value_size=len(value),
+        headers=(),
+    )
+
+
+@dataclass
+class FakeKafka:
+    commits: list[dict[TopicPartition, int]] = field(default_factory=list)
+
+    async def commit(self, offsets):
+        self.commits.append(dict(offsets))
+
+
+@dataclass
+class FakeDeadLetters:
+    sent: list[tuple[int, str, int]] = field(default_factory=list)
+
+    async def send(self, record, *, error, attempts):
+        self.sent.append((record.offset, type(error).__name__, attempts))
+
+
+def consumer_with(handler, kafka=None, dead_letters=None) -> EventConsumer:
+    return EventConsumer(
+        name="test",
+        consumer=kafka or FakeKafka(),
+        handler=handler,
+        dead_letters=dead_letters or FakeDeadLetters(),
+        max_attempts=3,
+        retry_backoff_seconds=0,
+    )
+
+
+async def test_poison_message_is_dead_lettered_and_the_rest_applied_and_committed():
+    applied = []
+
+    async def handler(envelope):
+        applied.append(envelope.subject)
+        return "applied"
+
+    kafka, dead = FakeKafka(), FakeDeadLetters()
+    tp = TopicPartition(TOPIC, 0)
+    batch = {tp: [record(0, b"garbage"), record(1, registered_envelope("case-1").to_bytes())]}
+    await consumer_with(handler, kafka, dead).process(batch)
+    assert applied == ["case-1"]
+    assert dead.sent == [(0, "ValidationError", 1)]
+    assert kafka.commits == [{tp: 2}]
+
+
+async def test_a_failing_event_is_retried_then_dead_lettered():
+    calls = 0
+
+    async def handler(envelope):
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("database away")
+
+    dead = FakeDeadLetters()
+    await consumer_with(handler, dead_letters=dead).process(
+        {TopicPartition(TOPIC, 0): [record(5, registered_envelope("c").to_bytes())]}
+    )
+    assert calls == 3
+    assert dead.sent == [(5, "RuntimeError", 3)]
+
+
+async def test_a_transient_failure_recovers_without_dead_letter():
+    calls = 0
+
+    async def handler(envelope):
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("blip")
+        return "applied"
+
+    dead = FakeDeadLetters()
+    await consumer_with(handler, dead_letters=dead).process(
+        {TopicPartition(TOPIC, 0): [record(0, registered_envelope("c").to_bytes())]}
+    )
+    assert calls == 2
+    assert dead.sent == []
+
+
+async def test_permanent_errors_are_not_retried():
+    calls = 0
+
+    async def handler(envelope):
+        nonlocal calls
+        calls += 1
+        raise PermanentError("schema mismatch")
+
+    dead = FakeDeadLetters()
+    await consumer_with(handler, dead_letters=dead).process(
+        {TopicPartition(TOPIC, 0): [record(0, registered_envelope("c").to_bytes())]}
+    )
+    assert calls == 1
+    assert dead.sent == [(0, "PermanentError", 1)]
+
+
+async def test_events_of_one_case_apply_in_order_while_cases_interleave():
+    order: list[tuple[str, int]] = []
+
+    async def handler(envelope):
+        await asyncio.sleep(0.01 if envelope.subject == "slow" else 0)
+        order.append((envelope.subject, int(envelope.data["community_code"][-1])))
+        return "applied"
+
+    def event(case, n, offset):
+        envelope = registered_envelope(case).model_copy(
+            update={"data": {**registered_envelope(case).data, "community_code": f"C-{n}"}}
+        )
+        return record(offset, envelope.to_bytes(), key=case.encode())
+
+    tp = TopicPartition(TOPIC, 0)
+    records = [event("slow", 1, 0), event("fast", 1, 1), event("slow", 2, 2), event("fast", 2, 3)]
+    await consumer_with(handler).process({tp: records})
+    assert [n for case, n in order if case == "slow"] == [1, 2]
+    assert [n for case, n in order if case == "fast"] == [1, 2]
+    assert order.index(("fast", 2)) < order.index(("slow", 2))
+
+
+async def test_nothing_is_committed_when_dead_lettering_fails():
+    async def handler(envelope):
+        raise PermanentError("bad")
+
+    class BrokenDeadLetters:
+        async def send(self, record, *, error, attempts):
+            raise ConnectionError("broker down")
+
+    kafka = FakeKafka()
+    consumer = consumer_with(handler, kafka, BrokenDeadLetters())
+    tp = TopicPartition(TOPIC, 0)
+    with contextlib.suppress(ConnectionError):
+        await consumer.process({tp: [record(0, registered_envelope("c").to_bytes())]})
+    assert kafka.commits == []
