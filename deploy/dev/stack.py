@@ -198,7 +198,9 @@ class Stack:
                 if not member.exited() or now < member.next_start:
                     continue
                 code = member.process.returncode if member.process else None
-                log.warning("process exited; restarting", extra={"name": member.spec.name, "code": code})
+                log.warning(
+                    "process exited; restarting", extra={"member": member.spec.name, "exit_code": code}
+                )
                 member.restarts += 1
                 member.next_start = now + min(RESTART_BACKOFF_MAX_SECONDS, 0.5 * 2 ** min(member.restarts, 6))
                 member.start()

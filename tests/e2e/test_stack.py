@@ -1,0 +1,119 @@
+"""`make up` as an operator runs it: the supervised embedded stack, a broker death, Ctrl-C, and a restart."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deploy.dev.components import free_port
+from tests.factories import registration
+
+
+class RunningStack:
+    def __init__(self, var_dir: Path, ports: dict[str, int]) -> None:
+        self.var_dir = var_dir
+        self.ports = ports
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> dict[str, str]:
+        endpoints_file = self.var_dir / "endpoints.json"
+        endpoints_file.unlink(missing_ok=True)
+        env = os.environ | {
+            "REEMPLOY_STACK_VAR_DIR": str(self.var_dir),
+            "REEMPLOY_STACK_BROKER_PORT": str(self.ports["broker"]),
+            "REEMPLOY_STACK_TEMPORAL_PORT": str(self.ports["temporal"]),
+            "REEMPLOY_STACK_TEMPORAL_UI_PORT": str(self.ports["ui"]),
+            "REEMPLOY_STACK_FIRST_SERVICE_PORT": str(self.ports["service"]),
+            "REEMPLOY_STACK_FIRST_OPS_PORT": str(self.ports["ops"]),
+        }
+        self.output = (self.var_dir / "stack-output.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "deploy", "up"], env=env, stdout=self.output, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 120
+        while not endpoints_file.exists():
+            assert self.process.poll() is None, (self.var_dir / "stack-output.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "the stack did not come up within 120 s"
+            time.sleep(0.2)
+        endpoints: dict[str, str] = json.loads(endpoints_file.read_text())
+        return endpoints
+
+    def interrupt(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=60)
+        self.output.close()
+        return code
+
+
+def children_alive(port: int) -> bool:
+    """Whether any process of the stack still mentions the broker's port (the broker itself does)."""
+    found = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
+def wait_for_journey(http: httpx.Client, base: str, case_id: str, timeout: float = 60) -> dict[str, str]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = http.get(f"{base}/workers/{case_id}/journey")
+        if response.status_code == 200:
+            body: dict[str, str] = response.json()
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"no journey for {case_id} within {timeout} s")
+
+
+@pytest.fixture
+def stack(tmp_path: Path):
+    temporal_port = free_port()
+    ports = {
+        "broker": free_port(),
+        "temporal": temporal_port,
+        "ui": free_port(),
+        "service": free_port(),
+        "ops": free_port(),
+    }
+    running = RunningStack(tmp_path / "var", ports)
+    running.var_dir.mkdir()
+    yield running
+    if running.process is not None and running.process.poll() is None:
+        running.process.kill()
+        running.process.wait()
+        subprocess.run(["pkill", "-f", str(running.var_dir)], check=False)
+        subprocess.run(["pkill", "-f", f"127.0.0.1:{ports['broker']}"], check=False)
+
+
+def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_restarts(stack):
+    endpoints = stack.start()
+    assert {"intake", "intake-docs", "intake-relay", "bridge", "worker", "temporal-ui", "kafka"} <= set(
+        endpoints
+    )
+    intake = endpoints["intake"]
+    with httpx.Client(timeout=10) as http:
+        first = http.post(f"{intake}/workers", json=registration()).json()["case_id"]
+        assert wait_for_journey(http, intake, first)["stage"] == "assessment"
+        for name in ("intake-relay", "bridge", "worker"):
+            assert "reemploy_" in http.get(f"{endpoints[name]}/metrics").text or name == "worker"
+            assert http.get(f"{endpoints[name]}/readyz").status_code == 200
+
+        subprocess.run(["pkill", "-KILL", "-f", f"tcp://127.0.0.1:{stack.ports['broker']}"], check=True)
+        after_death = [
+            http.post(f"{intake}/workers", json=registration()).json()["case_id"] for _ in range(3)
+        ]
+        for case_id in after_death:
+            assert wait_for_journey(http, intake, case_id, timeout=90)["stage"] == "assessment"
+
+    assert stack.interrupt() == 0
+    assert not children_alive(stack.ports["broker"])
+
+    endpoints = stack.start()
+    with httpx.Client(timeout=10) as http:
+        assert http.get(f"{endpoints['intake']}/workers/{first}").status_code == 200
+        assert wait_for_journey(http, endpoints["intake"], first)["stage"] == "assessment"
+    assert stack.interrupt() == 0
