@@ -254,10 +254,14 @@ class Stack:
         with httpx.Client(timeout=2.0) as http:
             while waiting:
                 if time.monotonic() > deadline:
-                    names = ", ".join(spec.name for spec in waiting)
-                    raise TimeoutError(f"not ready in time: {names} (see {self.log_dir})")
+                    tails = "\n".join(f"--- {spec.name}:\n{self._log_tail(spec.name)}" for spec in waiting)
+                    raise TimeoutError(f"not ready in time (logs in {self.log_dir}):\n{tails}")
                 waiting = [spec for spec in waiting if not _is_ready(http, spec.ready_url)]
                 time.sleep(0.2)
+
+    def _log_tail(self, name: str, lines: int = 15) -> str:
+        path = self.log_dir / f"{name}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     def _refuse_taken_ports(self) -> None:
         taken = [

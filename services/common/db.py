@@ -20,13 +20,20 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         options.setdefault("max_overflow", 10)
         options.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **options)
+    options.setdefault("pool_size", 1)
+    options.setdefault("max_overflow", 0)
+    options.setdefault("pool_timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
     _make_sqlite_transactions_immediate(engine)
     return engine
 
 
 def _make_sqlite_transactions_immediate(engine: AsyncEngine) -> None:
-    """Take the write lock at BEGIN, so concurrent read-modify-write transactions cannot lose updates."""
+    """Take the write lock at BEGIN, so concurrent read-modify-write transactions cannot lose updates.
+
+    SQLite has one writer at a time; a process keeps one connection (pool of 1), so its transactions queue
+    in order inside the process instead of colliding on the file lock and sleeping in SQLite's busy handler.
+    """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

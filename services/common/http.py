@@ -1,11 +1,13 @@
 """What every HTTP service app gets: correlation ids, request metrics, error bodies, size limit, ops."""
 
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.ids import uuid7
 from services.common import metrics
@@ -29,24 +31,41 @@ def service_app(
     install_error_handlers(app)
     app.include_router(ops_router(readiness))
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(ObserveRequests, service=service)
+    return app
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid7())
+
+class ObserveRequests:
+    """Sets the correlation id (`X-Correlation-ID`, or a new one), echoes it, counts and times requests."""
+
+    def __init__(self, app: ASGIApp, *, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get(CORRELATION_HEADER)
+        request_correlation_id = given or str(uuid7())
         token = correlation_id.set(request_correlation_id)
         started = time.perf_counter()
+        status = 500
+
+        async def send_with_correlation(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)[CORRELATION_HEADER] = request_correlation_id
+            await send(message)
+
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, send_with_correlation)
         finally:
             correlation_id.reset(token)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.HTTP_REQUESTS.labels(service, path, str(response.status_code)).inc()
-        metrics.HTTP_LATENCY.labels(service, path).observe(time.perf_counter() - started)
-        response.headers[CORRELATION_HEADER] = request_correlation_id
-        return response
-
-    return app
+            path = getattr(scope.get("route"), "path", "unmatched")
+            metrics.HTTP_REQUESTS.labels(self.service, path, str(status)).inc()
+            metrics.HTTP_LATENCY.labels(self.service, path).observe(time.perf_counter() - started)
 
 
 def current_correlation_id() -> str:

@@ -8,6 +8,7 @@ queues the rows of that lost broker epoch, within the replay window, for publish
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,7 @@ class RelayTuning:
     idle_poll_seconds: float = 0.05
     max_backoff_seconds: float = 5.0
     watch_seconds: float = 5.0
+    metrics_seconds: float = 1.0
     replay_window: timedelta = timedelta(days=1)
 
 
@@ -62,8 +64,10 @@ class Relay:
         self.tuning = tuning or RelayTuning()
         self.broker_epoch = 0
         self.high_water: dict[tuple[str, int], int] = {}
+        self.seen_ends: dict[tuple[str, int], int] = {}
         self.ready = False
         self._epoch_lock = asyncio.Lock()
+        self._metrics_due = 0.0
 
     async def load_state(self) -> None:
         """Resume the broker epoch and the highest offsets seen in it from the outbox itself."""
@@ -102,13 +106,13 @@ class Relay:
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows and mark them; returns how many were published."""
         rows = await self.next_batch()
-        if not rows:
+        if rows:
+            landings = await self.publish_rows(rows)
+            await self.mark_published(rows, landings)
+            metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
+        if time.monotonic() >= self._metrics_due:
             await self._update_backlog_metrics()
-            return 0
-        landings = await self.publish_rows(rows)
-        await self.mark_published(rows, landings)
-        metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
-        await self._update_backlog_metrics()
+            self._metrics_due = time.monotonic() + self.tuning.metrics_seconds
         return len(rows)
 
     async def publish_rows(self, rows: Sequence[PendingEvent]) -> list[Landing]:
@@ -141,15 +145,22 @@ class Relay:
                 self.high_water[place] = max(self.high_water.get(place, -1), landing.offset)
 
     async def check_broker(self) -> bool:
-        """Compare the broker's end offsets with what it acknowledged; requeue if it lost messages."""
+        """Watch the broker's end offsets; if any went backwards, the broker lost messages: requeue them.
+
+        Only the direction is trusted, not the value: the embedded broker reports the end of a batched
+        partition as the last batch's base offset plus one, below the offsets it acknowledged.
+        """
         async with self._epoch_lock:
-            if not self.high_water:
+            places = set(self.high_water) | set(self.seen_ends)
+            if not places:
                 return False
-            ends = await self.publisher.end_offsets(list(self.high_water))
-            lost = any(ends.get(place, 0) <= offset for place, offset in self.high_water.items())
+            ends = await self.publisher.end_offsets(sorted(places))
+            lost = any(ends.get(place, 0) < seen for place, seen in self.seen_ends.items())
             if lost:
                 async with self.sessions.begin() as session:
                     await self._requeue_lost_epoch(session, reason="broker_lost_messages")
+            else:
+                self.seen_ends = ends
             return lost
 
     def _offsets_went_backwards(self, landings: Sequence[Landing]) -> bool:
@@ -170,6 +181,7 @@ class Relay:
         )
         self.broker_epoch = lost_epoch + 1
         self.high_water = {}
+        self.seen_ends = {}
         requeued = result.rowcount or 0  # type: ignore[attr-defined]
         metrics.OUTBOX_REPUBLISHED.labels(self.service, reason).inc(requeued)
         log.warning(

@@ -23,12 +23,15 @@ class FakePublisher:
     sent: list[OutgoingMessage] = field(default_factory=list)
     next_offset: dict[tuple[str, int], int] = field(default_factory=dict)
     fail_next: int = 0
+    batch_ends: dict[tuple[str, int], int] = field(default_factory=dict)
 
     async def publish(self, messages: Sequence[OutgoingMessage]) -> list[Landing]:
         if self.fail_next:
             self.fail_next -= 1
             raise ConnectionError("broker unreachable")
         landings = []
+        for place in {(m.topic, hash(m.key) % self.partitions) for m in messages}:
+            self.batch_ends[place] = self.next_offset.get(place, 0) + 1
         for message in messages:
             place = (message.topic, hash(message.key) % self.partitions)
             offset = self.next_offset.get(place, 0)
@@ -38,11 +41,13 @@ class FakePublisher:
         return landings
 
     async def end_offsets(self, partitions):
-        return {place: self.next_offset.get(place, 0) for place in partitions}
+        """Like Tansu: the base offset of the partition's last batch plus one, not its true end."""
+        return {place: self.batch_ends.get(place, 0) for place in partitions}
 
     def restart(self) -> None:
         """An in-memory broker coming back empty."""
         self.next_offset.clear()
+        self.batch_ends.clear()
 
 
 async def write_events(engine, count: int) -> list[str]:
@@ -141,14 +146,27 @@ async def test_an_idle_relay_notices_a_broker_that_lost_everything(intake_engine
     assert sent_ids(publisher) == ids + ids
 
 
+async def test_end_offsets_below_acknowledged_offsets_are_not_mistaken_for_loss(intake_engine):
+    await write_events(intake_engine, 40)
+    publisher = FakePublisher()
+    relay = relay_for(intake_engine, publisher, batch_size=10)
+    await relay.load_state()
+    for _ in range(4):
+        await relay.publish_pending()
+        assert await relay.check_broker() is False
+    assert len(publisher.sent) == 40
+    assert await unpublished(intake_engine) == 0
+
+
 async def test_broker_epoch_and_high_water_survive_a_relay_restart(intake_engine):
     await write_events(intake_engine, 6)
     publisher = FakePublisher()
     relay = relay_for(intake_engine, publisher)
     await relay.load_state()
     await relay.publish_pending()
-    publisher.restart()
     await relay.check_broker()
+    publisher.restart()
+    assert await relay.check_broker() is True
     await relay.publish_pending()
     successor = relay_for(intake_engine, publisher)
     await successor.load_state()
