@@ -15,6 +15,9 @@ from services.common.migrations import upgrade
 from services.common.relay import requeue_range
 from services.common.settings import ConsumerSettings, KitSettings, RelaySettings, ServiceSettings
 
+KEEP_ALIVE_SECONDS = 75
+"""Longer than clients' and load balancers' idle timeouts, so a reused connection is not closed under them."""
+
 
 def _serve(args: argparse.Namespace) -> None:
     settings = ServiceSettings()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.common.db import create_engine
 from services.intake.models import WorkerCase
 from tests.infrastructure import Broker, TemporalDevServer, migrated_database
+from tests.pipeline import Pipeline
 
 INTAKE_MIGRATIONS = Path(WorkerCase.__module__.replace(".", "/")).parent / "migrations"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,3 +50,16 @@ async def intake_engine(intake_database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(intake_database_url)
     yield engine
     await engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def pipeline(
+    intake_database_url: str, broker: Broker, temporal_server: TemporalDevServer
+) -> AsyncIterator[Pipeline]:
+    """The thin slice running in this process on real parts."""
+    pipeline = Pipeline(
+        database_url=intake_database_url, bootstrap=broker.bootstrap, temporal_address=temporal_server.address
+    )
+    await pipeline.start()
+    yield pipeline
+    await pipeline.close()

@@ -93,8 +93,8 @@ async def end_offsets(bootstrap: str, partitions: Iterable[tuple[str, int]]) -> 
     if not wanted:
         return {}
     client = AIOKafkaConsumer(bootstrap_servers=bootstrap, client_id="reemploy-offsets")
-    await client.start()
     try:
+        await client.start()
         found = await client.end_offsets(wanted)
         return {(tp.topic, tp.partition): offset for tp, offset in found.items()}
     finally:

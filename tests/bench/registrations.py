@@ -177,14 +177,20 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 async def measure(stack: Stack) -> Figures:
     client = await connect(stack.temporal_address, "default")
-    limits = httpx.Limits(max_connections=CONCURRENCY * 2)
-    async with httpx.AsyncClient(base_url=stack.endpoints["intake"], limits=limits, timeout=30) as http:
-        await burst(http, client, 50)
-        raw = await raw_start_rate(client, RAW)
-        burst_rate, http_rate = await burst(http, client, BURST)
-        steady_rate = burst_rate / 2
+
+    def http() -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=CONCURRENCY * 2)
+        return httpx.AsyncClient(base_url=stack.endpoints["intake"], limits=limits, timeout=30)
+
+    async with http() as warm_up:
+        await burst(warm_up, client, 50)
+    raw = await raw_start_rate(client, RAW)
+    async with http() as burst_client:
+        burst_rate, http_rate = await burst(burst_client, client, BURST)
+    steady_rate = burst_rate / 2
+    async with http() as steady_client:
         latencies, hops = await steady(
-            http, client, steady_rate, STEADY_SECONDS, stack.database_url("intake")
+            steady_client, client, steady_rate, STEADY_SECONDS, stack.database_url("intake")
         )
     return Figures(
         raw_starts_per_second=round(raw, 1),

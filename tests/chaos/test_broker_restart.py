@@ -1,14 +1,11 @@
 """The in-memory broker dies mid-stream and comes back empty: every registered worker gets one journey."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest_asyncio
 from prometheus_client import REGISTRY
 
 from contracts.journey import journey_id
 from tests.factories import registration
-from tests.pipeline import Pipeline
 
 WORKERS = 40
 REQUEUED = ("reemploy_outbox_republished_total", {"service": "intake", "reason": "broker_lost_messages"})
@@ -16,16 +13,6 @@ REQUEUED = ("reemploy_outbox_republished_total", {"service": "intake", "reason":
 
 def requeued() -> float:
     return REGISTRY.get_sample_value(*REQUEUED) or 0.0
-
-
-@pytest_asyncio.fixture
-async def pipeline(intake_database_url, broker, temporal_server) -> AsyncIterator[Pipeline]:
-    pipeline = Pipeline(
-        database_url=intake_database_url, bootstrap=broker.bootstrap, temporal_address=temporal_server.address
-    )
-    await pipeline.start()
-    yield pipeline
-    await pipeline.close()
 
 
 async def test_broker_killed_and_restarted_mid_stream_leaves_every_worker_with_one_journey(pipeline, broker):

@@ -83,10 +83,7 @@ def stack(tmp_path: Path):
     running.var_dir.mkdir()
     yield running
     if running.process is not None and running.process.poll() is None:
-        running.process.kill()
-        running.process.wait()
-        subprocess.run(["pkill", "-f", str(running.var_dir)], check=False)
-        subprocess.run(["pkill", "-f", f"127.0.0.1:{ports['broker']}"], check=False)
+        running.interrupt()
 
 
 def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_restarts(stack):

@@ -1,7 +1,6 @@
 """The thin slice on a real broker, the real Temporal dev server, and SQLite and PostgreSQL."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest_asyncio
 from aiokafka import AIOKafkaProducer
@@ -20,15 +19,11 @@ effects = Table("test_effects", scratch, Column("event_id", String(36)), Column(
 
 
 @pytest_asyncio.fixture
-async def pipeline(intake_database_url, broker, temporal_server) -> AsyncIterator[Pipeline]:
-    pipeline = Pipeline(
-        database_url=intake_database_url, bootstrap=broker.bootstrap, temporal_address=temporal_server.address
-    )
-    await pipeline.start()
+async def pipeline(pipeline: Pipeline) -> Pipeline:
+    """The shared pipeline, with the scratch table the test consumers write their effects to."""
     async with pipeline.engine.begin() as connection:
         await connection.run_sync(scratch.create_all)
-    yield pipeline
-    await pipeline.close()
+    return pipeline
 
 
 async def start_effect_consumer(pipeline: Pipeline) -> None:
