@@ -3,6 +3,10 @@
 Offsets are committed only after every record of a batch was applied or dead-lettered, so a crash means
 re-delivery (absorbed by the consumer's dedupe), never loss. Records with the same key (one case) are
 applied in order; different keys are applied concurrently.
+
+The loop also watches the group's committed offsets: when the broker no longer has what this consumer
+committed (an in-memory broker restarted), it reads those partitions again from the start instead of
+waiting at a position the new broker has not reached yet.
 """
 
 import asyncio
@@ -73,6 +77,7 @@ class EventConsumer:
         max_attempts: int = 3,
         retry_backoff_seconds: float = 0.2,
         concurrency: int = 32,
+        watch_seconds: float = 5.0,
     ) -> None:
         self.name = name
         self.consumer = consumer
@@ -81,14 +86,47 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.retry_backoff_seconds = retry_backoff_seconds
         self._slots = asyncio.Semaphore(concurrency)
+        self.watch_seconds = watch_seconds
+        self.committed_here: dict[TopicPartition, int] = {}
         self.ready = False
 
     async def run(self, stop: asyncio.Event) -> None:
         self.ready = True
+        next_watch = time.monotonic() + self.watch_seconds
         while not stop.is_set():
             batches = await self.consumer.getmany(timeout_ms=200, max_records=500)
             if batches:
                 await self.process(batches)
+            if time.monotonic() >= next_watch:
+                await self.rewind_if_broker_lost_offsets()
+                next_watch = time.monotonic() + self.watch_seconds
+
+    async def rewind_if_broker_lost_offsets(self) -> list[TopicPartition]:
+        """Seek back wherever the group's committed offset is behind what this consumer committed."""
+        rewound: list[TopicPartition] = []
+        assigned = self.consumer.assignment()
+        for partition, ours in list(self.committed_here.items()):
+            if partition not in assigned:
+                del self.committed_here[partition]
+                continue
+            try:
+                theirs = await self.consumer.committed(partition)
+            except KafkaError:
+                log.warning("could not read committed offsets", exc_info=True)
+                return rewound
+            if theirs is not None and theirs >= ours:
+                continue
+            log.warning(
+                "the broker lost this group's offsets; reading the partition again",
+                extra={"topic": partition.topic, "partition": partition.partition, "committed": ours},
+            )
+            if theirs is None:
+                await self.consumer.seek_to_beginning(partition)
+            else:
+                self.consumer.seek(partition, theirs)
+            del self.committed_here[partition]
+            rewound.append(partition)
+        return rewound
 
     async def process(self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> None:
         """Apply a fetched batch, then commit the offset after its last record, partition by partition."""
@@ -97,10 +135,10 @@ class EventConsumer:
             for record in records:
                 by_key[(partition.topic, partition.partition, record.key)].append(record)
         await asyncio.gather(*(self._apply_in_order(records) for records in by_key.values()))
+        offsets = {partition: records[-1].offset + 1 for partition, records in batches.items() if records}
         try:
-            await self.consumer.commit(
-                {partition: records[-1].offset + 1 for partition, records in batches.items() if records}
-            )
+            await self.consumer.commit(offsets)
+            self.committed_here.update(offsets)
         except KafkaError:
             log.warning("offset commit failed; the batch may be delivered again and deduped", exc_info=True)
 

@@ -58,6 +58,19 @@ def children_alive(port: int) -> bool:
     return bool(found.stdout.strip())
 
 
+def pipeline_figures(http: httpx.Client, endpoints: dict[str, str]) -> str:
+    """The relay's and bridge's own counters, to tell where an event stopped."""
+    lines = []
+    for name in ("intake-relay", "bridge"):
+        text = http.get(f"{endpoints[name]}/metrics").text
+        lines += [
+            line
+            for line in text.splitlines()
+            if line.startswith(("reemploy_outbox", "reemploy_consumer_events"))
+        ]
+    return "\n".join(lines)
+
+
 def wait_for_journey(http: httpx.Client, base: str, case_id: str, timeout: float = 60) -> dict[str, str]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -104,7 +117,10 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
             http.post(f"{intake}/workers", json=registration()).json()["case_id"] for _ in range(3)
         ]
         for case_id in after_death:
-            assert wait_for_journey(http, intake, case_id, timeout=90)["stage"] == "assessment"
+            try:
+                assert wait_for_journey(http, intake, case_id, timeout=90)["stage"] == "assessment"
+            except AssertionError as missing:
+                raise AssertionError(f"{missing}\n{pipeline_figures(http, endpoints)}") from None
 
     assert stack.interrupt() == 0
     assert not children_alive(stack.ports["broker"])

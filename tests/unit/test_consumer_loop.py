@@ -31,9 +31,21 @@ def record(offset: int, value: bytes, *, key: bytes = b"k", partition: int = 0) 
 @dataclass
 class FakeKafka:
     commits: list[dict[TopicPartition, int]] = field(default_factory=list)
+    group_offsets: dict[TopicPartition, int] = field(default_factory=dict)
+    rewound_to_start: list[TopicPartition] = field(default_factory=list)
 
     async def commit(self, offsets):
         self.commits.append(dict(offsets))
+        self.group_offsets.update(offsets)
+
+    def assignment(self):
+        return {TopicPartition(TOPIC, n) for n in range(4)}
+
+    async def committed(self, partition):
+        return self.group_offsets.get(partition)
+
+    async def seek_to_beginning(self, partition):
+        self.rewound_to_start.append(partition)
 
 
 @dataclass
@@ -157,3 +169,25 @@ async def test_nothing_is_committed_when_dead_lettering_fails():
     with contextlib.suppress(ConnectionError):
         await consumer.process({tp: [record(0, registered_envelope("c").to_bytes())]})
     assert kafka.commits == []
+
+
+async def test_partitions_are_read_again_when_the_broker_lost_the_groups_offsets():
+    async def handler(envelope):
+        return "applied"
+
+    kafka = FakeKafka()
+    consumer = consumer_with(handler, kafka)
+    first, second = TopicPartition(TOPIC, 0), TopicPartition(TOPIC, 1)
+    await consumer.process(
+        {
+            first: [record(0, registered_envelope("a").to_bytes())],
+            second: [record(0, registered_envelope("b").to_bytes())],
+        }
+    )
+    assert await consumer.rewind_if_broker_lost_offsets() == []
+
+    kafka.group_offsets.clear()
+    await consumer.process({second: [record(0, registered_envelope("c").to_bytes())]})
+    assert await consumer.rewind_if_broker_lost_offsets() == [first]
+    assert kafka.rewound_to_start == [first]
+    assert await consumer.rewind_if_broker_lost_offsets() == []
