@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 
 import uvicorn
 
@@ -12,7 +13,7 @@ from services.common import kafka
 from services.common.db import create_engine, session_factory
 from services.common.logging import configure_logging
 from services.common.migrations import upgrade
-from services.common.relay import requeue_range
+from services.common.relay import requeue
 from services.common.settings import ConsumerSettings, KitSettings, RelaySettings, ServiceSettings
 
 KEEP_ALIVE_SECONDS = 75
@@ -71,12 +72,18 @@ def _replay(args: argparse.Namespace) -> None:
     async def replay() -> int:
         engine = create_engine(settings.database_url)
         try:
-            return await requeue_range(
-                session_factory(engine), outbox, first_seq=args.from_seq, last_seq=args.to_seq
+            return await requeue(
+                session_factory(engine),
+                outbox,
+                first_seq=args.from_seq,
+                last_seq=args.to_seq,
+                published_since=args.published_since,
             )
         finally:
             await engine.dispose()
 
+    if args.from_seq is None and args.to_seq is None and args.published_since is None:
+        raise SystemExit("say what to replay: --from-seq/--to-seq and/or --published-since")
     count = asyncio.run(replay())
     _say(f"{count} outbox rows of {args.service} queued for publishing again")
 
@@ -136,8 +143,13 @@ def parser() -> argparse.ArgumentParser:
     )
     replay = add("replay", _replay, "publish a range of a service's outbox again")
     replay.add_argument("service", choices=services)
-    replay.add_argument("--from-seq", type=int, required=True)
-    replay.add_argument("--to-seq", type=int, required=True)
+    replay.add_argument("--from-seq", type=int, help="first outbox seq (inclusive)")
+    replay.add_argument("--to-seq", type=int, help="last outbox seq (inclusive)")
+    replay.add_argument(
+        "--published-since",
+        type=datetime.fromisoformat,
+        help="only rows published at or after this ISO time with zone (e.g. when a lost broker started)",
+    )
     add("topics", _topics, "create every Kafka topic that does not exist yet")
     add("contracts", _contracts, "regenerate contracts/ (or --check that they are current)").add_argument(
         "--check", action="store_true"

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -55,6 +56,7 @@ class ProcessSpec:
     env: dict[str, str] = field(default_factory=dict)
     ready_url: str | None = None
     infrastructure: bool = False
+    kafka_client: bool = False
 
 
 @dataclass
@@ -64,8 +66,10 @@ class Supervised:
     process: subprocess.Popen[bytes] | None = None
     restarts: int = 0
     next_start: float = 0.0
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def start(self) -> None:
+        self.started_at = datetime.now(UTC)
         self.process = subprocess.Popen(
             self.spec.argv,
             env={**os.environ, **self.spec.env},
@@ -152,6 +156,7 @@ class Stack:
                     [*reemploy, "relay", name],
                     service_env | {"REEMPLOY_OPS_PORT": str(ops_port)},
                     f"http://{host}:{ops_port}/readyz",
+                    kafka_client=True,
                 )
             )
             self.endpoints[f"{name}-relay"] = f"http://{host}:{ops_port}"
@@ -163,6 +168,7 @@ class Stack:
                     [*reemploy, name],
                     common | {"REEMPLOY_OPS_PORT": str(ops_port)},
                     f"http://{host}:{ops_port}/readyz",
+                    kafka_client=name == "bridge",
                 )
             )
             self.endpoints[name] = f"http://{host}:{ops_port}"
@@ -183,7 +189,7 @@ class Stack:
         asyncio.run(ensure_topics(self.bootstrap, ALL_TOPICS))
         asyncio.run(components.wait_for_temporal(self.temporal_address, timeout=60))
         for name in service_definitions():
-            self._migrate(name)
+            self._run_step("migrate", name)
         for spec in specs:
             if not spec.infrastructure:
                 self._launch(spec)
@@ -191,7 +197,7 @@ class Stack:
         (self.var_dir / "endpoints.json").write_text(json.dumps(self.endpoints, indent=2) + "\n")
 
     def supervise(self) -> None:
-        """Restart what dies, with backoff; recreate topics when the broker comes back."""
+        """Restart what dies, with backoff; a dead broker is recovered with its clients stopped."""
         while not self.stopping:
             now = time.monotonic()
             for member in self.processes:
@@ -203,10 +209,32 @@ class Stack:
                 )
                 member.restarts += 1
                 member.next_start = now + min(RESTART_BACKOFF_MAX_SECONDS, 0.5 * 2 ** min(member.restarts, 6))
-                member.start()
                 if member.spec.name == "broker":
-                    self._recreate_topics()
+                    self._recover_broker(member)
+                else:
+                    member.start()
             time.sleep(0.5)
+
+    def _recover_broker(self, broker: Supervised) -> None:
+        """Bring an empty broker back so that nothing it held is lost.
+
+        The Kafka clients are stopped first, so none can auto-create a topic before it is created on purpose
+        (the embedded broker mis-stores such a topic). Every outbox row published since the dead broker
+        started is queued again; the clients restart, re-read from the start and dedupe.
+        """
+        lost_since = broker.started_at
+        clients = [member for member in self.processes if member.spec.kafka_client]
+        for member in clients:
+            member.stop()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for member in clients:
+            member.wait_or_kill(deadline)
+        broker.start()
+        self._recreate_topics()
+        for name in service_definitions():
+            self._run_step("replay", name, "--published-since", lost_since.isoformat())
+        for member in clients:
+            member.start()
 
     def stop(self) -> None:
         """Stop the application processes first, then Temporal and the broker."""
@@ -228,11 +256,12 @@ class Stack:
         member.start()
         self.processes.append(member)
 
-    def _migrate(self, service: str) -> None:
+    def _run_step(self, command: str, service: str, *arguments: str) -> None:
+        """A one-off `reemploy` command against a service's database (migrate, replay)."""
         env = {**os.environ, "REEMPLOY_DATABASE_URL": self.database_url(service)}
-        with (self.log_dir / "migrate.log").open("ab") as out:
+        with (self.log_dir / f"{command}.log").open("ab") as out:
             subprocess.run(
-                [sys.executable, "-m", "deploy", "migrate", service],
+                [sys.executable, "-m", "deploy", command, service, *arguments],
                 env=env,
                 stdout=out,
                 stderr=out,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common import metrics
@@ -230,14 +230,27 @@ async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
         return
 
 
-async def requeue_range(
-    sessions: async_sessionmaker[AsyncSession], outbox: Table, *, first_seq: int, last_seq: int
+async def requeue(
+    sessions: async_sessionmaker[AsyncSession],
+    outbox: Table,
+    *,
+    first_seq: int | None = None,
+    last_seq: int | None = None,
+    published_since: datetime | None = None,
 ) -> int:
-    """Mark outbox rows `first_seq..last_seq` unpublished so the running relay publishes them again."""
+    """Mark outbox rows unpublished so the relay publishes them again: a `seq` range, or what was published
+    since a moment (everything a broker that started then, and has since died, held)."""
+    conditions: list[ColumnElement[bool]] = [outbox.c.published_at.is_not(None)]
+    if first_seq is not None:
+        conditions.append(outbox.c.seq >= first_seq)
+    if last_seq is not None:
+        conditions.append(outbox.c.seq <= last_seq)
+    if published_since is not None:
+        conditions.append(outbox.c.published_at >= published_since)
     async with sessions.begin() as session:
         result = await session.execute(
             update(outbox)
-            .where(outbox.c.seq.between(first_seq, last_seq))
+            .where(*conditions)
             .values(published_at=None, broker_epoch=None, kafka_partition=None, kafka_offset=None)
             .execution_options(synchronize_session=False)
         )

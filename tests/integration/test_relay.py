@@ -3,6 +3,7 @@
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -10,7 +11,7 @@ from contracts.ids import uuid7
 from services.common.db import session_factory
 from services.common.kafka import Landing, OutgoingMessage
 from services.common.outbox import Outbox
-from services.common.relay import Relay, RelayTuning, requeue_range
+from services.common.relay import Relay, RelayTuning, requeue
 from services.intake.models import outbox
 from tests.factories import worker_registered
 
@@ -182,8 +183,20 @@ async def test_replay_requeues_a_range(intake_engine):
     await relay.publish_pending()
     async with intake_engine.connect() as connection:
         seqs = (await connection.execute(select(outbox.c.seq).order_by(outbox.c.seq))).scalars().all()
-    assert (
-        await requeue_range(session_factory(intake_engine), outbox, first_seq=seqs[2], last_seq=seqs[3]) == 2
-    )
+    assert await requeue(session_factory(intake_engine), outbox, first_seq=seqs[2], last_seq=seqs[3]) == 2
     await relay.publish_pending()
     assert sent_ids(publisher) == ids + ids[2:4]
+
+
+async def test_replay_requeues_what_was_published_since_a_moment(intake_engine):
+    early = await write_events(intake_engine, 3)
+    publisher = FakePublisher()
+    relay = relay_for(intake_engine, publisher)
+    await relay.load_state()
+    await relay.publish_pending()
+    broker_started = datetime.now(UTC)
+    late = await write_events(intake_engine, 2)
+    await relay.publish_pending()
+    assert await requeue(session_factory(intake_engine), outbox, published_since=broker_started) == 2
+    await relay.publish_pending()
+    assert sent_ids(publisher) == early + late + late

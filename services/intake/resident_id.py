@@ -1,0 +1,61 @@
+"""Resident identity numbers (GB 11643-1999): 18 characters, birth date and sex inside, an ISO 7064 check."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARACTERS = "10X98765432"
+SHAPE = re.compile(r"^[1-9][0-9]{5}[0-9]{8}[0-9]{3}[0-9X]$")
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str
+    birth_date: date
+    sex: Sex
+
+    def masked(self) -> str:
+        return mask(self.number)
+
+
+class InvalidResidentId(ValueError):
+    """The number breaks a rule; the message names the rule."""
+
+
+def check_character(first_seventeen: str) -> str:
+    """The 18th character: the weighted sum of the first 17 digits, modulo 11, mapped to 1 0 X 9 … 2."""
+    total = sum(int(digit) * weight for digit, weight in zip(first_seventeen, WEIGHTS, strict=True))
+    return CHECK_CHARACTERS[total % 11]
+
+
+def parse(value: str, *, today: date) -> ResidentId:
+    """Validate a resident ID number and read the birth date and sex it carries."""
+    number = value.strip().upper()
+    if len(number) != 18:
+        raise InvalidResidentId("must be 18 characters")
+    if not SHAPE.match(number):
+        raise InvalidResidentId("must be 17 digits then a digit or X, not starting with 0")
+    try:
+        birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as error:
+        raise InvalidResidentId("characters 7 to 14 must be a real birth date (YYYYMMDD)") from error
+    if birth_date > today:
+        raise InvalidResidentId("the birth date it carries is in the future")
+    if birth_date.year < 1900:
+        raise InvalidResidentId("the birth date it carries is before 1900")
+    if check_character(number[:17]) != number[17]:
+        raise InvalidResidentId("the check character (GB 11643, ISO 7064 MOD 11-2) does not match")
+    sex = Sex.MALE if int(number[16]) % 2 == 1 else Sex.FEMALE
+    return ResidentId(number=number, birth_date=birth_date, sex=sex)
+
+
+def mask(number: str) -> str:
+    """Keep the first four and last four characters: enough to recognise, not enough to use."""
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
