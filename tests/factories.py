@@ -1,14 +1,28 @@
 """Small deterministic builders of test data."""
 
-from datetime import UTC, date, datetime
+import itertools
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contracts.envelope import Envelope
 from contracts.events.intake import LayoffReason, WorkerRegistered
+from services.intake.resident_id import check_character
+
+_people = itertools.count(1)
+
+
+def resident_id_number(*, birth: date | None = None, male: bool | None = None) -> str:
+    """A valid resident ID number, new on every call: area, birth date and sequence follow a counter."""
+    n = next(_people)
+    birth = birth or date(1966, 1, 1) + timedelta(days=n % 7000)
+    sequence = n % 1000 if male is None else (n % 500) * 2 + int(male)
+    first = f"{110101 + n // 7000}{birth:%Y%m%d}{sequence:03d}"
+    return first + check_character(first)
 
 
 def registration(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
+        "resident_id": resident_id_number(),
         "full_name": "王秀兰",
         "mobile": "13912345678",
         "community_code": "ZS-01",

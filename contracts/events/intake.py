@@ -27,6 +27,9 @@ class WorkerRegistered(Event):
     layoff_date: date
     layoff_reason: LayoffReason
     registered_at: datetime
+    hardship_flags: list[str] = Field(
+        default=[], description="aged_4050, zero_employment_family, disability, long_term_unemployed"
+    )
 
 
 EVENTS: tuple[type[Event], ...] = (WorkerRegistered,)

@@ -32,6 +32,8 @@ log = logging.getLogger("stack")
 
 RESTART_BACKOFF_MAX_SECONDS = 30.0
 STOP_GRACE_SECONDS = 10.0
+CLIENT_STOP_GRACE_SECONDS = 2.0
+"""Kafka clients deliver at least once, so stopping them hard while the broker is down loses nothing."""
 
 
 class StackSettings(BaseSettings):
@@ -226,7 +228,7 @@ class Stack:
         clients = [member for member in self.processes if member.spec.kafka_client]
         for member in clients:
             member.stop()
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        deadline = time.monotonic() + CLIENT_STOP_GRACE_SECONDS
         for member in clients:
             member.wait_or_kill(deadline)
         broker.start()

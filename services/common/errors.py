@@ -1,4 +1,4 @@
-"""Machine-readable 4xx bodies: `{"error": code, "message": text, "errors": [{"field", "reason"}]}`."""
+"""Machine-readable 4xx bodies: `{"error", "message", "errors": [{"field", "reason"}], "details": {}}`."""
 
 from typing import Any
 
@@ -13,17 +13,25 @@ class DomainError(Exception):
     """A request the domain refuses; carries the HTTP status and a stable error code."""
 
     def __init__(
-        self, status: int, code: str, message: str, errors: list[dict[str, str]] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        errors: list[dict[str, str]] | None = None,
+        details: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.errors = errors or []
+        self.details = details or {}
 
 
-def error_body(code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {"error": code, "message": message, "errors": errors or []}
+def error_body(
+    code: str, message: str, errors: list[dict[str, str]] | None = None, details: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return {"error": code, "message": message, "errors": errors or [], "details": details or {}}
 
 
 def _field_path(location: tuple[int | str, ...]) -> str:
@@ -55,7 +63,7 @@ async def _validation_failed(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return JSONResponse(error_body(exc.code, exc.message, exc.errors), status_code=exc.status)
+    return JSONResponse(error_body(exc.code, exc.message, exc.errors, exc.details), status_code=exc.status)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

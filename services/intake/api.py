@@ -16,6 +16,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Body too large"},
     422: {"model": ErrorBody, "description": "Invalid field"},
 }
+REGISTRATION_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    409: {
+        "model": ErrorBody,
+        "description": "The person already has an open case; `details.case_id` names it",
+    },
+}
 
 
 def _intake(request: Request) -> service.Intake:
@@ -30,7 +37,7 @@ def _registered(case: object) -> RegisteredWorker:
     return RegisteredWorker.model_validate(case, from_attributes=True)
 
 
-@router.post("/workers", status_code=201, response_model=RegisteredWorker, responses=ERRORS)
+@router.post("/workers", status_code=201, response_model=RegisteredWorker, responses=REGISTRATION_ERRORS)
 async def register_worker(registration: WorkerRegistration, intake: IntakeDep) -> RegisteredWorker:
     """Register a laid-off worker: opens a case and starts their journey."""
     case = await service.register_worker(

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from services.common.db import create_engine, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
+from services.common.personal_data import PersonalDataProtector
 from services.common.settings import ServiceSettings
 from services.common.temporal import JourneyStatusReader, LazyTemporalClient
 from services.intake import api, models
@@ -30,6 +31,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             sessions=session_factory(engine),
             outbox=Outbox(models.outbox),
             journeys=JourneyStatusReader(temporal),
+            personal_data=PersonalDataProtector(settings.secret_key),
         )
         yield
         await engine.dispose()

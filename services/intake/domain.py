@@ -3,6 +3,9 @@
 import re
 import unicodedata
 from datetime import date
+from enum import StrEnum
+
+from services.intake.resident_id import Sex
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -27,3 +30,55 @@ def check_layoff_date(layoff_date: date, today: date) -> date:
     if layoff_date > today:
         raise ValueError("must not be in the future")
     return layoff_date
+
+
+MINIMUM_WORKING_AGE = 16
+AGE_4050 = {Sex.FEMALE: 40, Sex.MALE: 50}
+
+
+class HardshipFlag(StrEnum):
+    AGED_4050 = "aged_4050"
+    ZERO_EMPLOYMENT_FAMILY = "zero_employment_family"
+    DISABILITY = "disability"
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed"
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def check_layoff_age(birth_date: date, layoff_date: date) -> date:
+    if age_on(birth_date, layoff_date) < MINIMUM_WORKING_AGE:
+        raise ValueError(f"must be on or after the worker's {MINIMUM_WORKING_AGE}th birthday")
+    return layoff_date
+
+
+def is_aged_4050(sex: Sex, birth_date: date, layoff_date: date) -> bool:
+    """ "4050": women aged 40 or more, men aged 50 or more, on the day they were laid off."""
+    return age_on(birth_date, layoff_date) >= AGE_4050[sex]
+
+
+def is_zero_employment_family(employed_members_of_working_age: int, members_of_working_age: int) -> bool:
+    """A household with members of working age, none employed (the laid-off worker counts as one)."""
+    return members_of_working_age > 0 and employed_members_of_working_age == 0
+
+
+def hardship_flags(
+    *,
+    sex: Sex,
+    birth_date: date,
+    layoff_date: date,
+    zero_employment_family: bool,
+    disability: bool,
+    long_term_unemployed: bool,
+) -> list[HardshipFlag]:
+    flags = []
+    if is_aged_4050(sex, birth_date, layoff_date):
+        flags.append(HardshipFlag.AGED_4050)
+    if zero_employment_family:
+        flags.append(HardshipFlag.ZERO_EMPLOYMENT_FAMILY)
+    if disability:
+        flags.append(HardshipFlag.DISABILITY)
+    if long_term_unemployed:
+        flags.append(HardshipFlag.LONG_TERM_UNEMPLOYED)
+    return flags

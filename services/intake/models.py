@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, MetaData, String
+from sqlalchemy import JSON, Date, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, inbox_table, outbox_table
@@ -20,6 +20,13 @@ class WorkerCase(Base):
     __tablename__ = "worker_cases"
 
     case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    resident_id_encrypted: Mapped[str | None] = mapped_column(Text)
+    resident_id_hash: Mapped[str | None] = mapped_column(String(64))
+    resident_id_masked: Mapped[str | None] = mapped_column(String(18))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(6))
+    hardship_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    household: Mapped[dict[str, int] | None] = mapped_column(JSON)
     full_name: Mapped[str] = mapped_column(String(50))
     mobile: Mapped[str] = mapped_column(String(11))
     community_code: Mapped[str] = mapped_column(String(32), index=True)

@@ -2,11 +2,41 @@
 
 from datetime import UTC, date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from contracts.events.intake import LayoffReason
 from contracts.journey import JourneyStage
 from services.intake import domain
+from services.intake.domain import HardshipFlag
+from services.intake.resident_id import ResidentId, Sex
+from services.intake.resident_id import parse as parse_resident_id
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _carried(info: ValidationInfo) -> ResidentId | None:
+    """The resident ID parsed earlier in this validation, if it was valid."""
+    number = info.data.get("resident_id")
+    return parse_resident_id(number, today=_today()) if number else None
+
+
+class Household(BaseModel):
+    """Who in the worker's household is of working age and employed; the worker counts as not employed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    members_of_working_age: int = Field(ge=1, le=30)
+    employed_members_of_working_age: int = Field(ge=0, le=30)
+
+    @model_validator(mode="after")
+    def _employed_within_members(self) -> "Household":
+        if self.employed_members_of_working_age > self.members_of_working_age - 1:
+            raise ValueError(
+                "employed members cannot exceed the members of working age other than the worker"
+            )
+        return self
 
 
 class WorkerRegistration(BaseModel):
@@ -14,11 +44,43 @@ class WorkerRegistration(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    resident_id: str = Field(
+        min_length=18,
+        max_length=18,
+        examples=["11010519491231002X"],
+        description="GB 11643 resident ID number",
+    )
+    birth_date: date | None = Field(default=None, description="If given, must match the resident ID")
+    sex: Sex | None = Field(default=None, description="If given, must match the resident ID")
     full_name: str = Field(min_length=1, max_length=50, examples=["张伟"])
     mobile: str = Field(examples=["13800138000"], description="Mainland mobile number")
     community_code: str = Field(pattern=r"^[A-Za-z0-9-]{2,32}$", examples=["ZS-01"])
     layoff_date: date
     layoff_reason: LayoffReason
+    household: Household | None = Field(default=None, description="For the zero-employment-family flag")
+    disability: bool = False
+    long_term_unemployed: bool = False
+
+    @field_validator("resident_id")
+    @classmethod
+    def _resident_id(cls, value: str) -> str:
+        return parse_resident_id(value, today=_today()).number
+
+    @field_validator("birth_date")
+    @classmethod
+    def _birth_date(cls, value: date, info: ValidationInfo) -> date:
+        carried = _carried(info)
+        if carried is not None and carried.birth_date != value:
+            raise ValueError("does not match the birth date in the resident ID")
+        return value
+
+    @field_validator("sex")
+    @classmethod
+    def _sex(cls, value: Sex, info: ValidationInfo) -> Sex:
+        carried = _carried(info)
+        if carried is not None and carried.sex != value:
+            raise ValueError("does not match the sex in the resident ID")
+        return value
 
     @field_validator("full_name")
     @classmethod
@@ -32,12 +94,36 @@ class WorkerRegistration(BaseModel):
 
     @field_validator("layoff_date")
     @classmethod
-    def _layoff_date(cls, value: date) -> date:
-        return domain.check_layoff_date(value, datetime.now(UTC).date())
+    def _layoff_date(cls, value: date, info: ValidationInfo) -> date:
+        domain.check_layoff_date(value, _today())
+        carried = _carried(info)
+        return value if carried is None else domain.check_layoff_age(carried.birth_date, value)
+
+    def identity(self) -> ResidentId:
+        return parse_resident_id(self.resident_id, today=_today())
+
+    def hardship_flags(self) -> list[HardshipFlag]:
+        identity = self.identity()
+        household = self.household
+        return domain.hardship_flags(
+            sex=identity.sex,
+            birth_date=identity.birth_date,
+            layoff_date=self.layoff_date,
+            zero_employment_family=household is not None
+            and domain.is_zero_employment_family(
+                household.employed_members_of_working_age, household.members_of_working_age
+            ),
+            disability=self.disability,
+            long_term_unemployed=self.long_term_unemployed,
+        )
 
 
 class RegisteredWorker(BaseModel):
     case_id: str
+    resident_id_masked: str = Field(examples=["1101**********002X"])
+    birth_date: date
+    sex: Sex
+    hardship_flags: list[HardshipFlag]
     community_code: str
     layoff_date: date
     layoff_reason: LayoffReason
@@ -62,3 +148,6 @@ class ErrorBody(BaseModel):
     error: str = Field(description="A stable, machine-readable code")
     message: str
     errors: list[ErrorItem] = []
+    details: dict[str, str] = Field(
+        default={}, description="Facts about the refusal, e.g. the open case's id"
+    )

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.events.intake import WorkerRegistered
@@ -11,6 +13,7 @@ from contracts.ids import uuid7
 from contracts.journey import JourneyStatus
 from services.common.errors import DomainError
 from services.common.outbox import Outbox
+from services.common.personal_data import PersonalDataProtector
 from services.intake.models import WorkerCase
 from services.intake.schemas import WorkerRegistration
 
@@ -26,14 +29,32 @@ class Intake:
     sessions: async_sessionmaker[AsyncSession]
     outbox: Outbox
     journeys: JourneyReader
+    personal_data: PersonalDataProtector
+
+
+RESIDENT_ID = "resident_id"
 
 
 async def register_worker(
     *, intake: Intake, registration: WorkerRegistration, correlation_id: str
 ) -> WorkerCase:
-    """Open a case and write `intake.worker_registered.v1` in the same transaction."""
+    """Open a case and write `intake.worker_registered.v1` in the same transaction.
+
+    A person has at most one open case: a second registration is refused with the open case's id, also when
+    two registrations race (the partial unique index decides).
+    """
+    identity = registration.identity()
+    lookup = intake.personal_data.lookup_hash(identity.number, purpose=RESIDENT_ID)
+    flags = registration.hardship_flags()
     case = WorkerCase(
         case_id=str(uuid7()),
+        resident_id_encrypted=intake.personal_data.encrypt(identity.number, purpose=RESIDENT_ID),
+        resident_id_hash=lookup,
+        resident_id_masked=identity.masked(),
+        birth_date=identity.birth_date,
+        sex=identity.sex.value,
+        hardship_flags=[flag.value for flag in flags],
+        household=registration.household.model_dump() if registration.household else None,
         full_name=registration.full_name,
         mobile=registration.mobile,
         community_code=registration.community_code,
@@ -42,20 +63,40 @@ async def register_worker(
         status="open",
         registered_at=datetime.now(UTC),
     )
-    async with intake.sessions.begin() as session:
-        session.add(case)
-        await intake.outbox.add(
-            session,
-            WorkerRegistered(
-                case_id=case.case_id,
-                community_code=case.community_code,
-                layoff_date=case.layoff_date,
-                layoff_reason=registration.layoff_reason,
-                registered_at=case.registered_at,
-            ),
-            correlation_id=correlation_id,
-        )
+    try:
+        async with intake.sessions.begin() as session:
+            await _refuse_second_open_case(session, lookup)
+            session.add(case)
+            await intake.outbox.add(
+                session,
+                WorkerRegistered(
+                    case_id=case.case_id,
+                    community_code=case.community_code,
+                    layoff_date=case.layoff_date,
+                    layoff_reason=registration.layoff_reason,
+                    registered_at=case.registered_at,
+                    hardship_flags=case.hardship_flags,
+                ),
+                correlation_id=correlation_id,
+            )
+    except IntegrityError:
+        async with intake.sessions() as session:
+            await _refuse_second_open_case(session, lookup)
+        raise
     return case
+
+
+async def _refuse_second_open_case(session: AsyncSession, lookup: str) -> None:
+    open_case = await session.scalar(
+        select(WorkerCase.case_id).where(WorkerCase.resident_id_hash == lookup, WorkerCase.status == "open")
+    )
+    if open_case is not None:
+        raise DomainError(
+            409,
+            "case_already_open",
+            "This person already has an open case",
+            details={"case_id": open_case},
+        )
 
 
 async def get_case(*, intake: Intake, case_id: str) -> WorkerCase:

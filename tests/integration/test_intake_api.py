@@ -1,7 +1,9 @@
 """The intake API on SQLite and PostgreSQL: a registration writes the case and its event, or nothing."""
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import date
 
 import httpx
 import pytest
@@ -12,7 +14,7 @@ from contracts.envelope import Envelope
 from services.common.settings import ServiceSettings
 from services.intake.app import create_app
 from services.intake.models import WorkerCase, outbox
-from tests.factories import registration
+from tests.factories import registration, resident_id_number
 
 
 @pytest_asyncio.fixture
@@ -109,3 +111,85 @@ async def test_unknown_case_is_a_404_with_a_code(api):
     response = await api.get("/workers/01a20c9b-3192-7e13-87c2-13fe6cf88833")
     assert response.status_code == 404
     assert response.json()["error"] == "case_not_found"
+
+
+async def test_a_52_year_old_man_laid_off_in_a_restructuring_is_flagged_4050(api, intake_engine):
+    number = resident_id_number(birth=date(1974, 3, 1), male=True)
+    response = await api.post(
+        "/workers",
+        json=registration(resident_id=number, layoff_date="2026-09-30", sex="male", birth_date="1974-03-01"),
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["hardship_flags"] == ["aged_4050"]
+    assert body["sex"] == "male" and body["birth_date"] == "1974-03-01"
+    assert body["resident_id_masked"] == number[:4] + "*" * 10 + number[-4:]
+    async with intake_engine.connect() as connection:
+        stored = " ".join(
+            str(value) for value in (await connection.execute(text("SELECT * FROM worker_cases"))).one()
+        )
+        event = (await connection.execute(select(outbox.c.payload))).scalar_one()
+    assert number not in stored, "the resident ID must be stored encrypted"
+    assert number not in event
+    assert json.loads(event)["data"]["hardship_flags"] == ["aged_4050"]
+
+
+async def test_a_woman_of_39_is_not_4050_but_a_household_without_work_is_flagged(api):
+    number = resident_id_number(birth=date(1987, 1, 1), male=False)
+    response = await api.post(
+        "/workers",
+        json=registration(
+            resident_id=number,
+            layoff_date="2026-09-30",
+            household={"members_of_working_age": 3, "employed_members_of_working_age": 0},
+            disability=True,
+        ),
+    )
+    assert response.json()["hardship_flags"] == ["zero_employment_family", "disability"]
+
+
+async def test_a_second_registration_of_the_same_person_is_a_409_naming_the_open_case(api, intake_engine):
+    body = registration()
+    first = await api.post("/workers", json=body)
+    again = await api.post("/workers", json=body | {"full_name": "另一个名字"})
+    assert again.status_code == 409
+    assert again.json()["error"] == "case_already_open"
+    assert again.json()["details"]["case_id"] == first.json()["case_id"]
+    assert await counts(intake_engine) == (1, 1)
+
+
+async def test_concurrent_registrations_of_one_person_open_exactly_one_case(api, intake_engine):
+    body = registration()
+    answers = await asyncio.gather(*(api.post("/workers", json=body) for _ in range(8)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201] + [409] * 7
+    case_id = next(answer.json()["case_id"] for answer in answers if answer.status_code == 201)
+    assert {answer.json()["details"]["case_id"] for answer in answers if answer.status_code == 409} == {
+        case_id
+    }
+    assert await counts(intake_engine) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "rule"),
+    [
+        ({"resident_id": "110105194912310021"}, "resident_id", "check character"),
+        ({"resident_id": "11010519491331002X"}, "resident_id", "birth date"),
+        ({"resident_id": "1101051949"}, "resident_id", "18"),
+        ({"birth_date": "1950-01-01"}, "birth_date", "does not match"),
+        ({"sex": "male"}, "sex", "does not match"),
+        ({"layoff_date": "1955-06-01"}, "layoff_date", "16th birthday"),
+        (
+            {"household": {"members_of_working_age": 2, "employed_members_of_working_age": 2}},
+            "household",
+            "exceed",
+        ),
+    ],
+)
+async def test_identity_problems_name_the_field_and_the_rule(api, intake_engine, changes, field, rule):
+    body = registration(resident_id="11010519491231002X", birth_date="1949-12-31", sex="female") | changes
+    response = await api.post("/workers", json=body)
+    assert response.status_code == 422, response.text
+    reasons = {error["field"]: error["reason"] for error in response.json()["errors"]}
+    assert rule in reasons[field]
+    assert await counts(intake_engine) == (0, 0)
