@@ -120,9 +120,11 @@ class WorkerRegistration(BaseModel):
 
 class RegisteredWorker(BaseModel):
     case_id: str
-    resident_id_masked: str = Field(examples=["1101**********002X"])
-    birth_date: date
-    sex: Sex
+    resident_id_masked: str | None = Field(
+        examples=["1101**********002X"], description="None only for cases registered before IDs were required"
+    )
+    birth_date: date | None
+    sex: Sex | None
     hardship_flags: list[HardshipFlag]
     community_code: str
     layoff_date: date
