@@ -45,3 +45,13 @@ def worker_registered(case_id: str, *, community_code: str = "ZS-01") -> WorkerR
 
 def registered_envelope(case_id: str) -> Envelope:
     return worker_registered(case_id).envelope(correlation_id=f"test-{case_id}")
+
+
+STREET = {"street_code": "ZS", "name": "中山街道"}
+COMMUNITY = {"community_code": "ZS-01", "street_code": "ZS", "name": "东风社区"}
+NETWORK = [("/streets", STREET), ("/communities", COMMUNITY)]
+"""What a registration in community ZS-01 needs; POST each in order (409 means it is there already)."""
+
+
+def assistant(**overrides: Any) -> dict[str, Any]:
+    return {"name": "李娟", "community_code": "ZS-01", "capacity": 50} | overrides

@@ -16,6 +16,7 @@ from services.common.settings import ServiceSettings
 from services.common.temporal import JourneyStatusReader, LazyTemporalClient, connect
 from services.intake.app import create_app
 from services.intake.models import outbox
+from tests.factories import NETWORK
 from workflows.bridge import JourneyBridge
 from workflows.worker import build_worker
 
@@ -41,6 +42,8 @@ class Pipeline:
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://intake")
+        for path, body in NETWORK:
+            await self.http.post(path, json=body)
         await self.start_relay()
         self.consumer = await self.start_consumer(
             "bridge", JourneyBridge(self.client, task_queue=self.task_queue)

@@ -32,4 +32,23 @@ class WorkerRegistered(Event):
     )
 
 
-EVENTS: tuple[type[Event], ...] = (WorkerRegistered,)
+class AssignmentReason(StrEnum):
+    AUTOMATIC = "automatic"
+    REASSIGNED = "reassigned"
+
+
+class CaseAssigned(Event):
+    """A case was given to a labour assistant: automatically at registration, or by a supervisor."""
+
+    event_type = "intake.case_assigned.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    assistant_id: str
+    previous_assistant_id: str | None = None
+    community_code: str = Field(description="The assistant's community")
+    reason: AssignmentReason
+    assigned_at: datetime
+
+
+EVENTS: tuple[type[Event], ...] = (WorkerRegistered, CaseAssigned)

@@ -5,8 +5,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 
 from services.common.http import current_correlation_id
-from services.intake import service
-from services.intake.schemas import ErrorBody, JourneyView, RegisteredWorker, WorkerRegistration
+from services.intake import network, service
+from services.intake.collaborators import Intake
+from services.intake.schemas import (
+    AssistantIn,
+    AssistantOut,
+    Caseload,
+    CommunityIn,
+    ErrorBody,
+    JourneyView,
+    Reassignment,
+    RegisteredWorker,
+    StreetIn,
+    WorkerRegistration,
+)
 
 router = APIRouter(tags=["workers"])
 
@@ -25,12 +37,12 @@ REGISTRATION_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _intake(request: Request) -> service.Intake:
-    intake: service.Intake = request.app.state.intake
+def _intake(request: Request) -> Intake:
+    intake: Intake = request.app.state.intake
     return intake
 
 
-IntakeDep = Annotated[service.Intake, Depends(_intake)]
+IntakeDep = Annotated[Intake, Depends(_intake)]
 
 
 def _registered(case: object) -> RegisteredWorker:
@@ -56,3 +68,49 @@ async def get_journey(case_id: CaseId, intake: IntakeDep) -> JourneyView:
     """The worker's current journey stage, read from the running workflow."""
     status = await service.journey_of(intake=intake, case_id=case_id)
     return JourneyView(case_id=status.case_id, stage=status.stage, stage_since=status.stage_since)
+
+
+network_router = APIRouter(tags=["caseworker network"])
+AssistantId = Annotated[str, Path(min_length=36, max_length=36, description="The labour assistant's id")]
+
+
+@network_router.post("/streets", status_code=201, response_model=StreetIn, responses=ERRORS)
+async def add_street(street: StreetIn, intake: IntakeDep) -> StreetIn:
+    row = await network.add_street(intake=intake, street=street)
+    return StreetIn(street_code=row.street_code, name=row.name)
+
+
+@network_router.post("/communities", status_code=201, response_model=CommunityIn, responses=ERRORS)
+async def add_community(community: CommunityIn, intake: IntakeDep) -> CommunityIn:
+    row = await network.add_community(intake=intake, community=community)
+    return CommunityIn(community_code=row.community_code, street_code=row.street_code, name=row.name)
+
+
+@network_router.post("/assistants", status_code=201, response_model=AssistantOut, responses=ERRORS)
+async def add_assistant(assistant: AssistantIn, intake: IntakeDep) -> AssistantOut:
+    row = await network.add_assistant(intake=intake, assistant=assistant)
+    return AssistantOut.model_validate(row, from_attributes=True)
+
+
+@network_router.get(
+    "/assistants/{assistant_id}/caseload", response_model=Caseload, responses={404: {"model": ErrorBody}}
+)
+async def get_caseload(assistant_id: AssistantId, intake: IntakeDep) -> Caseload:
+    """The assistant's capacity, open cases and their ids."""
+    return await network.caseload(intake=intake, assistant_id=assistant_id)
+
+
+@network_router.put(
+    "/workers/{case_id}/assistant",
+    response_model=RegisteredWorker,
+    responses={**ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody, "description": "No room"}},
+)
+async def reassign(case_id: CaseId, reassignment: Reassignment, intake: IntakeDep) -> RegisteredWorker:
+    """A supervisor gives the case to another labour assistant of any community."""
+    case = await network.reassign(
+        intake=intake,
+        case_id=case_id,
+        assistant_id=reassignment.assistant_id,
+        correlation_id=current_correlation_id(),
+    )
+    return _registered(case)

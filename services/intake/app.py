@@ -13,7 +13,7 @@ from services.common.personal_data import PersonalDataProtector
 from services.common.settings import ServiceSettings
 from services.common.temporal import JourneyStatusReader, LazyTemporalClient
 from services.intake import api, models
-from services.intake.service import Intake
+from services.intake.collaborators import Intake
 
 DESCRIPTION = (
     "The record of each laid-off worker (下岗职工): registration opens a case and starts the worker's "
@@ -50,4 +50,5 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
     )
     app.include_router(api.router)
+    app.include_router(api.network_router)
     return app

@@ -2,7 +2,19 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, inbox_table, outbox_table
@@ -30,6 +42,7 @@ class WorkerCase(Base):
     full_name: Mapped[str] = mapped_column(String(50))
     mobile: Mapped[str] = mapped_column(String(11))
     community_code: Mapped[str] = mapped_column(String(32), index=True)
+    assistant_id: Mapped[str | None] = mapped_column(String(36), index=True)
     layoff_date: Mapped[date] = mapped_column(Date)
     layoff_reason: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
@@ -37,6 +50,51 @@ class WorkerCase(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index(
+            "ux_worker_cases_one_open_case_per_person",
+            "resident_id_hash",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+
+class Street(Base):
+    """A street (街道): the level above communities in the caseworker network."""
+
+    __tablename__ = "streets"
+
+    street_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Community(Base):
+    """A community (社区) within a street."""
+
+    __tablename__ = "communities"
+
+    community_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.street_code"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class LabourAssistant(Base):
+    """A labour assistant (劳动协管员) serving a community, with a caseload capacity."""
+
+    __tablename__ = "labour_assistants"
+
+    assistant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    community_code: Mapped[str] = mapped_column(ForeignKey("communities.community_code"), index=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    open_cases: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        CheckConstraint("open_cases >= 0 AND open_cases <= capacity", name="ck_caseload_within_capacity"),
+    )
 
 
 outbox = outbox_table(metadata)

@@ -127,6 +127,7 @@ class RegisteredWorker(BaseModel):
     sex: Sex | None
     hardship_flags: list[HardshipFlag]
     community_code: str
+    assistant_id: str | None = Field(description="None while no assistant of the street has room")
     layoff_date: date
     layoff_reason: LayoffReason
     status: str
@@ -153,3 +154,52 @@ class ErrorBody(BaseModel):
     details: dict[str, str] = Field(
         default={}, description="Facts about the refusal, e.g. the open case's id"
     )
+
+
+CODE = r"^[A-Za-z0-9-]{2,32}$"
+
+
+class StreetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    street_code: str = Field(pattern=CODE, examples=["ZS"])
+    name: str = Field(min_length=1, max_length=100, examples=["中山街道"])
+
+
+class CommunityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    community_code: str = Field(pattern=CODE, examples=["ZS-01"])
+    street_code: str = Field(pattern=CODE, examples=["ZS"])
+    name: str = Field(min_length=1, max_length=100, examples=["东风社区"])
+
+
+class AssistantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=50, examples=["李娟"])
+    community_code: str = Field(pattern=CODE, examples=["ZS-01"])
+    capacity: int = Field(ge=1, le=1000, examples=[60], description="Most open cases this assistant carries")
+
+
+class AssistantOut(BaseModel):
+    assistant_id: str
+    name: str
+    community_code: str
+    capacity: int
+    open_cases: int
+
+
+class Reassignment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assistant_id: str = Field(min_length=36, max_length=36)
+
+
+class Caseload(BaseModel):
+    assistant_id: str
+    name: str
+    community_code: str
+    capacity: int
+    open_cases: int
+    case_ids: list[str]

@@ -1,36 +1,19 @@
 """Intake use cases: each takes its collaborators as keyword arguments."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.intake import WorkerRegistered
+from contracts.events.intake import AssignmentReason, WorkerRegistered
 from contracts.ids import uuid7
 from contracts.journey import JourneyStatus
 from services.common.errors import DomainError
-from services.common.outbox import Outbox
-from services.common.personal_data import PersonalDataProtector
+from services.intake import network
+from services.intake.collaborators import Intake
 from services.intake.models import WorkerCase
 from services.intake.schemas import WorkerRegistration
-
-
-class JourneyReader(Protocol):
-    async def status(self, case_id: str) -> JourneyStatus | None: ...
-
-
-@dataclass(frozen=True)
-class Intake:
-    """The intake service's collaborators, wired once in the composition root."""
-
-    sessions: async_sessionmaker[AsyncSession]
-    outbox: Outbox
-    journeys: JourneyReader
-    personal_data: PersonalDataProtector
-
 
 RESIDENT_ID = "resident_id"
 
@@ -66,6 +49,8 @@ async def register_worker(
     try:
         async with intake.sessions.begin() as session:
             await _refuse_second_open_case(session, lookup)
+            assistant = await network.assign_automatically(session, case.community_code)
+            case.assistant_id = assistant.assistant_id if assistant else None
             session.add(case)
             await intake.outbox.add(
                 session,
@@ -79,6 +64,12 @@ async def register_worker(
                 ),
                 correlation_id=correlation_id,
             )
+            if assistant is not None:
+                await intake.outbox.add(
+                    session,
+                    network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
+                    correlation_id=correlation_id,
+                )
     except IntegrityError:
         async with intake.sessions() as session:
             await _refuse_second_open_case(session, lookup)

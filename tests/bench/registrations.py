@@ -30,7 +30,7 @@ from deploy.dev.stack import Stack, StackSettings
 from services.common.db import create_engine
 from services.common.temporal import connect
 from services.intake.models import outbox
-from tests.factories import registration
+from tests.factories import NETWORK, registration
 
 RESULTS = Path(__file__).resolve().parents[2] / "docs" / "performance" / "registrations.json"
 BURST = int(os.environ.get("BENCH_BURST", "1000"))
@@ -183,6 +183,8 @@ async def measure(stack: Stack) -> Figures:
         return httpx.AsyncClient(base_url=stack.endpoints["intake"], limits=limits, timeout=30)
 
     async with http() as warm_up:
+        for path, body in NETWORK:
+            (await warm_up.post(path, json=body)).raise_for_status()
         await burst(warm_up, client, 50)
     raw = await raw_start_rate(client, RAW)
     async with http() as burst_client:

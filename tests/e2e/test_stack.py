@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from deploy.dev.components import free_port
-from tests.factories import registration
+from tests.factories import NETWORK, registration
 
 
 class RunningStack:
@@ -106,6 +106,8 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
     )
     intake = endpoints["intake"]
     with httpx.Client(timeout=10) as http:
+        for path, body in NETWORK:
+            assert http.post(f"{intake}{path}", json=body).status_code == 201
         first = http.post(f"{intake}/workers", json=registration()).json()["case_id"]
         assert wait_for_journey(http, intake, first)["stage"] == "assessment"
         for name in ("intake-relay", "bridge", "worker"):

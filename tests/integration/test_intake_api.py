@@ -14,7 +14,7 @@ from contracts.envelope import Envelope
 from services.common.settings import ServiceSettings
 from services.intake.app import create_app
 from services.intake.models import WorkerCase, outbox
-from tests.factories import registration, resident_id_number
+from tests.factories import NETWORK, registration, resident_id_number
 
 
 @pytest_asyncio.fixture
@@ -23,6 +23,8 @@ async def api(intake_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            for path, body in NETWORK:
+                assert (await client.post(path, json=body)).status_code == 201
             yield client
 
 
