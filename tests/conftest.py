@@ -3,12 +3,16 @@
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.db import create_engine
+from services.common.settings import ServiceSettings
+from services.intake.app import create_app
 from services.intake.models import WorkerCase
+from tests.factories import NETWORK
 from tests.infrastructure import Broker, TemporalDevServer, migrated_database
 from tests.pipeline import Pipeline
 
@@ -63,3 +67,15 @@ async def pipeline(
     await pipeline.start()
     yield pipeline
     await pipeline.close()
+
+
+@pytest_asyncio.fixture
+async def intake_api(intake_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The intake API in this process (no Temporal needed), with street ZS and community ZS-01."""
+    app = create_app(ServiceSettings(database_url=intake_database_url, max_body_bytes=4096))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            for path, body in NETWORK:
+                assert (await client.post(path, json=body)).status_code == 201
+            yield client

@@ -51,4 +51,61 @@ class CaseAssigned(Event):
     assigned_at: datetime
 
 
-EVENTS: tuple[type[Event], ...] = (WorkerRegistered, CaseAssigned)
+class SkillsProfileUpdated(Event):
+    """A new version of the worker's skills profile: what matching needs, never health details."""
+
+    event_type = "intake.skills_profile_updated.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    version: int
+    education: str
+    skills: list[str] = Field(description="Skill names with level, e.g. 'cooking:advanced'")
+    certificates: list[str]
+    desired_occupations: list[str]
+    desired_employment_forms: list[str]
+    available_from: date | None = None
+
+
+class Agency(StrEnum):
+    TAX = "tax"
+    COMMERCE = "commerce"
+    BANK = "bank"
+    HEALTH = "health"
+    URBAN_CONSTRUCTION = "urban_construction"
+    LABOUR_BUREAU = "labour_bureau"
+
+
+class ConsentGranted(Event):
+    """The worker agreed to share their data with an agency for a purpose, until a date."""
+
+    event_type = "intake.consent_granted.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    consent_id: str
+    agency: Agency
+    purpose: str
+    expires_on: date
+    granted_at: datetime
+
+
+class ConsentWithdrawn(Event):
+    """The worker withdrew a consent: every feed to that agency must stop carrying this case."""
+
+    event_type = "intake.consent_withdrawn.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    consent_id: str
+    agency: Agency
+    withdrawn_at: datetime
+
+
+EVENTS: tuple[type[Event], ...] = (
+    WorkerRegistered,
+    CaseAssigned,
+    SkillsProfileUpdated,
+    ConsentGranted,
+    ConsentWithdrawn,
+)

@@ -5,15 +5,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 
 from services.common.http import current_correlation_id
-from services.intake import network, service
+from services.intake import network, records, service
 from services.intake.collaborators import Intake
 from services.intake.schemas import (
     AssistantIn,
     AssistantOut,
     Caseload,
     CommunityIn,
+    ConsentRequest,
+    ConsentView,
     ErrorBody,
     JourneyView,
+    ProfileUpdate,
+    ProfileVersion,
     Reassignment,
     RegisteredWorker,
     StreetIn,
@@ -114,3 +118,62 @@ async def reassign(case_id: CaseId, reassignment: Reassignment, intake: IntakeDe
         correlation_id=current_correlation_id(),
     )
     return _registered(case)
+
+
+records_router = APIRouter(tags=["skills profile and consent"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
+
+
+@records_router.put(
+    "/workers/{case_id}/profile",
+    response_model=ProfileVersion,
+    responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "Changed meanwhile"}},
+)
+async def record_profile(case_id: CaseId, update: ProfileUpdate, intake: IntakeDep) -> ProfileVersion:
+    """Record the skills profile (素质档案) as a new version; earlier versions stay viewable."""
+    return await records.record_skills_profile(
+        intake=intake, case_id=case_id, update=update, correlation_id=current_correlation_id()
+    )
+
+
+@records_router.get("/workers/{case_id}/profile", response_model=ProfileVersion, responses=NOT_FOUND)
+async def get_profile(case_id: CaseId, intake: IntakeDep) -> ProfileVersion:
+    return await records.current_profile(intake=intake, case_id=case_id)
+
+
+@records_router.get(
+    "/workers/{case_id}/profile/versions", response_model=list[ProfileVersion], responses=NOT_FOUND
+)
+async def get_profile_versions(case_id: CaseId, intake: IntakeDep) -> list[ProfileVersion]:
+    """Every version of the profile, oldest first."""
+    return await records.profile_versions(intake=intake, case_id=case_id)
+
+
+@records_router.post(
+    "/workers/{case_id}/consents",
+    status_code=201,
+    response_model=ConsentView,
+    responses={**ERRORS, **NOT_FOUND},
+)
+async def grant_consent(case_id: CaseId, request: ConsentRequest, intake: IntakeDep) -> ConsentView:
+    """The worker consents to share data with one agency, for one purpose, until a date."""
+    return await records.grant_consent(
+        intake=intake, case_id=case_id, request=request, correlation_id=current_correlation_id()
+    )
+
+
+@records_router.get("/workers/{case_id}/consents", response_model=list[ConsentView], responses=NOT_FOUND)
+async def list_consents(case_id: CaseId, intake: IntakeDep) -> list[ConsentView]:
+    return await records.consents_of(intake=intake, case_id=case_id)
+
+
+@records_router.post(
+    "/workers/{case_id}/consents/{consent_id}/withdrawal", response_model=ConsentView, responses=NOT_FOUND
+)
+async def withdraw_consent(
+    case_id: CaseId, consent_id: Annotated[str, Path(min_length=36, max_length=36)], intake: IntakeDep
+) -> ConsentView:
+    """Withdraw a consent now; an event tells every downstream feed to stop."""
+    return await records.withdraw_consent(
+        intake=intake, case_id=case_id, consent_id=consent_id, correlation_id=current_correlation_id()
+    )

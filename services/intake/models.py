@@ -99,3 +99,28 @@ class LabourAssistant(Base):
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+
+
+class SkillsProfileVersion(Base):
+    """One version of a worker's skills profile (素质档案); every change is a new row, none is overwritten."""
+
+    __tablename__ = "skills_profile_versions"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("worker_cases.case_id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile: Mapped[dict[str, object]] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Consent(Base):
+    """Consent to share data with one agency for one purpose, until it expires or is withdrawn."""
+
+    __tablename__ = "consents"
+
+    consent_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("worker_cases.case_id"), index=True)
+    agency: Mapped[str] = mapped_column(String(30))
+    purpose: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_on: Mapped[date] = mapped_column(Date)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,10 +1,11 @@
 """Request and response models of the intake API."""
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from contracts.events.intake import LayoffReason
+from contracts.events.intake import Agency, LayoffReason
 from contracts.journey import JourneyStage
 from services.intake import domain
 from services.intake.domain import HardshipFlag
@@ -203,3 +204,125 @@ class Caseload(BaseModel):
     capacity: int
     open_cases: int
     case_ids: list[str]
+
+
+class Education(StrEnum):
+    PRIMARY = "primary"
+    JUNIOR_SECONDARY = "junior_secondary"
+    SENIOR_SECONDARY = "senior_secondary"
+    VOCATIONAL = "vocational"
+    COLLEGE = "college"
+    BACHELOR = "bachelor"
+    POSTGRADUATE = "postgraduate"
+
+
+class SkillLevel(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+    EXPERT = "expert"
+
+
+class EmploymentForm(StrEnum):
+    FULL_TIME = "full_time"
+    HOURLY = "hourly"
+    SEASONAL = "seasonal"
+    PART_TIME = "part_time"
+    SELF_EMPLOYMENT = "self_employment"
+    PUBLIC_WELFARE_POST = "public_welfare_post"
+
+
+class Skill(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=60, examples=["cooking"])
+    level: SkillLevel
+
+
+class Certificate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=100, examples=["中式烹调师四级"])
+    number: str | None = Field(default=None, max_length=60)
+    issued_on: date | None = None
+
+
+class WorkPeriod(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    employer: str = Field(min_length=1, max_length=100)
+    occupation: str = Field(min_length=1, max_length=60)
+    started_on: date
+    ended_on: date | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "WorkPeriod":
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            raise ValueError("ended_on must not be before started_on")
+        return self
+
+
+class Availability(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    available_from: date
+    hours_per_week: int = Field(ge=1, le=84)
+
+
+class SkillsProfile(BaseModel):
+    """The worker's skills profile (素质档案)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    education: Education
+    skills: list[Skill] = Field(default=[], max_length=50)
+    certificates: list[Certificate] = Field(default=[], max_length=50)
+    work_history: list[WorkPeriod] = Field(default=[], max_length=50)
+    health_limits: list[str] = Field(default=[], max_length=20, description="Seen by staff, never published")
+    desired_occupations: list[str] = Field(default=[], max_length=20)
+    desired_employment_forms: list[EmploymentForm] = Field(default=[], max_length=6)
+    availability: Availability | None = None
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    profile: SkillsProfile
+    expected_version: int | None = Field(
+        default=None,
+        ge=0,
+        description="The version this change was made from (0 for the first); 409 if stale",
+    )
+
+
+class ProfileVersion(BaseModel):
+    case_id: str
+    version: int
+    profile: SkillsProfile
+    recorded_at: datetime
+
+
+class ConsentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    agency: Agency
+    purpose: str = Field(min_length=1, max_length=200, examples=["guaranteed micro-loan application"])
+    expires_on: date
+
+    @field_validator("expires_on")
+    @classmethod
+    def _in_the_future(cls, value: date) -> date:
+        if value <= _today():
+            raise ValueError("must be after today")
+        return value
+
+
+class ConsentView(BaseModel):
+    consent_id: str
+    case_id: str
+    agency: Agency
+    purpose: str
+    granted_at: datetime
+    expires_on: date
+    withdrawn_at: datetime | None
+    in_force: bool

@@ -9,23 +9,15 @@ import httpx
 import pytest_asyncio
 from sqlalchemy import select
 
-from services.common.settings import ServiceSettings
-from services.intake.app import create_app
 from services.intake.models import outbox
 from tests.factories import NETWORK, assistant, registration
 
 
 @pytest_asyncio.fixture
-async def api(intake_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(ServiceSettings(database_url=intake_database_url))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-            for path, body in NETWORK:
-                assert (await client.post(path, json=body)).status_code == 201
-            second = {"community_code": "ZS-02", "street_code": "ZS", "name": "红旗社区"}
-            assert (await client.post("/communities", json=second)).status_code == 201
-            yield client
+async def api(intake_api: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
+    second = {"community_code": "ZS-02", "street_code": "ZS", "name": "红旗社区"}
+    assert (await intake_api.post("/communities", json=second)).status_code == 201
+    yield intake_api
 
 
 async def add_assistant(api, **overrides) -> str:

@@ -2,30 +2,19 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import date
 
-import httpx
 import pytest
-import pytest_asyncio
 from sqlalchemy import func, select, text
 
 from contracts.envelope import Envelope
-from services.common.settings import ServiceSettings
-from services.intake.app import create_app
 from services.intake.models import WorkerCase, outbox
-from tests.factories import NETWORK, registration, resident_id_number
+from tests.factories import registration, resident_id_number
 
 
-@pytest_asyncio.fixture
-async def api(intake_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(ServiceSettings(database_url=intake_database_url, max_body_bytes=4096))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-            for path, body in NETWORK:
-                assert (await client.post(path, json=body)).status_code == 201
-            yield client
+@pytest.fixture
+def api(intake_api):
+    return intake_api
 
 
 async def counts(intake_engine) -> tuple[int, int]:
