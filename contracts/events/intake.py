@@ -102,10 +102,38 @@ class ConsentWithdrawn(Event):
     withdrawn_at: datetime
 
 
+class GuidanceSessionRecorded(Event):
+    """A guidance session was held with the worker (the notes stay in intake)."""
+
+    event_type = "intake.guidance_session_recorded.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    session_id: str
+    kind: str = Field(description="ideological_guidance, career_guidance, policy_briefing, group_seminar")
+    held_on: date
+    assistant_id: str
+
+
+class PlanStatusChanged(Event):
+    """A revision of the individual re-employment plan was proposed, agreed by the worker or approved."""
+
+    event_type = "intake.plan_status_changed.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    revision: int
+    track: str = Field(description="training, job_search, entrepreneurship, public_welfare_post")
+    status: str = Field(description="proposed, agreed, approved")
+    changed_at: datetime
+
+
 EVENTS: tuple[type[Event], ...] = (
     WorkerRegistered,
     CaseAssigned,
     SkillsProfileUpdated,
     ConsentGranted,
     ConsentWithdrawn,
+    GuidanceSessionRecorded,
+    PlanStatusChanged,
 )

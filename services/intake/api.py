@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 
 from services.common.http import current_correlation_id
-from services.intake import network, records, service
+from services.intake import guidance, network, records, service
 from services.intake.collaborators import Intake
 from services.intake.schemas import (
     AssistantIn,
@@ -15,7 +15,12 @@ from services.intake.schemas import (
     ConsentRequest,
     ConsentView,
     ErrorBody,
+    GuidanceSessionIn,
+    GuidanceSessionOut,
     JourneyView,
+    PlanApproval,
+    PlanProposal,
+    PlanRevisionOut,
     ProfileUpdate,
     ProfileVersion,
     Reassignment,
@@ -177,3 +182,76 @@ async def withdraw_consent(
     return await records.withdraw_consent(
         intake=intake, case_id=case_id, consent_id=consent_id, correlation_id=current_correlation_id()
     )
+
+
+guidance_router = APIRouter(tags=["guidance and plan"])
+TRANSITION: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorBody, "description": "Not allowed in this status"}
+}
+
+
+@guidance_router.post(
+    "/workers/{case_id}/guidance-sessions",
+    status_code=201,
+    response_model=GuidanceSessionOut,
+    responses={**ERRORS, **NOT_FOUND},
+)
+async def record_guidance_session(
+    case_id: CaseId, held: GuidanceSessionIn, intake: IntakeDep
+) -> GuidanceSessionOut:
+    """Record a guidance session held with the worker: kind, date, assistant, attendees, notes, next steps."""
+    return await guidance.record_guidance_session(
+        intake=intake, case_id=case_id, held=held, correlation_id=current_correlation_id()
+    )
+
+
+@guidance_router.get(
+    "/workers/{case_id}/guidance-sessions", response_model=list[GuidanceSessionOut], responses=NOT_FOUND
+)
+async def list_guidance_sessions(case_id: CaseId, intake: IntakeDep) -> list[GuidanceSessionOut]:
+    return await guidance.guidance_sessions_of(intake=intake, case_id=case_id)
+
+
+@guidance_router.post(
+    "/workers/{case_id}/plan",
+    status_code=201,
+    response_model=PlanRevisionOut,
+    responses={**ERRORS, **NOT_FOUND},
+)
+async def propose_plan(case_id: CaseId, proposal: PlanProposal, intake: IntakeDep) -> PlanRevisionOut:
+    """Propose the individual re-employment plan, or a revision of it."""
+    return await guidance.propose_plan(
+        intake=intake, case_id=case_id, proposal=proposal, correlation_id=current_correlation_id()
+    )
+
+
+@guidance_router.post(
+    "/workers/{case_id}/plan/agreement", response_model=PlanRevisionOut, responses={**NOT_FOUND, **TRANSITION}
+)
+async def agree_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
+    """The worker agrees to the newest revision."""
+    return await guidance.agree_plan(intake=intake, case_id=case_id, correlation_id=current_correlation_id())
+
+
+@guidance_router.post(
+    "/workers/{case_id}/plan/approval",
+    response_model=PlanRevisionOut,
+    responses={**ERRORS, **NOT_FOUND, **TRANSITION},
+)
+async def approve_plan(case_id: CaseId, approval: PlanApproval, intake: IntakeDep) -> PlanRevisionOut:
+    """A supervisor approves the newest revision, which the worker must have agreed to."""
+    return await guidance.approve_plan(
+        intake=intake, case_id=case_id, approval=approval, correlation_id=current_correlation_id()
+    )
+
+
+@guidance_router.get("/workers/{case_id}/plan", response_model=PlanRevisionOut, responses=NOT_FOUND)
+async def get_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
+    return await guidance.current_plan(intake=intake, case_id=case_id)
+
+
+@guidance_router.get(
+    "/workers/{case_id}/plan/revisions", response_model=list[PlanRevisionOut], responses=NOT_FOUND
+)
+async def list_plan_revisions(case_id: CaseId, intake: IntakeDep) -> list[PlanRevisionOut]:
+    return await guidance.plan_revisions(intake=intake, case_id=case_id)

@@ -52,4 +52,5 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api.network_router)
     app.include_router(api.records_router)
+    app.include_router(api.guidance_router)
     return app

@@ -82,3 +82,32 @@ def hardship_flags(
     if long_term_unemployed:
         flags.append(HardshipFlag.LONG_TERM_UNEMPLOYED)
     return flags
+
+
+class PlanStatus(StrEnum):
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    APPROVED = "approved"
+
+
+class PlanAction(StrEnum):
+    WORKER_AGREES = "worker_agrees"
+    SUPERVISOR_APPROVES = "supervisor_approves"
+
+
+PLAN_TRANSITIONS: dict[tuple[PlanStatus, PlanAction], PlanStatus] = {
+    (PlanStatus.PROPOSED, PlanAction.WORKER_AGREES): PlanStatus.AGREED,
+    (PlanStatus.AGREED, PlanAction.SUPERVISOR_APPROVES): PlanStatus.APPROVED,
+}
+"""The only ways a plan's status changes; a revised plan starts again as a new proposed revision."""
+
+
+class TransitionRefused(ValueError):
+    pass
+
+
+def next_plan_status(current: PlanStatus, action: PlanAction) -> PlanStatus:
+    try:
+        return PLAN_TRANSITIONS[(current, action)]
+    except KeyError:
+        raise TransitionRefused(f"a plan that is {current.value} cannot take '{action.value}'") from None

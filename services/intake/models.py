@@ -124,3 +124,35 @@ class Consent(Base):
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_on: Mapped[date] = mapped_column(Date)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class GuidanceSession(Base):
+    """A guidance session (思想引导, career guidance, policy briefing, group seminar) recorded on a case."""
+
+    __tablename__ = "guidance_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("worker_cases.case_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    held_on: Mapped[date] = mapped_column(Date)
+    assistant_id: Mapped[str] = mapped_column(ForeignKey("labour_assistants.assistant_id"))
+    attendees: Mapped[list[str]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text)
+    next_steps: Mapped[list[str]] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PlanRevision(Base):
+    """One revision of the individual re-employment plan; a revision is never changed but by its status."""
+
+    __tablename__ = "plan_revisions"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("worker_cases.case_id"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    track: Mapped[str] = mapped_column(String(30))
+    goals: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    agreed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(50))

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from contracts.events.intake import Agency, LayoffReason
 from contracts.journey import JourneyStage
 from services.intake import domain
-from services.intake.domain import HardshipFlag
+from services.intake.domain import HardshipFlag, PlanStatus
 from services.intake.resident_id import ResidentId, Sex
 from services.intake.resident_id import parse as parse_resident_id
 
@@ -326,3 +326,66 @@ class ConsentView(BaseModel):
     expires_on: date
     withdrawn_at: datetime | None
     in_force: bool
+
+
+class GuidanceKind(StrEnum):
+    IDEOLOGICAL_GUIDANCE = "ideological_guidance"
+    CAREER_GUIDANCE = "career_guidance"
+    POLICY_BRIEFING = "policy_briefing"
+    GROUP_SEMINAR = "group_seminar"
+
+
+class GuidanceSessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: GuidanceKind
+    held_on: date
+    assistant_id: str = Field(min_length=36, max_length=36)
+    attendees: list[str] = Field(default=[], max_length=200)
+    notes: str = Field(default="", max_length=10_000)
+    next_steps: list[str] = Field(default=[], max_length=20)
+
+    @field_validator("held_on")
+    @classmethod
+    def _not_in_the_future(cls, value: date) -> date:
+        if value > _today():
+            raise ValueError("must not be in the future")
+        return value
+
+
+class GuidanceSessionOut(GuidanceSessionIn):
+    session_id: str
+    case_id: str
+    recorded_at: datetime
+
+
+class PlanTrack(StrEnum):
+    TRAINING = "training"
+    JOB_SEARCH = "job_search"
+    ENTREPRENEURSHIP = "entrepreneurship"
+    PUBLIC_WELFARE_POST = "public_welfare_post"
+
+
+class PlanProposal(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    track: PlanTrack
+    goals: list[str] = Field(min_length=1, max_length=20, examples=[["完成家政服务培训", "三个月内就业"]])
+
+
+class PlanApproval(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    supervisor: str = Field(min_length=1, max_length=50, description="Who approves")
+
+
+class PlanRevisionOut(BaseModel):
+    case_id: str
+    revision: int
+    track: PlanTrack
+    goals: list[str]
+    status: PlanStatus
+    proposed_at: datetime
+    agreed_at: datetime | None
+    approved_at: datetime | None
+    approved_by: str | None
