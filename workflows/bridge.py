@@ -26,15 +26,15 @@ class JourneyBridge:
         if envelope.type not in JOURNEY_EVENT_TYPES:
             return "ignored"
         try:
-            event = parse_event(envelope)
+            parse_event(envelope)
         except (UnknownEventType, ValidationError) as error:
             raise PermanentError(
                 f"{envelope.type} {envelope.id} does not match its schema: {error}"
             ) from error
         await self.client.start_workflow(
             WORKFLOW_NAME,
-            JourneyInput(case_id=event.case_id),
-            id=journey_id(event.case_id),
+            JourneyInput(case_id=envelope.subject),
+            id=journey_id(envelope.subject),
             task_queue=self.task_queue,
             start_signal=EVENT_SIGNAL,
             start_signal_args=[

@@ -8,26 +8,38 @@ from contracts.envelope import Envelope, schema_url
 
 
 class Event(BaseModel):
-    """Base of every event payload. Subclasses name their type, topic and source; `case_id` is the subject."""
+    """Base of every event payload. Subclasses name their type, topic, source and the field that is the
+    subject (also the Kafka key, so events about one subject keep their order)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     event_type: ClassVar[str]
     topic: ClassVar[str]
     source: ClassVar[str]
+    subject_field: ClassVar[str]
 
-    case_id: str
+    def subject(self) -> str:
+        value: str = getattr(self, self.subject_field)
+        return value
 
     def envelope(self, *, correlation_id: str, causation_id: str | None = None) -> Envelope:
         return Envelope(
             source=self.source,
             type=self.event_type,
-            subject=self.case_id,
+            subject=self.subject(),
             dataschema=schema_url(self.event_type),
             data=self.model_dump(mode="json"),
             correlationid=correlation_id,
             causationid=causation_id,
         )
+
+
+class CaseEvent(Event):
+    """An event about one worker's case: the case id is the subject."""
+
+    subject_field = "case_id"
+
+    case_id: str
 
 
 def registry() -> dict[str, type[Event]]:

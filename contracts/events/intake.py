@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from contracts.events import Event
+from contracts.events import CaseEvent, Event
 from contracts.topics import INTAKE_EVENTS
 
 
@@ -16,7 +16,7 @@ class LayoffReason(StrEnum):
     OTHER = "other"
 
 
-class WorkerRegistered(Event):
+class WorkerRegistered(CaseEvent):
     """A laid-off worker was registered and a case opened. Carries no contact details (data minimisation)."""
 
     event_type = "intake.worker_registered.v1"
@@ -30,6 +30,7 @@ class WorkerRegistered(Event):
     hardship_flags: list[str] = Field(
         default=[], description="aged_4050, zero_employment_family, disability, long_term_unemployed"
     )
+    restructuring_plan_id: str | None = Field(default=None, description="Set when taken in from a plan")
 
 
 class AssignmentReason(StrEnum):
@@ -37,7 +38,7 @@ class AssignmentReason(StrEnum):
     REASSIGNED = "reassigned"
 
 
-class CaseAssigned(Event):
+class CaseAssigned(CaseEvent):
     """A case was given to a labour assistant: automatically at registration, or by a supervisor."""
 
     event_type = "intake.case_assigned.v1"
@@ -51,7 +52,7 @@ class CaseAssigned(Event):
     assigned_at: datetime
 
 
-class SkillsProfileUpdated(Event):
+class SkillsProfileUpdated(CaseEvent):
     """A new version of the worker's skills profile: what matching needs, never health details."""
 
     event_type = "intake.skills_profile_updated.v1"
@@ -76,7 +77,7 @@ class Agency(StrEnum):
     LABOUR_BUREAU = "labour_bureau"
 
 
-class ConsentGranted(Event):
+class ConsentGranted(CaseEvent):
     """The worker agreed to share their data with an agency for a purpose, until a date."""
 
     event_type = "intake.consent_granted.v1"
@@ -90,7 +91,7 @@ class ConsentGranted(Event):
     granted_at: datetime
 
 
-class ConsentWithdrawn(Event):
+class ConsentWithdrawn(CaseEvent):
     """The worker withdrew a consent: every feed to that agency must stop carrying this case."""
 
     event_type = "intake.consent_withdrawn.v1"
@@ -102,7 +103,7 @@ class ConsentWithdrawn(Event):
     withdrawn_at: datetime
 
 
-class GuidanceSessionRecorded(Event):
+class GuidanceSessionRecorded(CaseEvent):
     """A guidance session was held with the worker (the notes stay in intake)."""
 
     event_type = "intake.guidance_session_recorded.v1"
@@ -115,7 +116,7 @@ class GuidanceSessionRecorded(Event):
     assistant_id: str
 
 
-class PlanStatusChanged(Event):
+class PlanStatusChanged(CaseEvent):
     """A revision of the individual re-employment plan was proposed, agreed by the worker or approved."""
 
     event_type = "intake.plan_status_changed.v1"
@@ -128,6 +129,53 @@ class PlanStatusChanged(Event):
     changed_at: datetime
 
 
+class RestructuringPlanSubmitted(Event):
+    """An enterprise submitted (or, after a rejection, resubmitted) its placement and diversion plan."""
+
+    event_type = "intake.restructuring_plan_submitted.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+    subject_field = "plan_id"
+
+    plan_id: str
+    enterprise_code: str
+    affected_workers: int
+    revision: int
+    submitted_at: datetime
+
+
+class CongressVoteRecorded(Event):
+    """The worker congress voted on a plan; `passed` applies the policy's voting rule."""
+
+    event_type = "intake.congress_vote_recorded.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+    subject_field = "plan_id"
+
+    plan_id: str
+    revision: int
+    congress_members: int
+    members_present: int
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    voting_rule: str
+    passed: bool
+
+
+class BulkIntakeCompleted(Event):
+    """Workers affected by an approved plan were taken in, one case each, in one batch."""
+
+    event_type = "intake.bulk_intake_completed.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+    subject_field = "plan_id"
+
+    plan_id: str
+    batch_id: str
+    workers: int
+
+
 EVENTS: tuple[type[Event], ...] = (
     WorkerRegistered,
     CaseAssigned,
@@ -136,4 +184,7 @@ EVENTS: tuple[type[Event], ...] = (
     ConsentWithdrawn,
     GuidanceSessionRecorded,
     PlanStatusChanged,
+    RestructuringPlanSubmitted,
+    CongressVoteRecorded,
+    BulkIntakeCompleted,
 )

@@ -1,5 +1,6 @@
 """Machine-readable 4xx bodies: `{"error", "message", "errors": [{"field", "reason"}], "details": {}}`."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -81,19 +82,28 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodySizeLimit:
-    """Refuses request bodies over `max_bytes` with 413 before the route reads them."""
+    """Refuses request bodies over the limit with 413 before the route reads them.
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    Paths matching `bulk_paths` (batch uploads) have their own, larger limit.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, bulk_max_bytes: int, bulk_paths: re.Pattern[str] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.bulk_max_bytes = bulk_max_bytes
+        self.bulk_paths = bulk_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        bulk = self.bulk_paths is not None and self.bulk_paths.search(scope["path"]) is not None
+        limit = self.bulk_max_bytes if bulk else self.max_bytes
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         received = 0
 
@@ -102,18 +112,18 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await self._refuse(send)
+            await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         response = JSONResponse(
-            error_body("body_too_large", f"The request body exceeds {self.max_bytes} bytes"), status_code=413
+            error_body("body_too_large", f"The request body exceeds {limit} bytes"), status_code=413
         )
         await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
         await send({"type": "http.response.body", "body": response.body})

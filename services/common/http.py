@@ -1,5 +1,6 @@
 """What every HTTP service app gets: correlation ids, request metrics, error bodies, size limit, ops."""
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -26,11 +27,15 @@ def service_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]],
     readiness: Mapping[str, ReadinessCheck],
     max_body_bytes: int,
+    bulk_max_body_bytes: int,
+    bulk_paths: re.Pattern[str] | None = None,
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     install_error_handlers(app)
     app.include_router(ops_router(readiness))
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=max_body_bytes, bulk_max_bytes=bulk_max_body_bytes, bulk_paths=bulk_paths
+    )
     app.add_middleware(ObserveRequests, service=service)
     return app
 

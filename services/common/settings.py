@@ -38,6 +38,7 @@ class ServiceSettings(KitSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8001, ge=0, le=65535)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    bulk_max_body_bytes: int = Field(default=16_777_216, ge=1024, description="For batch uploads")
 
 
 class RelaySettings(ServiceSettings):

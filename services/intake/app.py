@@ -1,5 +1,6 @@
 """The intake service's composition root."""
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,6 +20,9 @@ DESCRIPTION = (
     "The record of each laid-off worker (下岗职工): registration opens a case and starts the worker's "
     "re-employment journey. Errors answer with `{error, message, errors: [{field, reason}]}`."
 )
+
+
+BULK_PATHS = re.compile(r"^/restructuring-plans/[^/]+/intake$")
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
@@ -48,9 +52,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         lifespan=lifespan,
         readiness={"database": database_ready, "temporal": temporal.is_reachable},
         max_body_bytes=settings.max_body_bytes,
+        bulk_max_body_bytes=settings.bulk_max_body_bytes,
+        bulk_paths=BULK_PATHS,
     )
     app.include_router(api.router)
     app.include_router(api.network_router)
     app.include_router(api.records_router)
     app.include_router(api.guidance_router)
+    app.include_router(api.restructuring_router)
     return app

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts.journey import JourneyStatus
 from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
+from services.intake.domain import DEFAULT_VOTING_RULE, VotingRule
 
 
 class JourneyReader(Protocol):
@@ -22,3 +23,4 @@ class Intake:
     outbox: Outbox
     journeys: JourneyReader
     personal_data: PersonalDataProtector
+    congress_voting_rule: VotingRule = DEFAULT_VOTING_RULE

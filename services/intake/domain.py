@@ -111,3 +111,64 @@ def next_plan_status(current: PlanStatus, action: PlanAction) -> PlanStatus:
         return PLAN_TRANSITIONS[(current, action)]
     except KeyError:
         raise TransitionRefused(f"a plan that is {current.value} cannot take '{action.value}'") from None
+
+
+class VotingRule(StrEnum):
+    MORE_THAN_HALF_OF_ALL_MEMBERS = "more_than_half_of_all_members"
+    TWO_THIRDS_OF_ALL_MEMBERS = "two_thirds_of_all_members"
+    MORE_THAN_HALF_OF_PRESENT = "more_than_half_of_present"
+
+
+DEFAULT_VOTING_RULE = VotingRule.MORE_THAN_HALF_OF_ALL_MEMBERS
+
+
+def congress_passes(rule: VotingRule, *, members: int, present: int, votes_for: int) -> bool:
+    """Whether the worker congress (职代会) passed a plan under the policy's rule."""
+    if rule is VotingRule.MORE_THAN_HALF_OF_ALL_MEMBERS:
+        return votes_for * 2 > members
+    if rule is VotingRule.TWO_THIRDS_OF_ALL_MEMBERS:
+        return votes_for * 3 >= members * 2
+    return votes_for * 2 > present
+
+
+def vote_count_problems(
+    *, members: int, present: int, votes_for: int, against: int, abstentions: int
+) -> list[dict[str, str]]:
+    """Counts that cannot be true, each naming its field and the rule it breaks."""
+    problems = []
+    if present > members:
+        problems.append({"field": "members_present", "reason": f"exceeds the {members} congress members"})
+    if votes_for + against + abstentions > present:
+        problems.append(
+            {"field": "votes_for", "reason": "votes for, against and abstentions exceed members present"}
+        )
+    return problems
+
+
+class RestructuringStatus(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RestructuringAction(StrEnum):
+    CONGRESS_PASSES = "congress_passes"
+    CONGRESS_REJECTS = "congress_rejects"
+    RESUBMIT = "resubmit"
+
+
+RESTRUCTURING_TRANSITIONS: dict[tuple[RestructuringStatus, RestructuringAction], RestructuringStatus] = {
+    (RestructuringStatus.SUBMITTED, RestructuringAction.CONGRESS_PASSES): RestructuringStatus.APPROVED,
+    (RestructuringStatus.SUBMITTED, RestructuringAction.CONGRESS_REJECTS): RestructuringStatus.REJECTED,
+    (RestructuringStatus.REJECTED, RestructuringAction.RESUBMIT): RestructuringStatus.SUBMITTED,
+}
+"""A plan is voted on once per submission; a rejected plan can be revised and submitted again."""
+
+
+def next_restructuring_status(
+    current: RestructuringStatus, action: RestructuringAction
+) -> RestructuringStatus:
+    try:
+        return RESTRUCTURING_TRANSITIONS[(current, action)]
+    except KeyError:
+        raise TransitionRefused(f"a plan that is {current.value} cannot take '{action.value}'") from None

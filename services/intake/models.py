@@ -43,6 +43,8 @@ class WorkerCase(Base):
     mobile: Mapped[str] = mapped_column(String(11))
     community_code: Mapped[str] = mapped_column(String(32), index=True)
     assistant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    restructuring_plan_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    labour_contract_transfer: Mapped[dict[str, str] | None] = mapped_column(JSON)
     layoff_date: Mapped[date] = mapped_column(Date)
     layoff_reason: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
@@ -156,3 +158,32 @@ class PlanRevision(Base):
     agreed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     approved_by: Mapped[str | None] = mapped_column(String(50))
+
+
+class RestructuringPlan(Base):
+    """An enterprise's placement and diversion plan (改制方案); the worker congress must pass it first."""
+
+    __tablename__ = "restructuring_plans"
+
+    plan_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    enterprise_name: Mapped[str] = mapped_column(String(200))
+    enterprise_code: Mapped[str] = mapped_column(String(18), index=True)
+    affected_workers: Mapped[int] = mapped_column(Integer)
+    measures: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    congress_members: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer)
+    vote: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class BulkIntake(Base):
+    """One bulk intake from a plan, kept so that repeating the same batch answers the same cases."""
+
+    __tablename__ = "bulk_intakes"
+
+    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("restructuring_plans.plan_id"), index=True)
+    case_ids: Mapped[list[str]] = mapped_column(JSON)
+    taken_in_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from contracts.events.intake import Agency, LayoffReason
 from contracts.journey import JourneyStage
 from services.intake import domain
-from services.intake.domain import HardshipFlag, PlanStatus
+from services.intake.domain import HardshipFlag, PlanStatus, RestructuringStatus
 from services.intake.resident_id import ResidentId, Sex
 from services.intake.resident_id import parse as parse_resident_id
 
@@ -389,3 +389,88 @@ class PlanRevisionOut(BaseModel):
     agreed_at: datetime | None
     approved_at: datetime | None
     approved_by: str | None
+
+
+class MeasureKind(StrEnum):
+    INTERNAL_PLACEMENT = "internal_placement"
+    TRANSFER_TO_NEW_ENTITY = "transfer_to_new_entity"
+    EARLY_RETIREMENT = "early_retirement"
+    COMPENSATED_TERMINATION = "compensated_termination"
+    RE_EMPLOYMENT_SERVICE = "re_employment_service"
+
+
+class Measure(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: MeasureKind
+    description: str = Field(min_length=1, max_length=2000)
+    workers: int = Field(ge=0, le=1_000_000)
+
+
+class RestructuringPlanIn(BaseModel):
+    """An enterprise's placement and diversion plan, submitted for the worker congress."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    enterprise_name: str = Field(min_length=1, max_length=200, examples=["红星纺织厂"])
+    enterprise_code: str = Field(
+        pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+        examples=["91110105MA01ABCD2X"],
+        description="Unified social credit code",
+    )
+    affected_workers: int = Field(ge=1, le=1_000_000)
+    measures: list[Measure] = Field(min_length=1, max_length=50)
+    congress_members: int = Field(ge=1, le=100_000, description="All members of the worker congress")
+
+    @model_validator(mode="after")
+    def _measures_cover_the_affected(self) -> "RestructuringPlanIn":
+        if sum(measure.workers for measure in self.measures) > self.affected_workers:
+            raise ValueError("the measures place more workers than the plan affects")
+        return self
+
+
+class CongressVote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    members_present: int = Field(ge=0)
+    votes_for: int = Field(ge=0)
+    votes_against: int = Field(ge=0)
+    abstentions: int = Field(ge=0)
+
+
+class RestructuringPlanOut(RestructuringPlanIn):
+    plan_id: str
+    status: RestructuringStatus
+    revision: int
+    vote: CongressVote | None
+    submitted_at: datetime
+    decided_at: datetime | None
+
+
+class ContractTransfer(BaseModel):
+    """The labour contract the worker signs with the new entity on restructuring."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    new_employer: str = Field(min_length=1, max_length=200)
+    signed_on: date
+
+
+class PlannedWorker(WorkerRegistration):
+    labour_contract_transfer: ContractTransfer | None = None
+
+
+class BulkIntakeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    batch_id: str = Field(
+        min_length=1, max_length=64, description="Idempotency key: the same batch answers the same"
+    )
+    workers: list[PlannedWorker] = Field(min_length=1, max_length=10_000)
+
+
+class BulkIntakeOut(BaseModel):
+    batch_id: str
+    plan_id: str
+    case_ids: list[str]
+    repeated: bool = Field(description="True when this batch had been taken in before")

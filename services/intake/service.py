@@ -26,17 +26,39 @@ async def register_worker(
     A person has at most one open case: a second registration is refused with the open case's id, also when
     two registrations race (the partial unique index decides).
     """
+    lookup = resident_lookup(intake, registration)
+    try:
+        async with intake.sessions.begin() as session:
+            await _refuse_second_open_case(session, lookup)
+            return await open_case(session, intake, registration, correlation_id=correlation_id)
+    except IntegrityError:
+        async with intake.sessions() as session:
+            await _refuse_second_open_case(session, lookup)
+        raise
+
+
+def resident_lookup(intake: Intake, registration: WorkerRegistration) -> str:
+    return intake.personal_data.lookup_hash(registration.resident_id, purpose=RESIDENT_ID)
+
+
+async def open_case(
+    session: AsyncSession,
+    intake: Intake,
+    registration: WorkerRegistration,
+    *,
+    correlation_id: str,
+    restructuring_plan_id: str | None = None,
+) -> WorkerCase:
+    """Insert the case, assign it and write its events, inside the caller's transaction."""
     identity = registration.identity()
-    lookup = intake.personal_data.lookup_hash(identity.number, purpose=RESIDENT_ID)
-    flags = registration.hardship_flags()
     case = WorkerCase(
         case_id=str(uuid7()),
         resident_id_encrypted=intake.personal_data.encrypt(identity.number, purpose=RESIDENT_ID),
-        resident_id_hash=lookup,
+        resident_id_hash=resident_lookup(intake, registration),
         resident_id_masked=identity.masked(),
         birth_date=identity.birth_date,
         sex=identity.sex.value,
-        hardship_flags=[flag.value for flag in flags],
+        hardship_flags=[flag.value for flag in registration.hardship_flags()],
         household=registration.household.model_dump() if registration.household else None,
         full_name=registration.full_name,
         mobile=registration.mobile,
@@ -45,35 +67,30 @@ async def register_worker(
         layoff_reason=registration.layoff_reason.value,
         status="open",
         registered_at=datetime.now(UTC),
+        restructuring_plan_id=restructuring_plan_id,
     )
-    try:
-        async with intake.sessions.begin() as session:
-            await _refuse_second_open_case(session, lookup)
-            assistant = await network.assign_automatically(session, case.community_code)
-            case.assistant_id = assistant.assistant_id if assistant else None
-            session.add(case)
-            await intake.outbox.add(
-                session,
-                WorkerRegistered(
-                    case_id=case.case_id,
-                    community_code=case.community_code,
-                    layoff_date=case.layoff_date,
-                    layoff_reason=registration.layoff_reason,
-                    registered_at=case.registered_at,
-                    hardship_flags=case.hardship_flags,
-                ),
-                correlation_id=correlation_id,
-            )
-            if assistant is not None:
-                await intake.outbox.add(
-                    session,
-                    network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
-                    correlation_id=correlation_id,
-                )
-    except IntegrityError:
-        async with intake.sessions() as session:
-            await _refuse_second_open_case(session, lookup)
-        raise
+    assistant = await network.assign_automatically(session, case.community_code)
+    case.assistant_id = assistant.assistant_id if assistant else None
+    session.add(case)
+    await intake.outbox.add(
+        session,
+        WorkerRegistered(
+            case_id=case.case_id,
+            community_code=case.community_code,
+            layoff_date=case.layoff_date,
+            layoff_reason=registration.layoff_reason,
+            registered_at=case.registered_at,
+            hardship_flags=case.hardship_flags,
+            restructuring_plan_id=restructuring_plan_id,
+        ),
+        correlation_id=correlation_id,
+    )
+    if assistant is not None:
+        await intake.outbox.add(
+            session,
+            network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
+            correlation_id=correlation_id,
+        )
     return case
 
 

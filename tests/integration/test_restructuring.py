@@ -1,0 +1,142 @@
+"""Enterprise restructuring on SQLite and PostgreSQL: the congress vote gates bulk intake of thousands."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select, text
+
+from services.intake.models import WorkerCase, outbox
+from tests.factories import registration
+
+PLAN = {
+    "enterprise_name": "红星纺织厂",
+    "enterprise_code": "91110105MA01ABCD2X",
+    "affected_workers": 2400,
+    "measures": [
+        {"kind": "transfer_to_new_entity", "description": "转入新组建的纺织公司", "workers": 1500},
+        {"kind": "re_employment_service", "description": "进入再就业服务中心", "workers": 900},
+    ],
+    "congress_members": 120,
+}
+PASSING = {"members_present": 110, "votes_for": 70, "votes_against": 30, "abstentions": 10}
+FAILING = {"members_present": 110, "votes_for": 60, "votes_against": 40, "abstentions": 10}
+
+
+@pytest.fixture
+async def plan_id(intake_api) -> str:
+    response = await intake_api.post("/restructuring-plans", json=PLAN)
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "submitted"
+    return response.json()["plan_id"]
+
+
+def batch(size: int, batch_id: str = "batch-1") -> dict:
+    workers = [registration() for _ in range(size)]
+    workers[0]["labour_contract_transfer"] = {"new_employer": "新纺织有限公司", "signed_on": "2026-10-08"}
+    return {"batch_id": batch_id, "workers": workers}
+
+
+async def case_count(intake_engine) -> int:
+    async with intake_engine.connect() as connection:
+        return await connection.scalar(select(func.count()).select_from(WorkerCase))
+
+
+async def test_two_thousand_workers_are_refused_before_the_vote_and_taken_in_after(
+    intake_api, intake_engine, plan_id
+):
+    body = batch(2000)
+    before = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=body)
+    assert before.status_code == 409 and before.json()["error"] == "plan_not_approved"
+    assert await case_count(intake_engine) == 0
+
+    voted = await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    assert voted.json()["status"] == "approved"
+
+    after = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=body)
+    assert after.status_code == 200, after.text[:500]
+    taken = after.json()
+    assert len(taken["case_ids"]) == 2000 and taken["repeated"] is False
+    assert await case_count(intake_engine) == 2000
+
+    again = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=body)
+    assert again.json() == taken | {"repeated": True}
+    assert await case_count(intake_engine) == 2000
+
+    async with intake_engine.connect() as connection:
+        planned = await connection.scalar(
+            select(func.count()).select_from(WorkerCase).where(WorkerCase.restructuring_plan_id == plan_id)
+        )
+        transfer = await connection.scalar(
+            text("SELECT labour_contract_transfer FROM worker_cases WHERE case_id = :id"),
+            {"id": taken["case_ids"][0]},
+        )
+        types = [
+            json.loads(p)["type"] for p in (await connection.execute(select(outbox.c.payload))).scalars()
+        ]
+    assert planned == 2000
+    recorded = json.loads(transfer) if isinstance(transfer, str) else transfer
+    assert recorded == {"new_employer": "新纺织有限公司", "signed_on": "2026-10-08"}
+    assert types.count("intake.worker_registered.v1") == 2000
+    assert types.count("intake.bulk_intake_completed.v1") == 1
+
+
+async def test_one_bad_row_refuses_the_whole_batch_with_an_error_per_row(intake_api, intake_engine, plan_id):
+    await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    body = batch(6)
+    body["workers"][3]["resident_id"] = "110105194912310021"
+    response = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["workers.3.resident_id"]
+    assert await case_count(intake_engine) == 0
+
+
+async def test_people_already_open_duplicates_and_unknown_places_are_named_by_row(
+    intake_api, intake_engine, plan_id
+):
+    await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    already = registration()
+    assert (await intake_api.post("/workers", json=already)).status_code == 201
+    body = batch(5)
+    body["workers"][1] = already
+    body["workers"][4]["resident_id"] = body["workers"][2]["resident_id"]
+    body["workers"][3]["community_code"] = "XX-99"
+    response = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=body)
+    assert response.status_code == 422
+    problems = {e["field"]: e["reason"] for e in response.json()["errors"]}
+    assert problems["workers.1.resident_id"].startswith("has an open case")
+    assert problems["workers.3.community_code"] == "unknown community"
+    assert problems["workers.4.resident_id"] == "same person as row 2"
+    assert await case_count(intake_engine) == 1
+
+
+async def test_a_rejected_plan_is_revised_resubmitted_and_passed(intake_api, plan_id):
+    rejected = (await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=FAILING)).json()
+    assert rejected["status"] == "rejected" and rejected["vote"]["votes_for"] == 60
+    again = await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    assert again.status_code == 409
+
+    revised = await intake_api.put(f"/restructuring-plans/{plan_id}", json=PLAN | {"affected_workers": 2500})
+    assert revised.json()["status"] == "submitted" and revised.json()["revision"] == 2
+    assert revised.json()["vote"] is None
+    passed = await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    assert passed.json()["status"] == "approved"
+
+
+@pytest.mark.parametrize(
+    ("vote", "field"),
+    [
+        ({"members_present": 130, "votes_for": 61, "votes_against": 0, "abstentions": 0}, "members_present"),
+        ({"members_present": 100, "votes_for": 80, "votes_against": 30, "abstentions": 0}, "votes_for"),
+    ],
+)
+async def test_impossible_vote_counts_name_the_field(intake_api, plan_id, vote, field):
+    response = await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=vote)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+    assert (await intake_api.get(f"/restructuring-plans/{plan_id}")).json()["status"] == "submitted"
+
+
+async def test_a_plan_whose_measures_place_more_than_it_affects_is_refused(intake_api):
+    too_many = PLAN | {"affected_workers": 100}
+    response = await intake_api.post("/restructuring-plans", json=too_many)
+    assert response.status_code == 422
