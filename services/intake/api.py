@@ -2,10 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from services.common.http import current_correlation_id
-from services.intake import guidance, network, records, restructuring, service
+from services.intake import guidance, network, records, restructuring, search, service
 from services.intake.collaborators import Intake
 from services.intake.schemas import (
     AssistantIn,
@@ -13,6 +13,8 @@ from services.intake.schemas import (
     BulkIntakeIn,
     BulkIntakeOut,
     Caseload,
+    CasePage,
+    CaseQuery,
     CommunityIn,
     CongressVote,
     ConsentRequest,
@@ -70,6 +72,13 @@ async def register_worker(registration: WorkerRegistration, intake: IntakeDep) -
         intake=intake, registration=registration, correlation_id=current_correlation_id()
     )
     return _registered(case)
+
+
+@router.get("/workers", response_model=CasePage, responses={422: {"model": ErrorBody}})
+async def list_workers(query: Annotated[CaseQuery, Query()], intake: IntakeDep) -> CasePage:
+    """Cases by street, community, assistant, status, hardship flag, layoff reason, plan and date ranges,
+    sorted, a page at a time (pass `next_cursor` back as `cursor`)."""
+    return await search.search_cases(intake=intake, query=query)
 
 
 @router.get("/workers/{case_id}", response_model=RegisteredWorker, responses={404: {"model": ErrorBody}})

@@ -53,6 +53,10 @@ class WorkerCase(Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        Index("ix_worker_cases_community_case", "community_code", "case_id"),
+        Index("ix_worker_cases_assistant_case", "assistant_id", "case_id"),
+        Index("ix_worker_cases_layoff_case", "layoff_date", "case_id"),
+        Index("ix_worker_cases_status_case", "status", "case_id"),
         Index(
             "ux_worker_cases_one_open_case_per_person",
             "resident_id_hash",
@@ -187,3 +191,12 @@ class BulkIntake(Base):
     plan_id: Mapped[str] = mapped_column(ForeignKey("restructuring_plans.plan_id"), index=True)
     case_ids: Mapped[list[str]] = mapped_column(JSON)
     taken_in_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseFlag(Base):
+    """One hardship flag of a case, in its own row so that filtering by flag uses an index."""
+
+    __tablename__ = "case_flags"
+
+    flag: Mapped[str] = mapped_column(String(30), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("worker_cases.case_id"), primary_key=True)

@@ -474,3 +474,36 @@ class BulkIntakeOut(BaseModel):
     plan_id: str
     case_ids: list[str]
     repeated: bool = Field(description="True when this batch had been taken in before")
+
+
+class CaseSort(StrEnum):
+    NEWEST = "-registered"
+    OLDEST = "registered"
+    LAYOFF_DATE = "layoff_date"
+    LAYOFF_DATE_DESC = "-layoff_date"
+
+
+class CaseQuery(BaseModel):
+    """Filters of the case list; all optional, combined with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    street_code: str | None = Field(default=None, pattern=CODE)
+    community_code: str | None = Field(default=None, pattern=CODE)
+    assistant_id: str | None = Field(default=None, min_length=36, max_length=36)
+    status: str | None = Field(default=None, pattern=r"^(open|closed)$")
+    hardship_flag: HardshipFlag | None = None
+    layoff_reason: LayoffReason | None = None
+    restructuring_plan_id: str | None = Field(default=None, min_length=36, max_length=36)
+    layoff_from: date | None = None
+    layoff_to: date | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    sort: CaseSort = CaseSort.NEWEST
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=200, description="`next_cursor` of the previous page")
+
+
+class CasePage(BaseModel):
+    items: list[RegisteredWorker]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; None on the last page")

@@ -12,7 +12,7 @@ from contracts.journey import JourneyStatus
 from services.common.errors import DomainError
 from services.intake import network
 from services.intake.collaborators import Intake
-from services.intake.models import WorkerCase
+from services.intake.models import CaseFlag, WorkerCase
 from services.intake.schemas import WorkerRegistration
 
 RESIDENT_ID = "resident_id"
@@ -72,6 +72,8 @@ async def open_case(
     assistant = await network.assign_automatically(session, case.community_code)
     case.assistant_id = assistant.assistant_id if assistant else None
     session.add(case)
+    await session.flush()
+    session.add_all([CaseFlag(flag=flag, case_id=case.case_id) for flag in case.hardship_flags])
     await intake.outbox.add(
         session,
         WorkerRegistered(
