@@ -176,6 +176,37 @@ class BulkIntakeCompleted(Event):
     workers: int
 
 
+class ClosureReason(StrEnum):
+    STABLE_EMPLOYMENT = "stable_employment"
+    MOVED_AWAY = "moved_away"
+    RETIRED = "retired"
+    DECEASED = "deceased"
+    DECLINED_SERVICE = "declined_service"
+    OTHER = "other"
+
+
+class CaseClosed(CaseEvent):
+    """The case was closed; its records stay and it can be re-opened."""
+
+    event_type = "intake.case_closed.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    reason: ClosureReason
+    closed_at: datetime
+
+
+class CaseReopened(CaseEvent):
+    """A closed case was opened again, with all its history."""
+
+    event_type = "intake.case_reopened.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+
+    reason: str
+    reopened_at: datetime
+
+
 EVENTS: tuple[type[Event], ...] = (
     WorkerRegistered,
     CaseAssigned,
@@ -187,4 +218,6 @@ EVENTS: tuple[type[Event], ...] = (
     RestructuringPlanSubmitted,
     CongressVoteRecorded,
     BulkIntakeCompleted,
+    CaseClosed,
+    CaseReopened,
 )

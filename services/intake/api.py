@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from services.common.http import current_correlation_id
-from services.intake import guidance, network, records, restructuring, search, service
+from services.intake import guidance, lifecycle, network, records, restructuring, search, service
 from services.intake.collaborators import Intake
 from services.intake.schemas import (
     AssistantIn,
@@ -15,6 +15,7 @@ from services.intake.schemas import (
     Caseload,
     CasePage,
     CaseQuery,
+    Closure,
     CommunityIn,
     CongressVote,
     ConsentRequest,
@@ -30,8 +31,10 @@ from services.intake.schemas import (
     ProfileVersion,
     Reassignment,
     RegisteredWorker,
+    Reopening,
     RestructuringPlanIn,
     RestructuringPlanOut,
+    StatusChange,
     StreetIn,
     WorkerRegistration,
 )
@@ -84,6 +87,44 @@ async def list_workers(query: Annotated[CaseQuery, Query()], intake: IntakeDep) 
 @router.get("/workers/{case_id}", response_model=RegisteredWorker, responses={404: {"model": ErrorBody}})
 async def get_worker(case_id: CaseId, intake: IntakeDep) -> RegisteredWorker:
     return _registered(await service.get_case(intake=intake, case_id=case_id))
+
+
+@router.post(
+    "/workers/{case_id}/closure",
+    response_model=RegisteredWorker,
+    responses={
+        **ERRORS,
+        404: {"model": ErrorBody},
+        409: {"model": ErrorBody, "description": "Already closed"},
+    },
+)
+async def close_case(case_id: CaseId, closure: Closure, intake: IntakeDep) -> RegisteredWorker:
+    """Close the case (stable employment, moved away, retired, deceased, declined service, other)."""
+    case = await lifecycle.close_case(
+        intake=intake, case_id=case_id, closure=closure, correlation_id=current_correlation_id()
+    )
+    return _registered(case)
+
+
+@router.post(
+    "/workers/{case_id}/reopening",
+    response_model=RegisteredWorker,
+    responses={**ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody, "description": "Not closed"}},
+)
+async def reopen_case(case_id: CaseId, reopening: Reopening, intake: IntakeDep) -> RegisteredWorker:
+    """Re-open a closed case; everything recorded on it stays."""
+    case = await lifecycle.reopen_case(
+        intake=intake, case_id=case_id, reopening=reopening, correlation_id=current_correlation_id()
+    )
+    return _registered(case)
+
+
+@router.get(
+    "/workers/{case_id}/history", response_model=list[StatusChange], responses={404: {"model": ErrorBody}}
+)
+async def case_history(case_id: CaseId, intake: IntakeDep) -> list[StatusChange]:
+    """When the case was opened, closed and re-opened, and why."""
+    return await lifecycle.status_history(intake=intake, case_id=case_id)
 
 
 @router.get("/workers/{case_id}/journey", response_model=JourneyView, responses={404: {"model": ErrorBody}})

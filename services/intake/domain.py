@@ -172,3 +172,26 @@ def next_restructuring_status(
         return RESTRUCTURING_TRANSITIONS[(current, action)]
     except KeyError:
         raise TransitionRefused(f"a plan that is {current.value} cannot take '{action.value}'") from None
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CaseAction(StrEnum):
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+CASE_TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
+    (CaseStatus.OPEN, CaseAction.CLOSE): CaseStatus.CLOSED,
+    (CaseStatus.CLOSED, CaseAction.REOPEN): CaseStatus.OPEN,
+}
+
+
+def next_case_status(current: CaseStatus, action: CaseAction) -> CaseStatus:
+    try:
+        return CASE_TRANSITIONS[(current, action)]
+    except KeyError:
+        raise TransitionRefused(f"a case that is {current.value} cannot take '{action.value}'") from None

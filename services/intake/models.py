@@ -200,3 +200,16 @@ class CaseFlag(Base):
 
     flag: Mapped[str] = mapped_column(String(30), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("worker_cases.case_id"), primary_key=True)
+
+
+class CaseStatusChange(Base):
+    """Every opening, closing and re-opening of a case, kept as its history."""
+
+    __tablename__ = "case_status_changes"
+
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("worker_cases.case_id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -104,7 +104,7 @@ async def _take_place(session: AsyncSession, assistant_id: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def _give_back_place(session: AsyncSession, assistant_id: str) -> None:
+async def give_back_place(session: AsyncSession, assistant_id: str) -> None:
     await session.execute(
         update(LabourAssistant)
         .where(LabourAssistant.assistant_id == assistant_id, LabourAssistant.open_cases > 0)
@@ -146,7 +146,7 @@ async def reassign(*, intake: Intake, case_id: str, assistant_id: str, correlati
                 details={"assistant_id": assistant_id},
             )
         if previous is not None:
-            await _give_back_place(session, previous)
+            await give_back_place(session, previous)
         worker_case.assistant_id = assistant_id
         await session.refresh(assistant)
         await intake.outbox.add(

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from contracts.events.intake import Agency, LayoffReason
+from contracts.events.intake import Agency, ClosureReason, LayoffReason
 from contracts.journey import JourneyStage
 from services.intake import domain
 from services.intake.domain import HardshipFlag, PlanStatus, RestructuringStatus
@@ -507,3 +507,24 @@ class CaseQuery(BaseModel):
 class CasePage(BaseModel):
     items: list[RegisteredWorker]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; None on the last page")
+
+
+class Closure(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: ClosureReason
+    note: str = Field(default="", max_length=2000)
+
+
+class Reopening(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=30, examples=["job_ended"])
+    note: str = Field(default="", max_length=2000)
+
+
+class StatusChange(BaseModel):
+    status: str
+    reason: str
+    note: str
+    changed_at: datetime

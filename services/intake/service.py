@@ -10,7 +10,7 @@ from contracts.events.intake import AssignmentReason, WorkerRegistered
 from contracts.ids import uuid7
 from contracts.journey import JourneyStatus
 from services.common.errors import DomainError
-from services.intake import network
+from services.intake import lifecycle, network
 from services.intake.collaborators import Intake
 from services.intake.models import CaseFlag, WorkerCase
 from services.intake.schemas import WorkerRegistration
@@ -74,6 +74,7 @@ async def open_case(
     session.add(case)
     await session.flush()
     session.add_all([CaseFlag(flag=flag, case_id=case.case_id) for flag in case.hardship_flags])
+    lifecycle.record_status(session, case, "registered")
     await intake.outbox.add(
         session,
         WorkerRegistered(
@@ -97,16 +98,27 @@ async def open_case(
 
 
 async def _refuse_second_open_case(session: AsyncSession, lookup: str) -> None:
-    open_case = await session.scalar(
-        select(WorkerCase.case_id).where(WorkerCase.resident_id_hash == lookup, WorkerCase.status == "open")
-    )
-    if open_case is not None:
-        raise DomainError(
-            409,
-            "case_already_open",
-            "This person already has an open case",
-            details={"case_id": open_case},
+    """A person has one case: an open one is named; a closed one is to be re-opened, not duplicated."""
+    known = (
+        await session.execute(
+            select(WorkerCase.case_id, WorkerCase.status)
+            .where(WorkerCase.resident_id_hash == lookup)
+            .order_by(WorkerCase.status.desc())
         )
+    ).first()
+    if known is None:
+        return
+    case_id, status = known
+    if status == "open":
+        raise DomainError(
+            409, "case_already_open", "This person already has an open case", details={"case_id": case_id}
+        )
+    raise DomainError(
+        409,
+        "case_closed",
+        "This person has a closed case: re-open it to keep its history",
+        details={"case_id": case_id},
+    )
 
 
 async def get_case(*, intake: Intake, case_id: str) -> WorkerCase:

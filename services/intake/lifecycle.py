@@ -1,0 +1,96 @@
+"""Closing a case and re-opening it: the same case, so every record it had stays with it."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.intake import AssignmentReason, CaseClosed, CaseReopened
+from contracts.ids import uuid7
+from services.common.errors import DomainError
+from services.intake import network
+from services.intake.collaborators import Intake
+from services.intake.domain import CaseAction, CaseStatus, TransitionRefused, next_case_status
+from services.intake.models import CaseStatusChange, WorkerCase
+from services.intake.schemas import Closure, Reopening, StatusChange
+
+
+def record_status(session: AsyncSession, case: WorkerCase, reason: str, note: str = "") -> None:
+    session.add(
+        CaseStatusChange(
+            change_id=str(uuid7()),
+            case_id=case.case_id,
+            status=case.status,
+            reason=reason,
+            note=note,
+            changed_at=datetime.now(UTC),
+        )
+    )
+
+
+async def close_case(*, intake: Intake, case_id: str, closure: Closure, correlation_id: str) -> WorkerCase:
+    async with intake.sessions.begin() as session:
+        case = await _case(session, case_id)
+        _move(case, CaseAction.CLOSE)
+        if case.assistant_id is not None:
+            await network.give_back_place(session, case.assistant_id)
+        record_status(session, case, closure.reason.value, closure.note)
+        await intake.outbox.add(
+            session,
+            CaseClosed(case_id=case_id, reason=closure.reason, closed_at=datetime.now(UTC)),
+            correlation_id=correlation_id,
+        )
+    return case
+
+
+async def reopen_case(
+    *, intake: Intake, case_id: str, reopening: Reopening, correlation_id: str
+) -> WorkerCase:
+    """Open the case again and give it to an assistant with room, as at registration."""
+    try:
+        async with intake.sessions.begin() as session:
+            case = await _case(session, case_id)
+            _move(case, CaseAction.REOPEN)
+            assistant = await network.assign_automatically(session, case.community_code)
+            case.assistant_id = assistant.assistant_id if assistant else None
+            record_status(session, case, reopening.reason, reopening.note)
+            await intake.outbox.add(
+                session,
+                CaseReopened(case_id=case_id, reason=reopening.reason, reopened_at=datetime.now(UTC)),
+                correlation_id=correlation_id,
+            )
+            if assistant is not None:
+                await intake.outbox.add(
+                    session,
+                    network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
+                    correlation_id=correlation_id,
+                )
+    except IntegrityError as error:
+        raise DomainError(409, "case_already_open", "This person has another open case") from error
+    return case
+
+
+async def status_history(*, intake: Intake, case_id: str) -> list[StatusChange]:
+    async with intake.sessions() as session:
+        await _case(session, case_id)
+        rows = await session.scalars(
+            select(CaseStatusChange)
+            .where(CaseStatusChange.case_id == case_id)
+            .order_by(CaseStatusChange.changed_at, CaseStatusChange.change_id)
+        )
+        return [StatusChange.model_validate(row, from_attributes=True) for row in rows]
+
+
+async def _case(session: AsyncSession, case_id: str) -> WorkerCase:
+    case = await session.get(WorkerCase, case_id)
+    if case is None:
+        raise DomainError(404, "case_not_found", f"No case {case_id}")
+    return case
+
+
+def _move(case: WorkerCase, action: CaseAction) -> None:
+    try:
+        case.status = next_case_status(CaseStatus(case.status), action).value
+    except TransitionRefused as refused:
+        raise DomainError(409, "case_transition_refused", str(refused)) from refused
