@@ -25,6 +25,7 @@ test: $(STAMP) system-packages
 ## Benchmarks (not part of `make test`): figures printed and saved under var/bench/.
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.registrations
+	$(BIN)/python -m tests.bench.case_search
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

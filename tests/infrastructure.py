@@ -68,19 +68,32 @@ class TemporalDevServer:
 async def postgres_database() -> AsyncIterator[str]:
     """A fresh PostgreSQL database, dropped afterwards; yields its SQLAlchemy asyncpg URL."""
     name = f"test_{uuid.uuid4().hex[:12]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     try:
-        admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    except (OSError, asyncpg.PostgresError) as error:
-        raise RuntimeError(
-            f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} ({error}); `make test` starts it"
-        ) from error
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
         yield f"{base}/{name}"
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _admin(statement: str, attempts: int = 5) -> None:
+    """Run a database-level statement on a fresh connection, retrying while the server is busy with it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            admin = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=10)
+        except (OSError, asyncpg.PostgresError) as error:
+            raise RuntimeError(
+                f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} ({error}); `make test` starts it"
+            ) from error
+        try:
+            await admin.execute(statement)
+            return
+        except asyncpg.ObjectInUseError:
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(0.5 * attempt)
+        finally:
+            await admin.close()
 
 
 @asynccontextmanager

@@ -55,8 +55,9 @@ def _filtered(query: CaseQuery) -> Select[WorkerCase]:
         communities = select(Community.community_code).where(Community.street_code == query.street_code)
         statement = statement.where(WorkerCase.community_code.in_(communities))
     if query.hardship_flag is not None:
-        flagged = select(CaseFlag.case_id).where(CaseFlag.flag == query.hardship_flag.value)
-        statement = statement.where(WorkerCase.case_id.in_(flagged))
+        statement = statement.join(
+            CaseFlag, and_(CaseFlag.case_id == WorkerCase.case_id, CaseFlag.flag == query.hardship_flag.value)
+        )
     if query.layoff_from is not None:
         statement = statement.where(WorkerCase.layoff_date >= query.layoff_from)
     if query.layoff_to is not None:
