@@ -32,6 +32,9 @@ async def search_cases(*, intake: Intake, query: CaseQuery) -> CasePage:
     )
     if key is WorkerCase.case_id:
         ordering = ordering[:1]
+        if query.hardship_flag is not None:
+            flag_order = CaseFlag.case_id.desc() if descending else CaseFlag.case_id.asc()
+            ordering = [flag_order]
     async with intake.sessions() as session:
         rows = list(await session.scalars(statement.order_by(*ordering).limit(query.limit + 1)))
     page, more = rows[: query.limit], len(rows) > query.limit

@@ -30,6 +30,7 @@ from services.intake.search import search_cases
 from tests.infrastructure import postgres_database
 
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
+ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgres").split(",")
 REPEATS = int(os.environ.get("BENCH_REPEATS", "40"))
 CHUNK = 5000
 STREETS, COMMUNITIES_PER_STREET, ASSISTANTS = 20, 10, 700
@@ -159,7 +160,7 @@ async def run_engine(kind: str, directory: Path) -> dict[str, dict[str, float]]:
 def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="reemploy-search-bench-") as directory:
-        for kind in ("sqlite", "postgres"):
+        for kind in ENGINES:
             results[kind] = asyncio.run(run_engine(kind, Path(directory)))
     for kind, figures in results.items():
         sys.stdout.write(f"\nCase search, first page of 50, {CASES:,} cases, {kind}:\n")
