@@ -32,4 +32,6 @@ BEGIN
     CREATE ROLE reemploy LOGIN PASSWORD 'reemploy' CREATEDB;
   END IF;
 END $$;
+-- Dropping a test database WITH (FORCE) must end autovacuum workers too, which run as the superuser.
+GRANT pg_signal_backend TO reemploy;
 SQL
