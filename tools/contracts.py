@@ -19,7 +19,7 @@ SCHEMAS = ROOT / "schemas"
 
 
 class IncompatibleSchema(Exception):
-    pass
+    """The new schema would refuse events the old one accepted."""
 
 
 def event_schema(model: type[Event]) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def registry() -> dict[str, type[Event]]:
 
 
 class UnknownEventType(ValueError):
-    pass
+    """No event model is registered for this type."""
 
 
 def parse_event(envelope: Envelope) -> Event:

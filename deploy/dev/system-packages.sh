@@ -26,6 +26,7 @@ for _ in $(seq 1 30); do
   sleep 0.5
 done
 su postgres -c "psql -q -v ON_ERROR_STOP=1" <<'SQL' >/dev/null
+SET client_min_messages = warning;
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reemploy') THEN

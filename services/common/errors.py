@@ -130,4 +130,4 @@ class BodySizeLimit:
 
 
 class _BodyTooLarge(Exception):
-    pass
+    """Raised inside the app when the body passes the limit, to answer 413 instead."""

@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
 
 from services.intake.resident_id import Sex
 
@@ -103,14 +105,19 @@ PLAN_TRANSITIONS: dict[tuple[PlanStatus, PlanAction], PlanStatus] = {
 
 
 class TransitionRefused(ValueError):
-    pass
+    """The aggregate's transition table has no such move from its current status."""
 
 
-def next_plan_status(current: PlanStatus, action: PlanAction) -> PlanStatus:
+Status = TypeVar("Status", bound=StrEnum)
+Action = TypeVar("Action", bound=StrEnum)
+
+
+def transition(table: Mapping[tuple[Status, Action], Status], current: Status, action: Action) -> Status:
+    """The status after `action`, by the aggregate's transition table; refused moves name both."""
     try:
-        return PLAN_TRANSITIONS[(current, action)]
+        return table[(current, action)]
     except KeyError:
-        raise TransitionRefused(f"a plan that is {current.value} cannot take '{action.value}'") from None
+        raise TransitionRefused(f"one that is {current.value} cannot take '{action.value}'") from None
 
 
 class VotingRule(StrEnum):
@@ -165,15 +172,6 @@ RESTRUCTURING_TRANSITIONS: dict[tuple[RestructuringStatus, RestructuringAction],
 """A plan is voted on once per submission; a rejected plan can be revised and submitted again."""
 
 
-def next_restructuring_status(
-    current: RestructuringStatus, action: RestructuringAction
-) -> RestructuringStatus:
-    try:
-        return RESTRUCTURING_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise TransitionRefused(f"a plan that is {current.value} cannot take '{action.value}'") from None
-
-
 class CaseStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -188,10 +186,3 @@ CASE_TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (CaseStatus.OPEN, CaseAction.CLOSE): CaseStatus.CLOSED,
     (CaseStatus.CLOSED, CaseAction.REOPEN): CaseStatus.OPEN,
 }
-
-
-def next_case_status(current: CaseStatus, action: CaseAction) -> CaseStatus:
-    try:
-        return CASE_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise TransitionRefused(f"a case that is {current.value} cannot take '{action.value}'") from None

@@ -10,7 +10,7 @@ from contracts.events.intake import GuidanceSessionRecorded, PlanStatusChanged
 from contracts.ids import uuid7
 from services.common.errors import DomainError
 from services.intake.collaborators import Intake
-from services.intake.domain import PlanAction, PlanStatus, TransitionRefused, next_plan_status
+from services.intake.domain import PLAN_TRANSITIONS, PlanAction, PlanStatus, TransitionRefused, transition
 from services.intake.models import GuidanceSession, LabourAssistant, PlanRevision, WorkerCase
 from services.intake.network import unknown
 from services.intake.schemas import (
@@ -122,9 +122,9 @@ async def _change_status(
     async with intake.sessions.begin() as session:
         row = await _newest_revision(session, case_id)
         try:
-            status = next_plan_status(PlanStatus(row.status), action)
+            status = transition(PLAN_TRANSITIONS, PlanStatus(row.status), action)
         except TransitionRefused as refused:
-            raise DomainError(409, "plan_transition_refused", str(refused)) from refused
+            raise DomainError(409, "plan_transition_refused", f"The plan: {refused}") from refused
         now = datetime.now(UTC)
         row.status = status.value
         if status is PlanStatus.AGREED:

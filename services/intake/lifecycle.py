@@ -11,7 +11,7 @@ from contracts.ids import uuid7
 from services.common.errors import DomainError
 from services.intake import network
 from services.intake.collaborators import Intake
-from services.intake.domain import CaseAction, CaseStatus, TransitionRefused, next_case_status
+from services.intake.domain import CASE_TRANSITIONS, CaseAction, CaseStatus, TransitionRefused, transition
 from services.intake.models import CaseStatusChange, WorkerCase
 from services.intake.schemas import Closure, Reopening, StatusChange
 
@@ -91,6 +91,6 @@ async def _case(session: AsyncSession, case_id: str) -> WorkerCase:
 
 def _move(case: WorkerCase, action: CaseAction) -> None:
     try:
-        case.status = next_case_status(CaseStatus(case.status), action).value
+        case.status = transition(CASE_TRANSITIONS, CaseStatus(case.status), action).value
     except TransitionRefused as refused:
-        raise DomainError(409, "case_transition_refused", str(refused)) from refused
+        raise DomainError(409, "case_transition_refused", f"The case: {refused}") from refused

@@ -13,12 +13,13 @@ from services.common.errors import DomainError
 from services.intake import service
 from services.intake.collaborators import Intake
 from services.intake.domain import (
+    RESTRUCTURING_TRANSITIONS,
     RestructuringAction,
     RestructuringStatus,
     TransitionRefused,
     VotingRule,
     congress_passes,
-    next_restructuring_status,
+    transition,
     vote_count_problems,
 )
 from services.intake.models import BulkIntake, Community, RestructuringPlan, WorkerCase
@@ -203,9 +204,9 @@ async def _plan(session: AsyncSession, plan_id: str) -> RestructuringPlan:
 
 def _move(row: RestructuringPlan, action: RestructuringAction) -> None:
     try:
-        row.status = next_restructuring_status(RestructuringStatus(row.status), action).value
+        row.status = transition(RESTRUCTURING_TRANSITIONS, RestructuringStatus(row.status), action).value
     except TransitionRefused as refused:
-        raise DomainError(409, "plan_transition_refused", str(refused)) from refused
+        raise DomainError(409, "plan_transition_refused", f"The plan: {refused}") from refused
 
 
 async def _announce(
