@@ -10,8 +10,9 @@ from contracts.events.intake import GuidanceSessionRecorded, PlanStatusChanged
 from contracts.ids import uuid7
 from services.common.errors import DomainError
 from services.intake.collaborators import Intake
-from services.intake.domain import PLAN_TRANSITIONS, PlanAction, PlanStatus, TransitionRefused, transition
-from services.intake.models import GuidanceSession, LabourAssistant, PlanRevision, WorkerCase
+from services.intake.domain import PLAN_TRANSITIONS, PlanAction, PlanStatus
+from services.intake.guards import move, require_case
+from services.intake.models import GuidanceSession, LabourAssistant, PlanRevision
 from services.intake.network import unknown
 from services.intake.schemas import (
     GuidanceSessionIn,
@@ -20,13 +21,6 @@ from services.intake.schemas import (
     PlanProposal,
     PlanRevisionOut,
 )
-
-
-async def _require_case(session: AsyncSession, case_id: str) -> WorkerCase:
-    case = await session.get(WorkerCase, case_id)
-    if case is None:
-        raise DomainError(404, "case_not_found", f"No case {case_id}")
-    return case
 
 
 async def record_guidance_session(
@@ -44,7 +38,7 @@ async def record_guidance_session(
         recorded_at=datetime.now(UTC),
     )
     async with intake.sessions.begin() as session:
-        await _require_case(session, case_id)
+        await require_case(session, case_id)
         if await session.get(LabourAssistant, held.assistant_id) is None:
             raise unknown("assistant_id", "labour assistant")
         session.add(row)
@@ -64,7 +58,7 @@ async def record_guidance_session(
 
 async def guidance_sessions_of(*, intake: Intake, case_id: str) -> list[GuidanceSessionOut]:
     async with intake.sessions() as session:
-        await _require_case(session, case_id)
+        await require_case(session, case_id)
         rows = await session.scalars(
             select(GuidanceSession)
             .where(GuidanceSession.case_id == case_id)
@@ -83,7 +77,7 @@ async def propose_plan(
     """A new revision, proposed; earlier revisions are kept as they were."""
     try:
         async with intake.sessions.begin() as session:
-            await _require_case(session, case_id)
+            await require_case(session, case_id)
             newest = await session.scalar(
                 select(func.max(PlanRevision.revision)).where(PlanRevision.case_id == case_id)
             )
@@ -121,10 +115,7 @@ async def _change_status(
 ) -> PlanRevisionOut:
     async with intake.sessions.begin() as session:
         row = await _newest_revision(session, case_id)
-        try:
-            status = transition(PLAN_TRANSITIONS, PlanStatus(row.status), action)
-        except TransitionRefused as refused:
-            raise DomainError(409, "plan_transition_refused", f"The plan: {refused}") from refused
+        status = move(PLAN_TRANSITIONS, PlanStatus(row.status), action, what="plan")
         now = datetime.now(UTC)
         row.status = status.value
         if status is PlanStatus.AGREED:
@@ -136,7 +127,7 @@ async def _change_status(
 
 
 async def _newest_revision(session: AsyncSession, case_id: str) -> PlanRevision:
-    await _require_case(session, case_id)
+    await require_case(session, case_id)
     row = await session.scalar(
         select(PlanRevision)
         .where(PlanRevision.case_id == case_id)
@@ -171,7 +162,7 @@ async def current_plan(*, intake: Intake, case_id: str) -> PlanRevisionOut:
 
 async def plan_revisions(*, intake: Intake, case_id: str) -> list[PlanRevisionOut]:
     async with intake.sessions() as session:
-        await _require_case(session, case_id)
+        await require_case(session, case_id)
         rows = await session.scalars(
             select(PlanRevision).where(PlanRevision.case_id == case_id).order_by(PlanRevision.revision)
         )

@@ -11,7 +11,8 @@ from contracts.ids import uuid7
 from services.common.errors import DomainError
 from services.intake import network
 from services.intake.collaborators import Intake
-from services.intake.domain import CASE_TRANSITIONS, CaseAction, CaseStatus, TransitionRefused, transition
+from services.intake.domain import CASE_TRANSITIONS, CaseAction, CaseStatus
+from services.intake.guards import move, require_case
 from services.intake.models import CaseStatusChange, WorkerCase
 from services.intake.schemas import Closure, Reopening, StatusChange
 
@@ -31,7 +32,7 @@ def record_status(session: AsyncSession, case: WorkerCase, reason: str, note: st
 
 async def close_case(*, intake: Intake, case_id: str, closure: Closure, correlation_id: str) -> WorkerCase:
     async with intake.sessions.begin() as session:
-        case = await _case(session, case_id)
+        case = await require_case(session, case_id)
         _move(case, CaseAction.CLOSE)
         if case.assistant_id is not None:
             await network.give_back_place(session, case.assistant_id)
@@ -50,7 +51,7 @@ async def reopen_case(
     """Open the case again and give it to an assistant with room, as at registration."""
     try:
         async with intake.sessions.begin() as session:
-            case = await _case(session, case_id)
+            case = await require_case(session, case_id)
             _move(case, CaseAction.REOPEN)
             assistant = await network.assign_automatically(session, case.community_code)
             case.assistant_id = assistant.assistant_id if assistant else None
@@ -73,7 +74,7 @@ async def reopen_case(
 
 async def status_history(*, intake: Intake, case_id: str) -> list[StatusChange]:
     async with intake.sessions() as session:
-        await _case(session, case_id)
+        await require_case(session, case_id)
         rows = await session.scalars(
             select(CaseStatusChange)
             .where(CaseStatusChange.case_id == case_id)
@@ -82,15 +83,5 @@ async def status_history(*, intake: Intake, case_id: str) -> list[StatusChange]:
         return [StatusChange.model_validate(row, from_attributes=True) for row in rows]
 
 
-async def _case(session: AsyncSession, case_id: str) -> WorkerCase:
-    case = await session.get(WorkerCase, case_id)
-    if case is None:
-        raise DomainError(404, "case_not_found", f"No case {case_id}")
-    return case
-
-
 def _move(case: WorkerCase, action: CaseAction) -> None:
-    try:
-        case.status = transition(CASE_TRANSITIONS, CaseStatus(case.status), action).value
-    except TransitionRefused as refused:
-        raise DomainError(409, "case_transition_refused", f"The case: {refused}") from refused
+    case.status = move(CASE_TRANSITIONS, CaseStatus(case.status), action, what="case").value

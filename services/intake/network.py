@@ -15,6 +15,7 @@ from contracts.events.intake import AssignmentReason, CaseAssigned
 from contracts.ids import uuid7
 from services.common.errors import DomainError
 from services.intake.collaborators import Intake
+from services.intake.guards import require_case
 from services.intake.models import Community, LabourAssistant, Street, WorkerCase
 from services.intake.schemas import AssistantIn, Caseload, CommunityIn, StreetIn
 
@@ -129,10 +130,8 @@ def assignment_event(
 async def reassign(*, intake: Intake, case_id: str, assistant_id: str, correlation_id: str) -> WorkerCase:
     """A supervisor gives the case to another assistant, who must have room."""
     async with intake.sessions.begin() as session:
-        worker_case = await session.get(WorkerCase, case_id)
+        worker_case = await require_case(session, case_id)
         assistant = await session.get(LabourAssistant, assistant_id)
-        if worker_case is None:
-            raise DomainError(404, "case_not_found", f"No case {case_id}")
         if assistant is None:
             raise unknown("assistant_id", "labour assistant")
         previous = worker_case.assistant_id

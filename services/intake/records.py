@@ -9,12 +9,9 @@ from contracts.events.intake import ConsentGranted, ConsentWithdrawn, SkillsProf
 from contracts.ids import uuid7
 from services.common.errors import DomainError
 from services.intake.collaborators import Intake
-from services.intake.models import Consent, SkillsProfileVersion, WorkerCase
+from services.intake.guards import require_case
+from services.intake.models import Consent, SkillsProfileVersion
 from services.intake.schemas import ConsentRequest, ConsentView, ProfileUpdate, ProfileVersion, SkillsProfile
-
-
-def _case_not_found(case_id: str) -> DomainError:
-    return DomainError(404, "case_not_found", f"No case {case_id}")
 
 
 async def record_skills_profile(
@@ -23,8 +20,7 @@ async def record_skills_profile(
     """Keep the profile as a new version; refuse a change made from a version that is no longer the newest."""
     try:
         async with intake.sessions.begin() as session:
-            if await session.get(WorkerCase, case_id) is None:
-                raise _case_not_found(case_id)
+            await require_case(session, case_id)
             newest = await session.scalar(
                 select(func.max(SkillsProfileVersion.version)).where(SkillsProfileVersion.case_id == case_id)
             )
@@ -67,8 +63,7 @@ def _stale(newest: int | None) -> DomainError:
 
 async def profile_versions(*, intake: Intake, case_id: str) -> list[ProfileVersion]:
     async with intake.sessions() as session:
-        if await session.get(WorkerCase, case_id) is None:
-            raise _case_not_found(case_id)
+        await require_case(session, case_id)
         rows = await session.scalars(
             select(SkillsProfileVersion)
             .where(SkillsProfileVersion.case_id == case_id)
@@ -105,8 +100,7 @@ async def grant_consent(
         expires_on=request.expires_on,
     )
     async with intake.sessions.begin() as session:
-        if await session.get(WorkerCase, case_id) is None:
-            raise _case_not_found(case_id)
+        await require_case(session, case_id)
         session.add(row)
         await intake.outbox.add(
             session,
@@ -148,8 +142,7 @@ async def withdraw_consent(
 
 async def consents_of(*, intake: Intake, case_id: str) -> list[ConsentView]:
     async with intake.sessions() as session:
-        if await session.get(WorkerCase, case_id) is None:
-            raise _case_not_found(case_id)
+        await require_case(session, case_id)
         rows = await session.scalars(
             select(Consent).where(Consent.case_id == case_id).order_by(Consent.granted_at)
         )

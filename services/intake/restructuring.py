@@ -16,12 +16,11 @@ from services.intake.domain import (
     RESTRUCTURING_TRANSITIONS,
     RestructuringAction,
     RestructuringStatus,
-    TransitionRefused,
     VotingRule,
     congress_passes,
-    transition,
     vote_count_problems,
 )
+from services.intake.guards import move
 from services.intake.models import BulkIntake, Community, RestructuringPlan, WorkerCase
 from services.intake.schemas import (
     BulkIntakeIn,
@@ -203,10 +202,7 @@ async def _plan(session: AsyncSession, plan_id: str) -> RestructuringPlan:
 
 
 def _move(row: RestructuringPlan, action: RestructuringAction) -> None:
-    try:
-        row.status = transition(RESTRUCTURING_TRANSITIONS, RestructuringStatus(row.status), action).value
-    except TransitionRefused as refused:
-        raise DomainError(409, "plan_transition_refused", f"The plan: {refused}") from refused
+    row.status = move(RESTRUCTURING_TRANSITIONS, RestructuringStatus(row.status), action, what="plan").value
 
 
 async def _announce(

@@ -12,6 +12,7 @@ from contracts.journey import JourneyStatus
 from services.common.errors import DomainError
 from services.intake import lifecycle, network
 from services.intake.collaborators import Intake
+from services.intake.guards import require_case
 from services.intake.models import CaseFlag, WorkerCase
 from services.intake.schemas import WorkerRegistration
 
@@ -123,10 +124,7 @@ async def _refuse_second_open_case(session: AsyncSession, lookup: str) -> None:
 
 async def get_case(*, intake: Intake, case_id: str) -> WorkerCase:
     async with intake.sessions() as session:
-        case = await session.get(WorkerCase, case_id)
-    if case is None:
-        raise DomainError(404, "case_not_found", f"No case {case_id}")
-    return case
+        return await require_case(session, case_id)
 
 
 async def journey_of(*, intake: Intake, case_id: str) -> JourneyStatus:
