@@ -24,8 +24,7 @@ test: $(STAMP) system-packages
 
 ## Benchmarks (not part of `make test`): figures printed and saved under var/bench/.
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.registrations
-	$(BIN)/python -m tests.bench.case_search
+	set -e; for bench in tests/bench/[!_]*.py; do $(BIN)/python -m tests.bench.$$(basename $$bench .py); done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,8 +7,18 @@ re-creates by accident after a broker restart has the same shape as one created 
 PARTITIONS = 4
 
 INTAKE_EVENTS = "intake.events"
+TRAINING_EVENTS = "training.events"
+PLACEMENT_EVENTS = "placement.events"
+COMPLAINTS_EVENTS = "complaints.events"
+JOURNEY_EVENTS = "journey.events"
 
-EVENT_TOPICS: tuple[str, ...] = (INTAKE_EVENTS,)
+EVENT_TOPICS: tuple[str, ...] = (
+    INTAKE_EVENTS,
+    TRAINING_EVENTS,
+    PLACEMENT_EVENTS,
+    COMPLAINTS_EVENTS,
+    JOURNEY_EVENTS,
+)
 
 
 def dead_letter_topic(consumer: str) -> str:
@@ -17,8 +27,10 @@ def dead_letter_topic(consumer: str) -> str:
 
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "bridge": (INTAKE_EVENTS,),
+    "bridge": (INTAKE_EVENTS, TRAINING_EVENTS, PLACEMENT_EVENTS, COMPLAINTS_EVENTS),
+    "intake": (JOURNEY_EVENTS,),
+    "training": (PLACEMENT_EVENTS,),
 }
-"""Which topics each consumer group reads."""
+"""Which topics each consumer group reads. A service's consumer group is named after the service."""
 
 ALL_TOPICS: tuple[str, ...] = EVENT_TOPICS + tuple(dead_letter_topic(name) for name in SUBSCRIPTIONS)

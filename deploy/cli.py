@@ -8,13 +8,19 @@ from datetime import datetime
 import uvicorn
 
 from contracts.topics import ALL_TOPICS
-from deploy.registry import service_definition, service_definitions
+from deploy.registry import SERVICE_PORT_OFFSETS, service_definition
 from services.common import kafka
 from services.common.db import create_engine, session_factory
 from services.common.logging import configure_logging
 from services.common.migrations import upgrade
 from services.common.relay import requeue
-from services.common.settings import ConsumerSettings, KitSettings, RelaySettings, ServiceSettings
+from services.common.settings import (
+    ConsumerSettings,
+    KitSettings,
+    RelaySettings,
+    ServiceConsumerSettings,
+    ServiceSettings,
+)
 
 KEEP_ALIVE_SECONDS = 75
 """Longer than clients' and load balancers' idle timeouts, so a reused connection is not closed under them."""
@@ -48,6 +54,14 @@ def _bridge(_args: argparse.Namespace) -> None:
     settings = ConsumerSettings()
     configure_logging(settings.log_level, "bridge")
     asyncio.run(run_bridge(settings))
+
+
+def _consume(args: argparse.Namespace) -> None:
+    from deploy.processes import run_service_consumer
+
+    settings = ServiceConsumerSettings()
+    configure_logging(settings.log_level, f"{args.service}-consumer")
+    asyncio.run(run_service_consumer(args.service, settings))
 
 
 def _worker(_args: argparse.Namespace) -> None:
@@ -127,7 +141,7 @@ def _say(line: str) -> None:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="reemploy", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
-    services = sorted(service_definitions())
+    services = sorted(SERVICE_PORT_OFFSETS)
 
     def add(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
@@ -136,6 +150,9 @@ def parser() -> argparse.ArgumentParser:
 
     add("serve", _serve, "run a service's HTTP API").add_argument("service", choices=services)
     add("relay", _relay, "run a service's outbox relay").add_argument("service", choices=services)
+    add("consume", _consume, "run a service's consumer of other services' events").add_argument(
+        "service", choices=services
+    )
     add("bridge", _bridge, "run the Kafka → Temporal bridge")
     add("worker", _worker, "run the Temporal worker")
     add("migrate", _migrate, "migrate a service's database to the newest revision").add_argument(

@@ -1,4 +1,4 @@
-"""Composition roots of the long-running processes: relay, bridge and Temporal worker."""
+"""Composition roots of the long-running processes: relay, bridge, service consumers and Temporal worker."""
 
 import asyncio
 import logging
@@ -10,11 +10,11 @@ from temporalio.client import Client
 from contracts.topics import EVENT_TOPICS, SUBSCRIPTIONS, dead_letter_topic
 from deploy.registry import service_definition
 from services.common import kafka
-from services.common.consumer import EventConsumer, KafkaDeadLetters
+from services.common.consumer import EventConsumer, EventHandler, KafkaDeadLetters
 from services.common.db import create_engine, session_factory
 from services.common.ops import serve_ops
 from services.common.relay import Relay, RelayTuning
-from services.common.settings import ConsumerSettings, KitSettings, RelaySettings
+from services.common.settings import ConsumerSettings, KitSettings, RelaySettings, ServiceConsumerSettings
 from services.common.temporal import connect
 from workflows.bridge import CONSUMER_NAME, JourneyBridge
 from workflows.worker import build_worker
@@ -104,26 +104,57 @@ async def run_bridge(settings: ConsumerSettings) -> None:
     client = await connect_temporal(settings, stop)
     if client is None:
         return
-    topics = SUBSCRIPTIONS[CONSUMER_NAME]
+    await _run_consumer(
+        CONSUMER_NAME,
+        JourneyBridge(client),
+        settings,
+        stop,
+        readiness={"temporal": _health(client)},
+        cleanup=_nothing,
+    )
+
+
+async def run_service_consumer(service: str, settings: ServiceConsumerSettings) -> None:
+    """A service's own consumer group: applies other services' events to its database, once each."""
+    definition = service_definition(service)
+    if definition.consumers is None:
+        raise SystemExit(f"the {service} service consumes no events")
+    stop = stop_on_signals()
+    engine = create_engine(settings.database_url)
+    handler: EventHandler = definition.consumers.build_handler(session_factory(engine))
+    await _run_consumer(service, handler, settings, stop, readiness={}, cleanup=engine.dispose)
+
+
+async def _run_consumer(
+    name: str,
+    handler: EventHandler,
+    settings: ConsumerSettings,
+    stop: asyncio.Event,
+    *,
+    readiness: dict[str, Callable[[], Awaitable[bool]]],
+    cleanup: Callable[[], Awaitable[None]],
+) -> None:
+    """The consumer group `name` on the topics it subscribes to, dead letters to `<name>.dlq`."""
+    topics = SUBSCRIPTIONS[name]
     await kafka.ensure_topics(
         settings.kafka_bootstrap,
-        [*topics, dead_letter_topic(CONSUMER_NAME)],
+        [*topics, dead_letter_topic(name)],
         replication_factor=settings.kafka_replication_factor,
     )
-    dead_letter_producer = kafka.producer(settings.kafka_bootstrap, client_id=f"{CONSUMER_NAME}-dlq")
+    dead_letter_producer = kafka.producer(settings.kafka_bootstrap, client_id=f"{name}-dlq")
     await dead_letter_producer.start()
     source = kafka.group_consumer(
         settings.kafka_bootstrap,
-        group_id=CONSUMER_NAME,
+        group_id=name,
         session_timeout_ms=settings.kafka_session_timeout_ms,
         topics=topics,
     )
     await source.start()
     consumer = EventConsumer(
-        name=CONSUMER_NAME,
+        name=name,
         consumer=source,
-        handler=JourneyBridge(client),
-        dead_letters=KafkaDeadLetters(consumer=CONSUMER_NAME, producer=dead_letter_producer),
+        handler=handler,
+        dead_letters=KafkaDeadLetters(consumer=name, producer=dead_letter_producer),
         max_attempts=settings.consumer_max_attempts,
         retry_backoff_seconds=settings.consumer_retry_backoff_seconds,
     )
@@ -131,18 +162,21 @@ async def run_bridge(settings: ConsumerSettings) -> None:
     async def ready() -> bool:
         return consumer.ready
 
-    async def cleanup() -> None:
+    async def stop_clients() -> None:
         await source.stop()
         await dead_letter_producer.stop()
+        await cleanup()
 
     await _until_stopped(
         stop,
         consumer.run(stop),
-        serve_ops(
-            settings.ops_host, settings.ops_port, {"consumer": ready, "temporal": _health(client)}, stop
-        ),
-        cleanup,
+        serve_ops(settings.ops_host, settings.ops_port, {"consumer": ready, **readiness}, stop),
+        stop_clients,
     )
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def run_worker(settings: KitSettings) -> None:
@@ -152,9 +186,6 @@ async def run_worker(settings: KitSettings) -> None:
         return
     worker = build_worker(client)
 
-    async def nothing() -> None:
-        return None
-
     async def ready() -> bool:
         return worker.is_running
 
@@ -162,7 +193,7 @@ async def run_worker(settings: KitSettings) -> None:
         stop,
         worker.run(),
         serve_ops(settings.ops_host, settings.ops_port, {"worker": ready, "temporal": _health(client)}, stop),
-        nothing,
+        _nothing,
     )
 
 

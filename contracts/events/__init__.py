@@ -44,9 +44,11 @@ class CaseEvent(Event):
 
 def registry() -> dict[str, type[Event]]:
     """Every event model by its type name."""
-    from contracts.events import intake
+    from contracts.events import complaints, intake, journey, placement, training
 
-    models: list[type[Event]] = [*intake.EVENTS]
+    models: list[type[Event]] = []
+    for module in (intake, training, placement, complaints, journey):
+        models.extend(module.EVENTS)
     return {model.event_type: model for model in models}
 
 

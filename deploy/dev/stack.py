@@ -139,8 +139,8 @@ class Stack:
             "temporal-ui": f"http://{host}:{self.settings.temporal_ui_port}",
         }
         ops_port = self.settings.first_ops_port
-        for index, name in enumerate(sorted(service_definitions())):
-            http_port = self.settings.first_service_port + index
+        for name, definition in sorted(service_definitions().items()):
+            http_port = self.settings.first_service_port + definition.port_offset
             service_env = common | {"REEMPLOY_DATABASE_URL": self.database_url(name)}
             specs.append(
                 ProcessSpec(
@@ -152,17 +152,20 @@ class Stack:
             )
             self.endpoints[name] = f"http://{host}:{http_port}"
             self.endpoints[f"{name}-docs"] = f"http://{host}:{http_port}/docs"
-            specs.append(
-                ProcessSpec(
-                    f"{name}-relay",
-                    [*reemploy, "relay", name],
-                    service_env | {"REEMPLOY_OPS_PORT": str(ops_port)},
-                    f"http://{host}:{ops_port}/readyz",
-                    kafka_client=True,
+            helpers = ["relay", "consume"] if definition.consumers is not None else ["relay"]
+            for helper in helpers:
+                process = f"{name}-{'consumer' if helper == 'consume' else helper}"
+                specs.append(
+                    ProcessSpec(
+                        process,
+                        [*reemploy, helper, name],
+                        service_env | {"REEMPLOY_OPS_PORT": str(ops_port)},
+                        f"http://{host}:{ops_port}/readyz",
+                        kafka_client=True,
+                    )
                 )
-            )
-            self.endpoints[f"{name}-relay"] = f"http://{host}:{ops_port}"
-            ops_port += 1
+                self.endpoints[process] = f"http://{host}:{ops_port}"
+                ops_port += 1
         for name in ("bridge", "worker"):
             specs.append(
                 ProcessSpec(

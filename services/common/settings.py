@@ -51,3 +51,7 @@ class RelaySettings(ServiceSettings):
 class ConsumerSettings(KitSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+
+
+class ServiceConsumerSettings(ServiceSettings, ConsumerSettings):
+    """A service's consumer group, writing to the service's own database."""
