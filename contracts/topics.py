@@ -30,6 +30,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "bridge": (INTAKE_EVENTS, TRAINING_EVENTS, PLACEMENT_EVENTS, COMPLAINTS_EVENTS),
     "intake": (JOURNEY_EVENTS,),
     "training": (PLACEMENT_EVENTS,),
+    "placement": (INTAKE_EVENTS, TRAINING_EVENTS),
 }
 """Which topics each consumer group reads. A service's consumer group is named after the service."""
 
