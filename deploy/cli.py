@@ -15,11 +15,12 @@ from services.common.logging import configure_logging
 from services.common.migrations import upgrade
 from services.common.relay import requeue
 from services.common.settings import (
-    ConsumerSettings,
+    BridgeSettings,
     KitSettings,
     RelaySettings,
     ServiceConsumerSettings,
     ServiceSettings,
+    WorkerSettings,
 )
 
 KEEP_ALIVE_SECONDS = 75
@@ -51,7 +52,7 @@ def _relay(args: argparse.Namespace) -> None:
 def _bridge(_args: argparse.Namespace) -> None:
     from deploy.processes import run_bridge
 
-    settings = ConsumerSettings()
+    settings = BridgeSettings()
     configure_logging(settings.log_level, "bridge")
     asyncio.run(run_bridge(settings))
 
@@ -67,7 +68,7 @@ def _consume(args: argparse.Namespace) -> None:
 def _worker(_args: argparse.Namespace) -> None:
     from deploy.processes import run_worker
 
-    settings = KitSettings()
+    settings = WorkerSettings()
     configure_logging(settings.log_level, "worker")
     asyncio.run(run_worker(settings))
 

@@ -5,6 +5,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
+import httpx
 from temporalio.client import Client
 
 from contracts.topics import EVENT_TOPICS, SUBSCRIPTIONS, dead_letter_topic
@@ -14,8 +15,16 @@ from services.common.consumer import EventConsumer, EventHandler, KafkaDeadLette
 from services.common.db import create_engine, session_factory
 from services.common.ops import serve_ops
 from services.common.relay import Relay, RelayTuning
-from services.common.settings import ConsumerSettings, KitSettings, RelaySettings, ServiceConsumerSettings
-from services.common.temporal import connect
+from services.common.settings import (
+    BridgeSettings,
+    ConsumerSettings,
+    KitSettings,
+    RelaySettings,
+    ServiceConsumerSettings,
+    WorkerSettings,
+)
+from services.common.temporal import connect, ensure_search_attributes
+from workflows.activities import JourneyActivities
 from workflows.bridge import CONSUMER_NAME, JourneyBridge
 from workflows.worker import build_worker
 
@@ -99,14 +108,14 @@ async def run_relay(service: str, settings: RelaySettings) -> None:
     )
 
 
-async def run_bridge(settings: ConsumerSettings) -> None:
+async def run_bridge(settings: BridgeSettings) -> None:
     stop = stop_on_signals()
     client = await connect_temporal(settings, stop)
     if client is None:
         return
     await _run_consumer(
         CONSUMER_NAME,
-        JourneyBridge(client),
+        JourneyBridge(client, time_scale=settings.journey_time_scale),
         settings,
         stop,
         readiness={"temporal": _health(client)},
@@ -179,21 +188,29 @@ async def _nothing() -> None:
     return None
 
 
-async def run_worker(settings: KitSettings) -> None:
+async def run_worker(settings: WorkerSettings) -> None:
     stop = stop_on_signals()
     client = await connect_temporal(settings, stop)
     if client is None:
         return
-    worker = build_worker(client)
+    await ensure_search_attributes(client, settings.temporal_namespace)
+    timeout = httpx.Timeout(settings.activity_http_timeout_seconds)
+    intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout)
+    placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout)
+    worker = build_worker(client, JourneyActivities(intake=intake, placement=placement))
 
     async def ready() -> bool:
         return worker.is_running
+
+    async def close_clients() -> None:
+        await intake.aclose()
+        await placement.aclose()
 
     await _until_stopped(
         stop,
         worker.run(),
         serve_ops(settings.ops_host, settings.ops_port, {"worker": ready, "temporal": _health(client)}, stop),
-        _nothing,
+        close_clients,
     )
 
 

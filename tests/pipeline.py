@@ -13,10 +13,11 @@ from services.common.consumer import EventConsumer, EventHandler, KafkaDeadLette
 from services.common.db import create_engine, session_factory
 from services.common.relay import Relay, RelayTuning
 from services.common.settings import ServiceSettings
-from services.common.temporal import JourneyStatusReader, LazyTemporalClient, connect
+from services.common.temporal import JourneyGateway, LazyTemporalClient, connect
 from services.intake.app import create_app
 from services.intake.models import outbox
 from tests.factories import NETWORK
+from workflows.activities import JourneyActivities
 from workflows.bridge import JourneyBridge
 from workflows.worker import build_worker
 
@@ -34,20 +35,31 @@ class Pipeline:
     async def start(self) -> None:
         self.engine = create_engine(self.database_url)
         self.client = await connect(self.temporal_address, "default")
-        self.worker = build_worker(self.client, task_queue=self.task_queue)
-        self.tasks.append(asyncio.create_task(self.worker.run()))
         self.app = create_app(
             ServiceSettings(database_url=self.database_url, temporal_address=self.temporal_address)
         )
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://intake")
+        activities = JourneyActivities(intake=self.http, placement=self.placement_http())
+        self.worker = build_worker(self.client, activities, task_queue=self.task_queue)
+        self.tasks.append(asyncio.create_task(self.worker.run()))
         for path, body in NETWORK:
             await self.http.post(path, json=body)
         await self.start_relay()
         self.consumer = await self.start_consumer(
             "bridge", JourneyBridge(self.client, task_queue=self.task_queue)
         )
+
+    def placement_http(self) -> httpx.AsyncClient:
+        """No placement service in the thin slice: follow-up tasks are refused (and show in the timeline)."""
+
+        async def refuse(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(404, json={"error": "not_found", "message": "no placement service here"})
+
+        client = httpx.AsyncClient(transport=httpx.MockTransport(refuse), base_url="http://placement")
+        self.cleanups.append(client.aclose)
+        return client
 
     async def start_relay(self) -> Relay:
         publisher = kafka.KafkaPublisher(self.bootstrap, client_id="test-relay")
@@ -103,7 +115,7 @@ class Pipeline:
 
     async def status(self, case_id: str, *, timeout: float = 30.0) -> JourneyStatus:
         """Poll the journey workflow itself until it answers."""
-        reader = JourneyStatusReader(LazyTemporalClient(self.temporal_address, "default"))
+        reader = JourneyGateway(LazyTemporalClient(self.temporal_address, "default"))
         deadline = asyncio.get_running_loop().time() + timeout
         while (status := await reader.status(case_id)) is None:
             if asyncio.get_running_loop().time() > deadline:

@@ -2,25 +2,32 @@
 
 Its dedupe lives in the journey itself (the workflow remembers the event ids it applied), because the
 bridge's effect is in Temporal, not in a database it could share a transaction with.
+
+A journey that finished (closed and measured) is not started again by a late event; only a re-opened case
+starts a new run of it. A journey that failed or was terminated is started again by its next event.
 """
 
 from pydantic import ValidationError
 from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from contracts.envelope import Envelope
 from contracts.events import UnknownEventType, parse_event
-from contracts.events.intake import WorkerRegistered
 from contracts.journey import EVENT_SIGNAL, TASK_QUEUE, WORKFLOW_NAME, JourneyEvent, JourneyInput, journey_id
 from services.common.consumer import Outcome, PermanentError
+from workflows.journey_state import JOURNEY_EVENT_TYPES
 
 CONSUMER_NAME = "bridge"
-JOURNEY_EVENT_TYPES = frozenset({WorkerRegistered.event_type})
+RESTARTING_EVENT_TYPES = frozenset({"intake.case_reopened.v1"})
+"""Events that start a new run of a journey that already finished."""
 
 
 class JourneyBridge:
-    def __init__(self, client: Client, *, task_queue: str = TASK_QUEUE) -> None:
+    def __init__(self, client: Client, *, task_queue: str = TASK_QUEUE, time_scale: float = 1.0) -> None:
         self.client = client
         self.task_queue = task_queue
+        self.time_scale = time_scale
 
     async def __call__(self, envelope: Envelope) -> Outcome:
         if envelope.type not in JOURNEY_EVENT_TYPES:
@@ -31,19 +38,29 @@ class JourneyBridge:
             raise PermanentError(
                 f"{envelope.type} {envelope.id} does not match its schema: {error}"
             ) from error
-        await self.client.start_workflow(
-            WORKFLOW_NAME,
-            JourneyInput(case_id=envelope.subject),
-            id=journey_id(envelope.subject),
-            task_queue=self.task_queue,
-            start_signal=EVENT_SIGNAL,
-            start_signal_args=[
-                JourneyEvent(
-                    event_id=envelope.id,
-                    event_type=envelope.type,
-                    occurred_at=envelope.time,
-                    data=envelope.data,
-                )
-            ],
+        reuse = (
+            WorkflowIDReusePolicy.ALLOW_DUPLICATE
+            if envelope.type in RESTARTING_EVENT_TYPES
+            else WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
         )
+        try:
+            await self.client.start_workflow(
+                WORKFLOW_NAME,
+                JourneyInput(case_id=envelope.subject, time_scale=self.time_scale),
+                id=journey_id(envelope.subject),
+                task_queue=self.task_queue,
+                id_reuse_policy=reuse,
+                start_signal=EVENT_SIGNAL,
+                start_signal_args=[
+                    JourneyEvent(
+                        event_id=envelope.id,
+                        event_type=envelope.type,
+                        occurred_at=envelope.time,
+                        data=envelope.data,
+                        correlation_id=envelope.correlationid,
+                    )
+                ],
+            )
+        except WorkflowAlreadyStartedError:
+            return "ignored"
         return "applied"

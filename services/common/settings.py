@@ -55,3 +55,17 @@ class ConsumerSettings(KitSettings):
 
 class ServiceConsumerSettings(ServiceSettings, ConsumerSettings):
     """A service's consumer group, writing to the service's own database."""
+
+
+class BridgeSettings(ConsumerSettings):
+    journey_time_scale: float = Field(
+        default=1.0, gt=0, description="Compresses every journey interval (86400: a day passes in a second)"
+    )
+
+
+class WorkerSettings(KitSettings):
+    """The Temporal worker: where the services its activities call are."""
+
+    intake_url: str = "http://127.0.0.1:8001"
+    placement_url: str = "http://127.0.0.1:8003"
+    activity_http_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -2,10 +2,31 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from contracts.envelope import Envelope
+from contracts.journey import (
+    CLOSE_AS_STABLE_UPDATE,
+    RECORD_EXIT_UPDATE,
+    RECORD_PROGRESS_UPDATE,
+    ExitRequest,
+    JourneyStatus,
+    JourneyTimeline,
+    ProgressNote,
+    StableClosureRequest,
+    UpdateOutcome,
+)
 from services.common.http import current_correlation_id
-from services.intake import guidance, lifecycle, network, records, restructuring, search, service
+from services.intake import (
+    guidance,
+    journey_events,
+    lifecycle,
+    network,
+    records,
+    restructuring,
+    search,
+    service,
+)
 from services.intake.collaborators import Intake
 from services.intake.schemas import (
     AssistantIn,
@@ -23,7 +44,7 @@ from services.intake.schemas import (
     ErrorBody,
     GuidanceSessionIn,
     GuidanceSessionOut,
-    JourneyView,
+    JourneyEventReceipt,
     PlanApproval,
     PlanProposal,
     PlanRevisionOut,
@@ -127,11 +148,72 @@ async def case_history(case_id: CaseId, intake: IntakeDep) -> list[StatusChange]
     return await lifecycle.status_history(intake=intake, case_id=case_id)
 
 
-@router.get("/workers/{case_id}/journey", response_model=JourneyView, responses={404: {"model": ErrorBody}})
-async def get_journey(case_id: CaseId, intake: IntakeDep) -> JourneyView:
-    """The worker's current journey stage, read from the running workflow."""
-    status = await service.journey_of(intake=intake, case_id=case_id)
-    return JourneyView(case_id=status.case_id, stage=status.stage, stage_since=status.stage_since)
+@router.get("/workers/{case_id}/journey", response_model=JourneyStatus, responses={404: {"model": ErrorBody}})
+async def get_journey(case_id: CaseId, intake: IntakeDep) -> JourneyStatus:
+    """The worker's journey: stage, follow-ups and their state, read from the running workflow."""
+    return await service.journey_of(intake=intake, case_id=case_id)
+
+
+@router.get(
+    "/workers/{case_id}/journey/timeline",
+    response_model=JourneyTimeline,
+    responses={404: {"model": ErrorBody}},
+)
+async def get_journey_timeline(case_id: CaseId, intake: IntakeDep) -> JourneyTimeline:
+    """Everything that happened on the worker's journey, oldest first."""
+    return await service.journey_timeline(intake=intake, case_id=case_id)
+
+
+JOURNEY_ACTION_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    404: {"model": ErrorBody, "description": "No such case, or its journey has not started"},
+    409: {"model": ErrorBody, "description": "The journey's rules refuse the action; `message` says why"},
+}
+
+
+@router.post("/workers/{case_id}/journey/exit", response_model=UpdateOutcome, responses=JOURNEY_ACTION_ERRORS)
+async def record_exit(case_id: CaseId, request: ExitRequest, intake: IntakeDep) -> UpdateOutcome:
+    """The worker leaves the programme (moved away, retired, deceased, declined service); the case closes."""
+    return await service.act_on_journey(
+        intake=intake, case_id=case_id, update=RECORD_EXIT_UPDATE, request=request
+    )
+
+
+@router.post(
+    "/workers/{case_id}/journey/stable-closure", response_model=UpdateOutcome, responses=JOURNEY_ACTION_ERRORS
+)
+async def close_as_stable(case_id: CaseId, request: StableClosureRequest, intake: IntakeDep) -> UpdateOutcome:
+    """Close as stable employment; refused (409) before the locality's stable-employment rule holds."""
+    return await service.act_on_journey(
+        intake=intake, case_id=case_id, update=CLOSE_AS_STABLE_UPDATE, request=request
+    )
+
+
+@router.post(
+    "/workers/{case_id}/journey/progress", response_model=UpdateOutcome, responses=JOURNEY_ACTION_ERRORS
+)
+async def record_progress(case_id: CaseId, request: ProgressNote, intake: IntakeDep) -> UpdateOutcome:
+    """Progress in job search (a contact, an interview): restarts the no-progress review timer."""
+    return await service.act_on_journey(
+        intake=intake, case_id=case_id, update=RECORD_PROGRESS_UPDATE, request=request
+    )
+
+
+@router.post(
+    "/journey-events",
+    status_code=201,
+    response_model=JourneyEventReceipt,
+    responses={**ERRORS, 200: {"model": JourneyEventReceipt, "description": "Kept before (a repeat)"}},
+    tags=["journey"],
+)
+async def keep_journey_event(
+    envelope: Envelope, intake: IntakeDep, response: Response
+) -> JourneyEventReceipt:
+    """For the journey workflow: an event it publishes, kept in intake's outbox (once per event id)."""
+    kept = await journey_events.record_journey_event(intake=intake, envelope=envelope)
+    if not kept:
+        response.status_code = 200
+    return JourneyEventReceipt(event_id=envelope.id, kept=kept)
 
 
 network_router = APIRouter(tags=["caseworker network"])

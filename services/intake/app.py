@@ -12,7 +12,7 @@ from services.common.http import service_app
 from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
 from services.common.settings import ServiceSettings
-from services.common.temporal import JourneyStatusReader, LazyTemporalClient
+from services.common.temporal import JourneyGateway, LazyTemporalClient
 from services.intake import api, models
 from services.intake.collaborators import Intake
 
@@ -34,7 +34,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         app.state.intake = Intake(
             sessions=session_factory(engine),
             outbox=Outbox(models.outbox),
-            journeys=JourneyStatusReader(temporal),
+            journeys=JourneyGateway(temporal),
             personal_data=PersonalDataProtector(settings.secret_key),
         )
         yield

@@ -3,16 +3,23 @@
 from dataclasses import dataclass
 from typing import Protocol
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contracts.journey import JourneyStatus
+from contracts.journey import JourneyStatus, JourneyTimeline, UpdateOutcome
 from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
 from services.intake.domain import DEFAULT_VOTING_RULE, VotingRule
 
 
-class JourneyReader(Protocol):
+class Journeys(Protocol):
+    """The worker's journey workflow: read it, and send it caseworker actions."""
+
     async def status(self, case_id: str) -> JourneyStatus | None: ...
+
+    async def timeline(self, case_id: str) -> JourneyTimeline | None: ...
+
+    async def act(self, case_id: str, update: str, request: BaseModel) -> UpdateOutcome | None: ...
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,6 @@ class Intake:
 
     sessions: async_sessionmaker[AsyncSession]
     outbox: Outbox
-    journeys: JourneyReader
+    journeys: Journeys
     personal_data: PersonalDataProtector
     congress_voting_rule: VotingRule = DEFAULT_VOTING_RULE

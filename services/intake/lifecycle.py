@@ -33,16 +33,23 @@ def record_status(session: AsyncSession, case: WorkerCase, reason: str, note: st
 async def close_case(*, intake: Intake, case_id: str, closure: Closure, correlation_id: str) -> WorkerCase:
     async with intake.sessions.begin() as session:
         case = await require_case(session, case_id)
-        _move(case, CaseAction.CLOSE)
-        if case.assistant_id is not None:
-            await network.give_back_place(session, case.assistant_id)
-        record_status(session, case, closure.reason.value, closure.note)
-        await intake.outbox.add(
-            session,
-            CaseClosed(case_id=case_id, reason=closure.reason, closed_at=datetime.now(UTC)),
-            correlation_id=correlation_id,
-        )
+        await close_in(session, intake, case, closure, correlation_id=correlation_id)
     return case
+
+
+async def close_in(
+    session: AsyncSession, intake: Intake, case: WorkerCase, closure: Closure, *, correlation_id: str
+) -> None:
+    """Close the case inside the caller's transaction, giving the assistant's place back."""
+    _move(case, CaseAction.CLOSE)
+    if case.assistant_id is not None:
+        await network.give_back_place(session, case.assistant_id)
+    record_status(session, case, closure.reason.value, closure.note)
+    await intake.outbox.add(
+        session,
+        CaseClosed(case_id=case.case_id, reason=closure.reason, closed_at=datetime.now(UTC)),
+        correlation_id=correlation_id,
+    )
 
 
 async def reopen_case(

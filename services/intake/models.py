@@ -49,6 +49,9 @@ class WorkerCase(Base):
     layoff_reason: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     registered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    journey_stage: Mapped[str | None] = mapped_column(String(20))
+    journey_stage_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    journey_stage_sequence: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -57,6 +60,7 @@ class WorkerCase(Base):
         Index("ix_worker_cases_assistant_case", "assistant_id", "case_id"),
         Index("ix_worker_cases_layoff_case", "layoff_date", "case_id"),
         Index("ix_worker_cases_status_case", "status", "case_id"),
+        Index("ix_worker_cases_journey_stage_case", "journey_stage", "case_id"),
         Index(
             "ux_worker_cases_one_open_case_per_person",
             "resident_id_hash",

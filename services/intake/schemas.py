@@ -133,12 +133,14 @@ class RegisteredWorker(BaseModel):
     layoff_reason: LayoffReason
     status: str
     registered_at: datetime
+    journey_stage: JourneyStage | None = Field(
+        default=None, description="The journey stage, as the journey last published it"
+    )
 
 
-class JourneyView(BaseModel):
-    case_id: str
-    stage: JourneyStage
-    stage_since: datetime
+class JourneyEventReceipt(BaseModel):
+    event_id: str
+    kept: bool = Field(description="False when the event was kept before (a repeat, answered with 200)")
 
 
 class ErrorItem(BaseModel):
@@ -495,6 +497,7 @@ class CaseQuery(BaseModel):
     hardship_flag: HardshipFlag | None = None
     layoff_reason: LayoffReason | None = None
     restructuring_plan_id: str | None = Field(default=None, min_length=36, max_length=36)
+    stage: JourneyStage | None = Field(default=None, description="The journey stage")
     layoff_from: date | None = None
     layoff_to: date | None = None
     registered_from: date | None = None

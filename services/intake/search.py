@@ -52,6 +52,7 @@ def _filtered(query: CaseQuery) -> Select[WorkerCase]:
         WorkerCase.status: query.status,
         WorkerCase.layoff_reason: query.layoff_reason.value if query.layoff_reason else None,
         WorkerCase.restructuring_plan_id: query.restructuring_plan_id,
+        WorkerCase.journey_stage: query.stage.value if query.stage else None,
     }
     statement = statement.where(*(column == value for column, value in equal.items() if value is not None))
     if query.street_code is not None:

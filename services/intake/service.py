@@ -1,15 +1,18 @@
 """Intake use cases: each takes its collaborators as keyword arguments."""
 
 from datetime import UTC, datetime
+from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import AssignmentReason, WorkerRegistered
 from contracts.ids import uuid7
-from contracts.journey import JourneyStatus
+from contracts.journey import JourneyStatus, JourneyTimeline, UpdateOutcome
 from services.common.errors import DomainError
+from services.common.temporal import JourneyActionRefused
 from services.intake import lifecycle, network
 from services.intake.collaborators import Intake
 from services.intake.guards import require_case
@@ -130,7 +133,28 @@ async def get_case(*, intake: Intake, case_id: str) -> WorkerCase:
 async def journey_of(*, intake: Intake, case_id: str) -> JourneyStatus:
     """The stage of the case's journey, as the running workflow reports it."""
     await get_case(intake=intake, case_id=case_id)
-    status = await intake.journeys.status(case_id)
-    if status is None:
+    return _started(case_id, await intake.journeys.status(case_id))
+
+
+async def journey_timeline(*, intake: Intake, case_id: str) -> JourneyTimeline:
+    await get_case(intake=intake, case_id=case_id)
+    return _started(case_id, await intake.journeys.timeline(case_id))
+
+
+async def act_on_journey(*, intake: Intake, case_id: str, update: str, request: BaseModel) -> UpdateOutcome:
+    """A caseworker action on the journey (a Temporal update); 409 with the reason when its rules refuse."""
+    await get_case(intake=intake, case_id=case_id)
+    try:
+        outcome = await intake.journeys.act(case_id, update, request)
+    except JourneyActionRefused as refused:
+        raise DomainError(409, "journey_action_refused", str(refused)) from refused
+    return _started(case_id, outcome)
+
+
+Answer = TypeVar("Answer")
+
+
+def _started(case_id: str, answer: Answer | None) -> Answer:
+    if answer is None:
         raise DomainError(404, "journey_not_started", f"The journey of case {case_id} has not started yet")
-    return status
+    return answer

@@ -1,0 +1,48 @@
+"""The journey's activities: what a journey asks of the services. Each is idempotent.
+
+- Publishing a journey event goes through intake's `POST /journey-events`, which writes it to intake's outbox
+  (deduplicated by event id) and keeps the case's journey stage for search, in one transaction. The event id
+  is made by the workflow, so a retried activity writes nothing twice.
+- A follow-up task is created with `PUT /follow-up-tasks/{task_key}` on placement; the key is the journey's.
+"""
+
+import httpx
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from contracts.envelope import Envelope
+from services.common.http import CORRELATION_HEADER
+from workflows.journey_state import CreateFollowUpTask
+
+RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})
+
+
+class JourneyActivities:
+    def __init__(self, *, intake: httpx.AsyncClient, placement: httpx.AsyncClient) -> None:
+        self.intake = intake
+        self.placement = placement
+
+    @activity.defn(name="publish_journey_event")
+    async def publish_journey_event(self, envelope: Envelope) -> None:
+        response = await self.intake.post(
+            "/journey-events",
+            content=envelope.to_bytes(),
+            headers={"content-type": "application/json", CORRELATION_HEADER: envelope.correlationid},
+        )
+        _succeed_or_raise(response, f"publishing {envelope.type} {envelope.id}")
+
+    @activity.defn(name="create_follow_up_task")
+    async def create_follow_up_task(self, task: CreateFollowUpTask) -> None:
+        body = task.model_dump(mode="json", exclude={"action", "task_key"})
+        response = await self.placement.put(f"/follow-up-tasks/{task.task_key}", json=body)
+        _succeed_or_raise(response, f"creating follow-up task {task.task_key}")
+
+
+def _succeed_or_raise(response: httpx.Response, what: str) -> None:
+    """A refusal (4xx) is final and fails the activity at once; anything else is retried."""
+    if response.is_success:
+        return
+    message = f"{what}: {response.status_code} {response.text[:500]}"
+    if response.is_client_error and response.status_code not in RETRYABLE_CLIENT_ERRORS:
+        raise ApplicationError(message, type="Refused", non_retryable=True)
+    raise ApplicationError(message, type="Unavailable")
