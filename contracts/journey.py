@@ -110,6 +110,9 @@ class JourneyInput(BaseModel):
 
     case_id: str
     time_scale: float = Field(default=1.0, gt=0)
+    search_attributes: bool = Field(
+        default=True, description="False only on a server that cannot register them (the time-skipping one)"
+    )
     carried: dict[str, Any] | None = None
 
 

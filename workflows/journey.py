@@ -61,6 +61,7 @@ class ReemploymentJourney:
                 case_id=start.case_id, time_scale=start.time_scale, stage_since=workflow.now()
             )
         self.changed = False
+        self.search_attributes = start.search_attributes
         self.shown: tuple[object, ...] | None = None
 
     @workflow.run
@@ -82,6 +83,7 @@ class ReemploymentJourney:
                         JourneyInput(
                             case_id=self.state.case_id,
                             time_scale=self.state.time_scale,
+                            search_attributes=self.search_attributes,
                             carried=self.state.model_dump(mode="json"),
                         )
                     )
@@ -198,7 +200,7 @@ class ReemploymentJourney:
     def _show_search_attributes(self) -> None:
         state = self.state
         shown = (state.stage, state.community_code, state.assistant_id, tuple(state.hardship_flags))
-        if shown == self.shown:
+        if not self.search_attributes or shown == self.shown:
             return
         self.shown = shown
         updates: list[SearchAttributeUpdate[Any]] = [
