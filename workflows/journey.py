@@ -5,8 +5,8 @@ state; the run loop fires due deadlines, performs the actions they queue through
 attributes current, and continues as new before the history grows large.
 """
 
-import contextlib
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -63,6 +63,8 @@ class ReemploymentJourney:
         self.changed = False
         self.search_attributes = start.search_attributes
         self.shown: tuple[object, ...] | None = None
+        self.timers: set[datetime] = set()
+        self.timer_tasks: set[asyncio.Task[None]] = set()
 
     @workflow.run
     async def run(self, start: JourneyInput) -> JourneyStatus:
@@ -147,15 +149,29 @@ class ReemploymentJourney:
         return UpdateOutcome(stage=self.state.stage, stage_since=self.state.stage_since)
 
     async def _sleep_until_next_deadline(self) -> None:
+        """Wait for a signal, an update or the next deadline.
+
+        Timers are never cancelled: a timer that rings for a deadline that moved only wakes the loop, which
+        finds nothing due. A new timer starts only when no running one rings at or before the next deadline,
+        so a stream of signals that keeps pushing a deadline back starts no timers at all.
+        """
         deadline = self.state.next_deadline()
-        if deadline is None:
-            await workflow.wait_condition(lambda: self.changed)
-            return
-        seconds = (deadline - workflow.now()).total_seconds()
-        if seconds <= 0:
-            return
-        with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(lambda: self.changed, timeout=seconds)
+        if deadline is not None:
+            if deadline <= workflow.now():
+                return
+            if not any(ringing_at <= deadline for ringing_at in self.timers):
+                self._start_timer(deadline)
+        await workflow.wait_condition(lambda: self.changed)
+
+    def _start_timer(self, at: datetime) -> None:
+        self.timers.add(at)
+
+        async def ring() -> None:
+            await asyncio.sleep((at - workflow.now()).total_seconds())
+            self.timers.discard(at)
+            self.changed = True
+
+        self.timer_tasks.add(asyncio.create_task(ring()))
 
     async def _perform_actions(self) -> None:
         while self.state.actions:

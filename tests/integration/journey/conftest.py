@@ -122,6 +122,11 @@ class Journeys:
         )
         return timeline
 
+    async def approve_plan(self, case_id: str, track: str) -> None:
+        await self.signal(
+            case_id, "intake.plan_status_changed.v1", revision=1, track=track, status="approved"
+        )
+
     async def hire(self, case_id: str, hire_id: str, **terms: Any) -> None:
         await self.signal(
             case_id,

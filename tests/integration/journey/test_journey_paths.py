@@ -16,6 +16,7 @@ from contracts.journey import (
     UpdateOutcome,
 )
 from tests.integration.journey.conftest import Journeys, eventually
+from tests.integration.journey.histories import keep_history
 
 
 async def stage_is(journeys: Journeys, case_id: str, stage: JourneyStage) -> None:
@@ -88,6 +89,7 @@ async def test_worker_trains_is_hired_followed_up_three_times_and_closes_as_stab
     assert events.count("journey.outcome_measured.v1") == 4
     history = await journeys.handle(case_id).fetch_history()
     assert len(history.events) < 10_000
+    await keep_history(journeys, case_id, None, "journey_happy_path")
 
 
 async def test_a_job_that_ends_sends_the_worker_back_to_job_search_with_history_kept(journeys: Journeys):
