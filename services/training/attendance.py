@@ -60,15 +60,10 @@ async def record_attendance(
                 select(AttendanceMark).where(AttendanceMark.session_id == session_id)
             )
         }
-        cases = dict(
-            (
-                await session.execute(
-                    select(Enrolment.enrolment_id, Enrolment.case_id).where(
-                        Enrolment.enrolment_id.in_(enrolled)
-                    )
-                )
-            ).tuples()
+        rows = await session.execute(
+            select(Enrolment.enrolment_id, Enrolment.case_id).where(Enrolment.enrolment_id.in_(enrolled))
         )
+        cases = {enrolment_id: case_id for enrolment_id, case_id in rows}
         for mark in sheet.marks:
             row = existing.get(mark.enrolment_id)
             if row is None:

@@ -50,6 +50,7 @@ async def publish_class(
             scheduled_at=now,
         )
         session.add(row)
+        await session.flush()
         session_rows = [
             ClassSession(
                 session_id=str(uuid7()),

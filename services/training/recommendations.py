@@ -41,7 +41,7 @@ async def recommend_courses(*, training: Training, case_id: str, limit: int) -> 
                 )
                 .order_by(TrainingClass.starts_on, TrainingClass.class_id)
             )
-        ).tuples():
+        ).all():
             open_classes[course_id].append(class_id)
     worker = WorkerProfile.of(
         skills=case.skills, certificates=case.certificates, desired_occupations=case.desired_occupations

@@ -174,7 +174,7 @@ async def _sessions_attended(session: AsyncSession, class_id: str) -> dict[str, 
         .where(ClassSession.class_id == class_id, AttendanceMark.present.is_(True))
         .group_by(AttendanceMark.enrolment_id)
     )
-    return {enrolment_id: count for enrolment_id, count in rows.tuples()}
+    return {enrolment_id: count for enrolment_id, count in rows}
 
 
 async def _issue_certificates(

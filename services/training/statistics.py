@@ -85,7 +85,7 @@ async def training_statistics(*, training: Training, query: StatisticsQuery) -> 
     groups: dict[str, _Tally] = {}
     totals = _Tally(label="all")
     async with training.sessions() as session:
-        rows = (await session.execute(statement)).tuples().all()
+        rows = (await session.execute(statement)).all()
     for _class_id, concluded_at, provider_id, provider, course_id, title, cost, people, done in rows:
         assert concluded_at is not None
         key, label = {
