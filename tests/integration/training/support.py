@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contracts.envelope import Envelope, schema_url
 from contracts.events import Event
 from contracts.events.intake import Agency, ConsentGranted, SkillsProfileUpdated
 from services.common.consumer import EventHandler
@@ -151,3 +152,53 @@ async def outbox_events(engine: AsyncEngine, event_type: str | None = None) -> l
         payloads = (await connection.execute(select(outbox.c.payload).order_by(outbox.c.seq))).scalars()
         envelopes = [json.loads(payload) for payload in payloads]
     return [envelope for envelope in envelopes if event_type is None or envelope["type"] == event_type]
+
+
+POSTED = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def envelope(event_type: str, subject: str, data: dict) -> Envelope:
+    source = f"/services/{event_type.split('.')[0]}"
+    return Envelope(
+        source=source,
+        type=event_type,
+        subject=subject,
+        dataschema=schema_url(event_type),
+        data=data,
+        correlationid="test",
+    )
+
+
+def vacancy_posted(area: str, openings: int, *, skills: list[str], certificates: list[str]) -> Envelope:
+    """A `placement.vacancy_posted.v1` envelope as events.md describes it."""
+    vacancy_id = str(uuid.uuid4())
+    return envelope(
+        "placement.vacancy_posted.v1",
+        vacancy_id,
+        {
+            "vacancy_id": vacancy_id,
+            "employer_id": str(uuid.uuid4()),
+            "occupation_area": area,
+            "title": f"{area} worker",
+            "employment_form": "full_time",
+            "openings": openings,
+            "required_skills": skills,
+            "required_certificates": certificates,
+            "community_code": None,
+            "monthly_wage_yuan": 3200,
+            "posted_at": POSTED.isoformat(),
+        },
+    )
+
+
+def vacancy_closed(vacancy_id: str) -> Envelope:
+    return envelope(
+        "placement.vacancy_closed.v1",
+        vacancy_id,
+        {
+            "vacancy_id": vacancy_id,
+            "occupation_area": "cooking",
+            "closed_at": POSTED.isoformat(),
+            "reason": "filled",
+        },
+    )

@@ -6,68 +6,22 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from contracts.envelope import Envelope, schema_url
 from contracts.events.intake import CaseClosed, ClosureReason, SkillsProfileUpdated
 from services.common.consumer import PermanentError
 from services.training.models import DemandedVacancy, KnownCase
 from tests.integration.training.support import (
+    POSTED,
     accredited_provider,
     course,
     deliver,
     enrol,
+    envelope,
     open_case,
     publish,
     skills_profile,
+    vacancy_closed,
+    vacancy_posted,
 )
-
-POSTED = datetime(2026, 11, 20, tzinfo=UTC)
-
-
-def envelope(event_type: str, subject: str, data: dict) -> Envelope:
-    source = f"/services/{event_type.split('.')[0]}"
-    return Envelope(
-        source=source,
-        type=event_type,
-        subject=subject,
-        dataschema=schema_url(event_type),
-        data=data,
-        correlationid="test",
-    )
-
-
-def vacancy_posted(area: str, openings: int, *, skills: list[str], certificates: list[str]) -> Envelope:
-    """A `placement.vacancy_posted.v1` envelope as events.md describes it."""
-    vacancy_id = str(uuid.uuid4())
-    return envelope(
-        "placement.vacancy_posted.v1",
-        vacancy_id,
-        {
-            "vacancy_id": vacancy_id,
-            "employer_id": str(uuid.uuid4()),
-            "occupation_area": area,
-            "title": f"{area} worker",
-            "employment_form": "full_time",
-            "openings": openings,
-            "required_skills": skills,
-            "required_certificates": certificates,
-            "community_code": None,
-            "monthly_wage_yuan": 3200,
-            "posted_at": POSTED.isoformat(),
-        },
-    )
-
-
-def vacancy_closed(vacancy_id: str) -> Envelope:
-    return envelope(
-        "placement.vacancy_closed.v1",
-        vacancy_id,
-        {
-            "vacancy_id": vacancy_id,
-            "occupation_area": "cooking",
-            "closed_at": POSTED.isoformat(),
-            "reason": "filled",
-        },
-    )
 
 
 async def test_each_event_is_applied_once_and_an_older_profile_changes_nothing(intake_feed, training_engine):
