@@ -6,7 +6,7 @@ from contracts.events.training import AttendanceRecorded
 from services.common.errors import DomainError
 from services.training.collaborators import Training
 from services.training.domain import ClassStatus, EnrolmentStatus
-from services.training.enrolment import lock_class
+from services.training.guards import lock_class
 from services.training.models import AttendanceMark, ClassSession, Enrolment
 from services.training.schemas import AttendanceOut, AttendanceSheet
 

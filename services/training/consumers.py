@@ -21,11 +21,10 @@ from contracts.events.intake import (
 from contracts.occupations import OccupationArea
 from services.common.consumer import EventHandler, Outcome, PermanentError
 from services.common.inbox import Inbox
+from services.training.domain import CaseStatus, VacancyStatus
 from services.training.models import DemandedVacancy, KnownCase, KnownConsent, inbox
 
 CONSUMER = "training"
-CASE_OPEN = "open"
-CASE_CLOSED = "closed"
 
 
 class VacancyPosted(BaseModel):
@@ -65,7 +64,7 @@ async def _case(session: AsyncSession, case_id: str, moment: datetime) -> KnownC
     if case is None:
         case = KnownCase(
             case_id=case_id,
-            status=CASE_OPEN,
+            status=CaseStatus.OPEN.value,
             profile_version=0,
             skills=[],
             certificates=[],
@@ -85,14 +84,14 @@ async def worker_registered(session: AsyncSession, envelope: Envelope) -> None:
 async def case_closed(session: AsyncSession, envelope: Envelope) -> None:
     event = _parse(CaseClosed, envelope)
     case = await _case(session, event.case_id, event.closed_at)
-    case.status = CASE_CLOSED
+    case.status = CaseStatus.CLOSED.value
     case.updated_at = event.closed_at
 
 
 async def case_reopened(session: AsyncSession, envelope: Envelope) -> None:
     event = _parse(CaseReopened, envelope)
     case = await _case(session, event.case_id, event.reopened_at)
-    case.status = CASE_OPEN
+    case.status = CaseStatus.OPEN.value
     case.updated_at = event.reopened_at
 
 
@@ -156,7 +155,7 @@ async def vacancy_posted(session: AsyncSession, envelope: Envelope) -> None:
             openings=event.openings,
             required_skills=event.required_skills,
             required_certificates=event.required_certificates,
-            status="open",
+            status=VacancyStatus.OPEN.value,
             posted_at=event.posted_at,
         )
     )
@@ -168,7 +167,7 @@ async def vacancy_closed(session: AsyncSession, envelope: Envelope) -> None:
         select(DemandedVacancy).where(DemandedVacancy.vacancy_id == event.vacancy_id)
     )
     if vacancy is not None:
-        vacancy.status = "closed"
+        vacancy.status = VacancyStatus.CLOSED.value
         vacancy.closed_at = event.closed_at
 
 

@@ -25,6 +25,20 @@ def transition(table: Mapping[tuple[Status, Action], Status], current: Status, a
         raise TransitionRefused(f"one that is {current.value} cannot take '{action.value}'") from None
 
 
+class CaseStatus(StrEnum):
+    """A case as intake last published it; training only mirrors it."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class VacancyStatus(StrEnum):
+    """A vacancy as placement last published it: only open vacancies count as demand."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class ProviderKind(StrEnum):
     VOCATIONAL_SCHOOL = "vocational_school"
     COMMUNITY_SCHOOL = "community_school"

@@ -1,7 +1,7 @@
 """Enrolment by a labour assistant, the waitlist, withdrawal, and promotion when a place frees.
 
-Every change to a class's places happens while holding the class row (`lock_class`): `SELECT ... FOR
-UPDATE` on PostgreSQL, and on SQLite every write transaction is `BEGIN IMMEDIATE` already. So deciding
+Every change to a class's places happens while holding the class row (`guards.lock_class`): `SELECT ...
+FOR UPDATE` on PostgreSQL, and on SQLite every write transaction is `BEGIN IMMEDIATE` already. So deciding
 "place or waitlist", freeing a place and promoting the next worker are serialised per class on both engines,
 and the check constraint `enrolled_count <= capacity` stands behind it.
 """
@@ -21,6 +21,7 @@ from services.training.collaborators import Training
 from services.training.domain import (
     ACTIVE_ENROLMENT,
     ENROLMENT_TRANSITIONS,
+    CaseStatus,
     ClassStatus,
     ConsentRecord,
     EnrolmentAction,
@@ -28,24 +29,9 @@ from services.training.domain import (
     consent_in_force,
     in_enrolment_window,
 )
-from services.training.guards import move, require_class, require_course, require_enrolment
+from services.training.guards import lock_class, move, require_class, require_course, require_enrolment
 from services.training.models import Certificate, Enrolment, KnownCase, KnownConsent, TrainingClass
 from services.training.schemas import EnrolmentOut, EnrolmentRequest, Withdrawal, WithdrawalOut
-
-
-async def lock_class(
-    session: AsyncSession, class_id: str, *, provider_id: str | None = None
-) -> TrainingClass:
-    """The class, fresh from the database and held until the transaction ends."""
-    found = await session.scalar(
-        select(TrainingClass)
-        .where(TrainingClass.class_id == class_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if found is None or (provider_id is not None and found.provider_id != provider_id):
-        raise DomainError(404, "class_not_found", f"No class {class_id}")
-    return found
 
 
 async def enrol(
@@ -214,7 +200,7 @@ async def _require_eligible_case(session: AsyncSession, case_id: str, now: datet
             f"Training has not heard of case {case_id} from intake",
             [{"field": "case_id", "reason": "no such case has been registered"}],
         )
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN.value:
         raise DomainError(409, "case_closed", f"Case {case_id} is closed", details={"case_id": case_id})
     consents = await session.scalars(select(KnownConsent).where(KnownConsent.case_id == case_id))
     records = [ConsentRecord(row.agency, row.expires_on, row.withdrawn_at) for row in consents]

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.errors import DomainError
@@ -28,11 +29,24 @@ async def require_course(session: AsyncSession, course_id: str) -> Course:
     return course
 
 
-async def require_class(
+async def require_class(session: AsyncSession, class_id: str) -> TrainingClass:
+    found = await session.get(TrainingClass, class_id)
+    if found is None:
+        raise DomainError(404, "class_not_found", f"No class {class_id}")
+    return found
+
+
+async def lock_class(
     session: AsyncSession, class_id: str, *, provider_id: str | None = None
 ) -> TrainingClass:
-    """The class; when `provider_id` is given, only that provider's class (another's answers 404 too)."""
-    found = await session.get(TrainingClass, class_id)
+    """The class, fresh from the database and held until the transaction ends. When `provider_id` is given,
+    only that provider's class: another provider's answers 404, as if it did not exist."""
+    found = await session.scalar(
+        select(TrainingClass)
+        .where(TrainingClass.class_id == class_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if found is None or (provider_id is not None and found.provider_id != provider_id):
         raise DomainError(404, "class_not_found", f"No class {class_id}")
     return found

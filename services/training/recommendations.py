@@ -6,12 +6,10 @@ from sqlalchemy import select
 
 from services.common.errors import DomainError
 from services.training.collaborators import Training
-from services.training.domain import ClassStatus
+from services.training.domain import ClassStatus, VacancyStatus
 from services.training.models import Course, DemandedVacancy, KnownCase, TrainingClass
 from services.training.ranking import AreaDemand, CourseOffer, WorkerProfile, rank
 from services.training.schemas import ReasonOut, RecommendationOut, RecommendationsOut
-
-VACANCY_OPEN = "open"
 
 
 async def recommend_courses(*, training: Training, case_id: str, limit: int) -> RecommendationsOut:
@@ -22,7 +20,7 @@ async def recommend_courses(*, training: Training, case_id: str, limit: int) -> 
             raise DomainError(404, "case_not_found", f"Training has not heard of case {case_id} from intake")
         demand: dict[str, AreaDemand] = defaultdict(AreaDemand)
         for vacancy in await session.scalars(
-            select(DemandedVacancy).where(DemandedVacancy.status == VACANCY_OPEN)
+            select(DemandedVacancy).where(DemandedVacancy.status == VacancyStatus.OPEN.value)
         ):
             demand[vacancy.occupation_area].add_vacancy(
                 openings=vacancy.openings,

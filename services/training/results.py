@@ -32,8 +32,8 @@ from services.training.domain import (
     certificate_number,
     completion_outcome,
 )
-from services.training.enrolment import enrolment_view, lock_class
-from services.training.guards import move, require_course
+from services.training.enrolment import enrolment_view
+from services.training.guards import lock_class, move, require_course
 from services.training.models import (
     AttendanceMark,
     Certificate,

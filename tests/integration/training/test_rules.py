@@ -267,3 +267,50 @@ async def test_course_codes_are_unique_and_inputs_checked(training_api):
     assert {error["field"] for error in bad.json()["errors"]} == {"occupation_area", "hours"}
     unknown = await training_api.get("/courses/0190ffff-0000-7000-8000-000000000000")
     assert (unknown.status_code, unknown.json()["error"]) == (404, "course_not_found")
+
+
+async def test_the_catalogue_and_classes_can_be_browsed_and_filtered(training_api, intake_feed, clock):
+    school = await accredited_provider(training_api)
+    club = await accredited_provider(training_api, name="工人俱乐部", kind="workers_club")
+    cooking = await course(training_api)
+    housekeeping = await course(
+        training_api,
+        code="HOUSE-3",
+        title="家政服务员",
+        occupation_area="housekeeping",
+        certificate_name="家政证",
+    )
+    open_now = await publish(training_api, school, cooking)
+    later = await publish(
+        training_api, club, housekeeping, enrolment_opens_on="2026-12-03", enrolment_closes_on="2026-12-06"
+    )
+
+    providers = (await training_api.get("/providers")).json()
+    assert sorted(p["name"] for p in providers) == ["中山区职业技术学校", "工人俱乐部"]
+    assert (await training_api.get(f"/providers/{club}")).json()["accreditation"] == "accredited"
+    housekeeping_only = (
+        await training_api.get("/courses", params={"occupation_area": "housekeeping"})
+    ).json()
+    assert [c["course_id"] for c in housekeeping_only] == [housekeeping]
+    assert housekeeping_only[0]["completion_rule"] == {"minimum_attendance": 0.8, "assessment_required": True}
+
+    def ids(response) -> list[str]:
+        return [c["class_id"] for c in response.json()]
+
+    assert ids(await training_api.get("/classes", params={"provider_id": club})) == [later["class_id"]]
+    assert ids(await training_api.get("/classes", params={"occupation_area": "cooking"})) == [
+        open_now["class_id"]
+    ]
+    taking = await training_api.get("/classes", params={"open_for_enrolment_on": "2026-12-01"})
+    assert ids(taking) == [open_now["class_id"]]
+    assert (await training_api.get("/classes", params={"status": "nonsense"})).status_code == 422
+    assert (await training_api.get("/classes", params={"surprise": "1"})).status_code == 422
+
+    case_id = await open_case(intake_feed)
+    enrolled = (await enrol(training_api, open_now["class_id"], case_id)).json()
+    mine = (await training_api.get(f"/cases/{case_id}/enrolments")).json()
+    assert [e["enrolment_id"] for e in mine] == [enrolled["enrolment_id"]]
+    listed = (await training_api.get(f"/classes/{open_now['class_id']}/enrolments")).json()
+    assert [e["case_id"] for e in listed] == [case_id]
+    missing = await training_api.get("/classes/0190ffff-0000-7000-8000-000000000000/enrolments")
+    assert (missing.status_code, missing.json()["error"]) == (404, "class_not_found")
