@@ -39,6 +39,7 @@ async def enrol(
 ) -> EnrolmentOut:
     """Give the worker a place, or the next waitlist ticket when the class is full."""
     now = training.clock()
+    position = None
     try:
         async with training.sessions.begin() as session:
             await _require_eligible_case(session, request.case_id, now)
@@ -71,7 +72,6 @@ async def enrol(
                 enrolment.status = EnrolmentStatus.WAITLISTED.value
                 enrolment.waitlist_ticket = klass.waitlist_tickets
                 session.add(enrolment)
-                await session.flush()
                 position = await waitlist_position(session, enrolment)
                 await training.outbox.add(
                     session,
@@ -84,9 +84,9 @@ async def enrol(
                     ),
                     correlation_id=correlation_id,
                 )
-            return await enrolment_view(session, enrolment)
     except IntegrityError as error:
         raise _already_enrolled(None) from error
+    return view_of(enrolment, position=position, certificate=None)
 
 
 async def withdraw(
@@ -274,10 +274,14 @@ async def enrolment_view(session: AsyncSession, row: Enrolment) -> EnrolmentOut:
     certificate = await session.scalar(
         select(Certificate.certificate_number).where(Certificate.enrolment_id == row.enrolment_id)
     )
+    return view_of(row, position=await waitlist_position(session, row), certificate=certificate)
+
+
+def view_of(row: Enrolment, *, position: int | None, certificate: str | None) -> EnrolmentOut:
     return EnrolmentOut.model_validate(
         {
             **{column: getattr(row, column) for column in _ENROLMENT_FIELDS},
-            "waitlist_position": await waitlist_position(session, row),
+            "waitlist_position": position,
             "certificate_number": certificate,
         }
     )
