@@ -72,6 +72,10 @@ class WithdrawalReason(StrEnum):
     OTHER = "other"
     CLASS_CONCLUDED = "class_concluded"
     """Set by the service for workers still waitlisted when the class concludes."""
+    CLASS_CANCELLED = "class_cancelled"
+    """Set by the service when the provider cancels the class."""
+    CASE_CLOSED = "case_closed"
+    """Set by the service when intake closes the worker's case."""
 
 
 class Withdrawn(CaseEvent):
@@ -169,6 +173,22 @@ class ClassConcluded(Event):
     concluded_at: datetime
 
 
+class ClassCancelled(Event):
+    """The provider cancelled the class; everyone in it or waiting for it was withdrawn."""
+
+    event_type = "training.class_cancelled.v1"
+    topic = TRAINING_EVENTS
+    source = SOURCE
+    subject_field = "class_id"
+
+    class_id: str
+    provider_id: str
+    course_id: str
+    reason: str
+    withdrawn: int
+    cancelled_at: datetime
+
+
 EVENTS: tuple[type[Event], ...] = (
     ClassScheduled,
     Enrolled,
@@ -179,4 +199,5 @@ EVENTS: tuple[type[Event], ...] = (
     TrainingFailed,
     CertificateIssued,
     ClassConcluded,
+    ClassCancelled,
 )

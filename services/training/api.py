@@ -18,6 +18,7 @@ from services.training import (
     recommendations,
     results,
     statistics,
+    withdrawals,
 )
 from services.training.collaborators import Training
 from services.training.models import Certificate, Provider
@@ -25,7 +26,9 @@ from services.training.schemas import (
     AccreditationChange,
     AttendanceOut,
     AttendanceSheet,
+    CancellationOut,
     CertificateOut,
+    ClassCancellation,
     ClassIn,
     ClassOut,
     ClassQuery,
@@ -127,6 +130,12 @@ async def get_course(course_id: CourseId, training: TrainingDep) -> CourseOut:
     return await catalogue.get_course(training=training, course_id=course_id)
 
 
+@courses.post("/courses/{course_id}/retirement", response_model=CourseOut, responses=NOT_FOUND)
+async def retire_course(course_id: CourseId, training: TrainingDep) -> CourseOut:
+    """Stop offering the course: no new classes or recommendations; classes already published run on."""
+    return await catalogue.retire_course(training=training, course_id=course_id)
+
+
 provider_classes = APIRouter(tags=["provider's classes"])
 
 
@@ -181,6 +190,24 @@ async def conclude_class(
     )
 
 
+@provider_classes.post(
+    "/providers/{provider_id}/classes/{class_id}/cancellation",
+    response_model=CancellationOut,
+    responses=CHANGE_ERRORS,
+)
+async def cancel_class(
+    provider_id: ProviderId, class_id: ClassId, cancellation: ClassCancellation, training: TrainingDep
+) -> CancellationOut:
+    """Cancel a class that has not concluded: everyone enrolled or waiting is withdrawn."""
+    return await withdrawals.cancel_class(
+        training=training,
+        provider_id=provider_id,
+        class_id=class_id,
+        cancellation=cancellation,
+        correlation_id=current_correlation_id(),
+    )
+
+
 class_views = APIRouter(tags=["classes and enrolment"])
 
 
@@ -221,7 +248,7 @@ async def get_enrolment(enrolment_id: EnrolmentId, training: TrainingDep) -> Enr
 )
 async def withdraw(enrolment_id: EnrolmentId, withdrawal: Withdrawal, training: TrainingDep) -> WithdrawalOut:
     """Withdraw with a reason; a freed place goes to the first worker on the waitlist at once."""
-    return await enrolment.withdraw(
+    return await withdrawals.withdraw(
         training=training,
         enrolment_id=enrolment_id,
         withdrawal=withdrawal,

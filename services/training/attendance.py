@@ -25,7 +25,9 @@ async def record_attendance(
     async with training.sessions.begin() as session:
         klass = await lock_class(session, class_id, provider_id=provider_id)
         if klass.status != ClassStatus.SCHEDULED.value:
-            raise DomainError(409, "class_concluded", "The class has concluded; its attendance is final")
+            raise DomainError(
+                409, f"class_{klass.status}", f"The class is {klass.status}; attendance is final"
+            )
         held = await session.get(ClassSession, session_id)
         if held is None or held.class_id != class_id:
             raise DomainError(404, "session_not_found", f"No session {session_id} in class {class_id}")

@@ -91,6 +91,14 @@ async def add_course(*, training: Training, course: CourseIn) -> CourseOut:
     return course_view(row)
 
 
+async def retire_course(*, training: Training, course_id: str) -> CourseOut:
+    """The course is no longer offered: no new classes, no recommendations; its classes run on."""
+    async with training.sessions.begin() as session:
+        course = await require_course(session, course_id)
+        course.active = False
+    return course_view(course)
+
+
 async def get_course(*, training: Training, course_id: str) -> CourseOut:
     async with training.sessions() as session:
         return course_view(await require_course(session, course_id))

@@ -21,10 +21,13 @@ from contracts.events.intake import (
 from contracts.occupations import OccupationArea
 from services.common.consumer import EventHandler, Outcome, PermanentError
 from services.common.inbox import Inbox
+from services.common.outbox import Outbox
 from services.training.domain import CaseStatus, VacancyStatus
-from services.training.models import DemandedVacancy, KnownCase, KnownConsent, inbox
+from services.training.models import DemandedVacancy, KnownCase, KnownConsent, inbox, outbox
+from services.training.withdrawals import withdraw_closed_case
 
 CONSUMER = "training"
+OUTBOX = Outbox(outbox)
 
 
 class VacancyPosted(BaseModel):
@@ -82,10 +85,19 @@ async def worker_registered(session: AsyncSession, envelope: Envelope) -> None:
 
 
 async def case_closed(session: AsyncSession, envelope: Envelope) -> None:
+    """The case is closed, and leaves its classes: a place it held goes to the next worker waiting."""
     event = _parse(CaseClosed, envelope)
     case = await _case(session, event.case_id, event.closed_at)
     case.status = CaseStatus.CLOSED.value
     case.updated_at = event.closed_at
+    await withdraw_closed_case(
+        session,
+        OUTBOX,
+        case_id=event.case_id,
+        now=event.closed_at,
+        correlation_id=envelope.correlationid,
+        causation_id=envelope.id,
+    )
 
 
 async def case_reopened(session: AsyncSession, envelope: Envelope) -> None:

@@ -80,16 +80,20 @@ def may_publish(status: Accreditation, accredited_until: date | None, today: dat
 class ClassStatus(StrEnum):
     SCHEDULED = "scheduled"
     CONCLUDED = "concluded"
+    CANCELLED = "cancelled"
 
 
 class ClassAction(StrEnum):
     CONCLUDE = "conclude"
+    CANCEL = "cancel"
 
 
 CLASS_TRANSITIONS: dict[tuple[ClassStatus, ClassAction], ClassStatus] = {
     (ClassStatus.SCHEDULED, ClassAction.CONCLUDE): ClassStatus.CONCLUDED,
+    (ClassStatus.SCHEDULED, ClassAction.CANCEL): ClassStatus.CANCELLED,
 }
-"""A class takes enrolments, withdrawals and attendance while scheduled; its results conclude it."""
+"""A class takes enrolments, withdrawals and attendance while scheduled; its results conclude it, or its
+provider cancels it."""
 
 
 class EnrolmentStatus(StrEnum):

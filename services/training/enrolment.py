@@ -1,4 +1,5 @@
-"""Enrolment by a labour assistant, the waitlist, withdrawal, and promotion when a place frees.
+"""Enrolment by a labour assistant: a place, or a waitlist ticket when the class is full (leaving a class and
+promotion from the waitlist are in `withdrawals`).
 
 Every change to a class's places happens while holding the class row (`guards.lock_class`): `SELECT ...
 FOR UPDATE` on PostgreSQL, and on SQLite every write transaction is `BEGIN IMMEDIATE` already. So deciding
@@ -11,27 +12,25 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
-from contracts.events.training import Enrolled, Waitlisted, Withdrawn
+from contracts.events.training import Enrolled, Waitlisted
 from contracts.ids import uuid7
 from contracts.occupations import OccupationArea
 from services.common.errors import DomainError
+from services.common.outbox import Outbox
 from services.training.collaborators import Training
 from services.training.domain import (
     ACTIVE_ENROLMENT,
-    ENROLMENT_TRANSITIONS,
     CaseStatus,
     ClassStatus,
     ConsentRecord,
-    EnrolmentAction,
     EnrolmentStatus,
     consent_in_force,
     in_enrolment_window,
 )
-from services.training.guards import lock_class, move, require_class, require_course, require_enrolment
+from services.training.guards import lock_class, require_class, require_course, require_enrolment
 from services.training.models import Certificate, Enrolment, KnownCase, KnownConsent, TrainingClass
-from services.training.schemas import EnrolmentOut, EnrolmentRequest, Withdrawal, WithdrawalOut
+from services.training.schemas import EnrolmentOut, EnrolmentRequest
 
 
 async def enrol(
@@ -66,7 +65,9 @@ async def enrol(
                 enrolment.status = EnrolmentStatus.ENROLLED.value
                 enrolment.enrolled_at = now
                 session.add(enrolment)
-                await _announce_place(training, session, klass, enrolment, correlation_id, promoted=False)
+                await announce_place(
+                    session, training.outbox, klass, enrolment, promoted=False, correlation_id=correlation_id
+                )
             else:
                 klass.waitlist_tickets += 1
                 enrolment.status = EnrolmentStatus.WAITLISTED.value
@@ -89,92 +90,20 @@ async def enrol(
     return view_of(enrolment, position=position, certificate=None)
 
 
-async def withdraw(
-    *, training: Training, enrolment_id: str, withdrawal: Withdrawal, correlation_id: str
-) -> WithdrawalOut:
-    """Withdraw the worker with a reason; a place they held goes to the first on the waitlist."""
-    now = training.clock()
-    try:
-        async with training.sessions.begin() as session:
-            class_id = (await require_enrolment(session, enrolment_id)).class_id
-            klass = await lock_class(session, class_id)
-            enrolment = await session.scalar(
-                select(Enrolment)
-                .where(Enrolment.enrolment_id == enrolment_id)
-                .execution_options(populate_existing=True)
-            )
-            assert enrolment is not None
-            held_place = enrolment.status == EnrolmentStatus.ENROLLED.value
-            status = move(
-                ENROLMENT_TRANSITIONS,
-                EnrolmentStatus(enrolment.status),
-                EnrolmentAction.WITHDRAW,
-                what="enrolment",
-            )
-            enrolment.status = status.value
-            enrolment.withdrawn_at = now
-            enrolment.withdrawal_reason = withdrawal.reason.value
-            enrolment.withdrawal_note = withdrawal.note
-            await training.outbox.add(
-                session,
-                Withdrawn(
-                    case_id=enrolment.case_id,
-                    enrolment_id=enrolment_id,
-                    class_id=class_id,
-                    reason=withdrawal.reason,
-                    withdrawn_at=now,
-                    held_place=held_place,
-                ),
-                correlation_id=correlation_id,
-            )
-            promoted = None
-            if held_place:
-                klass.enrolled_count -= 1
-                promoted = await _promote_next(training, session, klass, now, correlation_id)
-            await session.flush()
-            return WithdrawalOut(
-                withdrawn=await enrolment_view(session, enrolment),
-                promoted=None if promoted is None else await enrolment_view(session, promoted),
-            )
-    except StaleDataError as error:
-        raise DomainError(409, "enrolment_changed", "The enrolment changed meanwhile; reload it") from error
-
-
-async def _promote_next(
-    training: Training, session: AsyncSession, klass: TrainingClass, now: datetime, correlation_id: str
-) -> Enrolment | None:
-    """Move the first waitlisted worker into the free place, while the class is still scheduled."""
-    if klass.status != ClassStatus.SCHEDULED.value or klass.enrolled_count >= klass.capacity:
-        return None
-    first = await session.scalar(
-        select(Enrolment)
-        .where(Enrolment.class_id == klass.class_id, Enrolment.status == EnrolmentStatus.WAITLISTED.value)
-        .order_by(Enrolment.waitlist_ticket)
-        .limit(1)
-    )
-    if first is None:
-        return None
-    first.status = move(
-        ENROLMENT_TRANSITIONS, EnrolmentStatus(first.status), EnrolmentAction.PROMOTE, what="enrolment"
-    ).value
-    first.enrolled_at = now
-    klass.enrolled_count += 1
-    await _announce_place(training, session, klass, first, correlation_id, promoted=True)
-    return first
-
-
-async def _announce_place(
-    training: Training,
+async def announce_place(
     session: AsyncSession,
+    outbox: Outbox,
     klass: TrainingClass,
     enrolment: Enrolment,
-    correlation_id: str,
     *,
     promoted: bool,
+    correlation_id: str,
+    causation_id: str | None = None,
 ) -> None:
+    """The `enrolled` event of a worker who just took a place in the class."""
     course = await require_course(session, klass.course_id)
     assert enrolment.enrolled_at is not None
-    await training.outbox.add(
+    await outbox.add(
         session,
         Enrolled(
             case_id=enrolment.case_id,
@@ -187,12 +116,22 @@ async def _announce_place(
             promoted_from_waitlist=promoted,
         ),
         correlation_id=correlation_id,
+        causation_id=causation_id,
     )
 
 
 async def _require_eligible_case(session: AsyncSession, case_id: str, now: datetime) -> None:
-    """The case is known from intake's events, open, and its worker consents (see `consent_in_force`)."""
-    case = await session.get(KnownCase, case_id)
+    """The case is known from intake's events, open, and its worker consents (see `consent_in_force`).
+
+    The case row is held (FOR SHARE) until the enrolment commits, so a closing case applied meanwhile by the
+    consumer either comes first and refuses the enrolment, or comes after and withdraws it.
+    """
+    case = await session.scalar(
+        select(KnownCase)
+        .where(KnownCase.case_id == case_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
     if case is None:
         raise DomainError(
             422,
@@ -216,7 +155,7 @@ async def _require_eligible_case(session: AsyncSession, case_id: str, now: datet
 def _require_open_for_enrolment(klass: TrainingClass, now: datetime) -> None:
     if klass.status != ClassStatus.SCHEDULED.value:
         raise DomainError(
-            409, "class_concluded", "The class has concluded", details={"class_id": klass.class_id}
+            409, f"class_{klass.status}", f"The class is {klass.status}", details={"class_id": klass.class_id}
         )
     if not in_enrolment_window(now.date(), klass.enrolment_opens_on, klass.enrolment_closes_on):
         raise DomainError(

@@ -210,21 +210,40 @@ class EnrolmentOut(BaseModel):
     certificate_number: str | None
 
 
+SERVICE_REASONS = (
+    WithdrawalReason.CLASS_CONCLUDED,
+    WithdrawalReason.CLASS_CANCELLED,
+    WithdrawalReason.CASE_CLOSED,
+)
+
+
 class Withdrawal(Strict):
-    reason: WithdrawalReason = Field(description="Any reason but class_concluded, which the service sets")
+    reason: WithdrawalReason = Field(
+        description="Any reason but class_concluded, class_cancelled and case_closed, which the service sets"
+    )
     note: str | None = Field(default=None, max_length=500)
 
     @field_validator("reason")
     @classmethod
     def _given_by_people(cls, reason: WithdrawalReason) -> WithdrawalReason:
-        if reason is WithdrawalReason.CLASS_CONCLUDED:
-            raise ValueError("class_concluded is set by the service when a class concludes")
+        if reason in SERVICE_REASONS:
+            raise ValueError(f"{reason.value} is set by the service, not given")
         return reason
 
 
 class WithdrawalOut(BaseModel):
     withdrawn: EnrolmentOut
     promoted: EnrolmentOut | None = Field(description="Who took the freed place from the waitlist")
+
+
+class ClassCancellation(Strict):
+    reason: str = Field(min_length=1, max_length=500, examples=["the venue is under repair"])
+
+
+class CancellationOut(BaseModel):
+    class_id: str
+    cancelled_at: datetime
+    withdrawn: int = Field(description="Workers withdrawn from the class or its waitlist")
 
 
 class AttendanceMarkIn(Strict):
