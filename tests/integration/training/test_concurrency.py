@@ -145,3 +145,23 @@ async def test_the_same_worker_enrolled_five_times_at_once_holds_one_place(
     enrolled, tickets = await _invariants(training_engine, class_id)
     assert (enrolled, tickets) == (1, [])
     assert len(await outbox_events(training_engine, "training.enrolled.v1")) == 1
+
+
+async def test_the_same_place_given_up_twice_at_once_promotes_one_worker(
+    training_api, second_api, training_engine, intake_feed
+):
+    provider_id = await accredited_provider(training_api)
+    class_id = (await publish(training_api, provider_id, await course(training_api), capacity=1))["class_id"]
+    holder = (await enrol(training_api, class_id, await open_case(intake_feed))).json()
+    for _ in range(3):
+        await enrol(training_api, class_id, await open_case(intake_feed))
+    url = f"/enrolments/{holder['enrolment_id']}/withdrawal"
+
+    responses = await asyncio.gather(
+        *((training_api, second_api)[n % 2].post(url, json={"reason": "health"}) for n in range(4))
+    )
+
+    assert sorted(response.status_code for response in responses) == [200, 409, 409, 409]
+    enrolled, tickets = await _invariants(training_engine, class_id)
+    assert (enrolled, tickets) == (1, [2, 3])
+    assert len(await outbox_events(training_engine, "training.withdrawn.v1")) == 1
