@@ -28,8 +28,7 @@ def dead_letter_topic(consumer: str) -> str:
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "bridge": (INTAKE_EVENTS, TRAINING_EVENTS, PLACEMENT_EVENTS, COMPLAINTS_EVENTS),
-    "intake": (JOURNEY_EVENTS,),
-    "training": (PLACEMENT_EVENTS,),
+    "training": (INTAKE_EVENTS, PLACEMENT_EVENTS),
     "placement": (INTAKE_EVENTS, TRAINING_EVENTS),
 }
 """Which topics each consumer group reads. A service's consumer group is named after the service."""

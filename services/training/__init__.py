@@ -1,0 +1,1 @@
+"""The training service: providers, courses, classes, enrolment, attendance, certificates."""

@@ -1,0 +1,305 @@
+"""Training routes: parse, call one use case, answer with a response model.
+
+Provider-scoped routes carry the provider in the path (`/providers/{provider_id}/classes/...`) and the use
+cases only touch that provider's classes, so a token's provider can be checked against the path.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from contracts.occupations import OccupationArea as Area
+from services.common.http import current_correlation_id
+from services.training import (
+    attendance,
+    catalogue,
+    classes,
+    enrolment,
+    recommendations,
+    results,
+    statistics,
+    withdrawals,
+)
+from services.training.collaborators import Training
+from services.training.models import Certificate, Provider
+from services.training.schemas import (
+    AccreditationChange,
+    AttendanceOut,
+    AttendanceSheet,
+    CancellationOut,
+    CertificateOut,
+    ClassCancellation,
+    ClassIn,
+    ClassOut,
+    ClassQuery,
+    ClassResults,
+    ClassResultsOut,
+    CourseIn,
+    CourseOut,
+    EnrolmentOut,
+    EnrolmentRequest,
+    ErrorBody,
+    ProviderIn,
+    ProviderOut,
+    RecommendationsOut,
+    StatisticsOut,
+    StatisticsQuery,
+    Withdrawal,
+    WithdrawalOut,
+)
+
+Identifier = Path(min_length=36, max_length=36)
+ProviderId = Annotated[str, Identifier]
+CourseId = Annotated[str, Identifier]
+ClassId = Annotated[str, Identifier]
+SessionId = Annotated[str, Identifier]
+EnrolmentId = Annotated[str, Identifier]
+CaseId = Annotated[str, Identifier]
+
+INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Malformed JSON"},
+    413: {"model": ErrorBody, "description": "Body too large"},
+    422: {"model": ErrorBody, "description": "Invalid field"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
+REFUSED: dict[int | str, dict[str, Any]] = {409: {"model": ErrorBody, "description": "Refused in this state"}}
+CHANGE_ERRORS = {**INPUT_ERRORS, **NOT_FOUND, **REFUSED}
+
+
+def _training(request: Request) -> Training:
+    training: Training = request.app.state.training
+    return training
+
+
+TrainingDep = Annotated[Training, Depends(_training)]
+
+
+def _provider(row: Provider) -> ProviderOut:
+    return ProviderOut.model_validate(row, from_attributes=True)
+
+
+def _certificate(row: Certificate) -> CertificateOut:
+    return CertificateOut.model_validate(row, from_attributes=True)
+
+
+providers = APIRouter(tags=["providers"])
+
+
+@providers.post("/providers", status_code=201, response_model=ProviderOut, responses=INPUT_ERRORS)
+async def register_provider(provider: ProviderIn, training: TrainingDep) -> ProviderOut:
+    """Register a provider (vocational school, community school, workers' club); it starts pending."""
+    return _provider(await catalogue.register_provider(training=training, provider=provider))
+
+
+@providers.get("/providers", response_model=list[ProviderOut])
+async def list_providers(training: TrainingDep) -> list[ProviderOut]:
+    return [_provider(row) for row in await catalogue.list_providers(training=training)]
+
+
+@providers.get("/providers/{provider_id}", response_model=ProviderOut, responses=NOT_FOUND)
+async def get_provider(provider_id: ProviderId, training: TrainingDep) -> ProviderOut:
+    return _provider(await catalogue.get_provider(training=training, provider_id=provider_id))
+
+
+@providers.post("/providers/{provider_id}/accreditation", response_model=ProviderOut, responses=CHANGE_ERRORS)
+async def change_accreditation(
+    provider_id: ProviderId, change: AccreditationChange, training: TrainingDep
+) -> ProviderOut:
+    """Accredit (until a date), suspend, reinstate or revoke a provider."""
+    provider = await catalogue.change_accreditation(training=training, provider_id=provider_id, change=change)
+    return _provider(provider)
+
+
+courses = APIRouter(tags=["course catalogue"])
+
+
+@courses.post("/courses", status_code=201, response_model=CourseOut, responses={**INPUT_ERRORS, **REFUSED})
+async def add_course(course: CourseIn, training: TrainingDep) -> CourseOut:
+    """Add a catalogue course: occupation area, hours, certificate, cost per trainee, completion rule."""
+    return await catalogue.add_course(training=training, course=course)
+
+
+@courses.get("/courses", response_model=list[CourseOut], responses={422: {"model": ErrorBody}})
+async def list_courses(training: TrainingDep, occupation_area: Area | None = None) -> list[CourseOut]:
+    area = None if occupation_area is None else occupation_area.value
+    return await catalogue.list_courses(training=training, occupation_area=area)
+
+
+@courses.get("/courses/{course_id}", response_model=CourseOut, responses=NOT_FOUND)
+async def get_course(course_id: CourseId, training: TrainingDep) -> CourseOut:
+    return await catalogue.get_course(training=training, course_id=course_id)
+
+
+@courses.post("/courses/{course_id}/retirement", response_model=CourseOut, responses=NOT_FOUND)
+async def retire_course(course_id: CourseId, training: TrainingDep) -> CourseOut:
+    """Stop offering the course: no new classes or recommendations; classes already published run on."""
+    return await catalogue.retire_course(training=training, course_id=course_id)
+
+
+provider_classes = APIRouter(tags=["provider's classes"])
+
+
+@provider_classes.post(
+    "/providers/{provider_id}/classes", status_code=201, response_model=ClassOut, responses=CHANGE_ERRORS
+)
+async def publish_class(provider_id: ProviderId, request: ClassIn, training: TrainingDep) -> ClassOut:
+    """The provider publishes a class of a catalogue course: sessions, venue, places, enrolment window."""
+    return await classes.publish_class(
+        training=training, provider_id=provider_id, request=request, correlation_id=current_correlation_id()
+    )
+
+
+@provider_classes.post(
+    "/providers/{provider_id}/classes/{class_id}/sessions/{session_id}/attendance",
+    response_model=AttendanceOut,
+    responses=CHANGE_ERRORS,
+)
+async def record_attendance(
+    provider_id: ProviderId,
+    class_id: ClassId,
+    session_id: SessionId,
+    sheet: AttendanceSheet,
+    training: TrainingDep,
+) -> AttendanceOut:
+    """Mark enrolled workers present or absent at a session; marking again corrects the mark."""
+    return await attendance.record_attendance(
+        training=training,
+        provider_id=provider_id,
+        class_id=class_id,
+        session_id=session_id,
+        sheet=sheet,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@provider_classes.post(
+    "/providers/{provider_id}/classes/{class_id}/results",
+    response_model=ClassResultsOut,
+    responses=CHANGE_ERRORS,
+)
+async def conclude_class(
+    provider_id: ProviderId, class_id: ClassId, results_in: ClassResults, training: TrainingDep
+) -> ClassResultsOut:
+    """Record every enrolled worker's assessment: each completes (and gets a certificate) or fails."""
+    return await results.conclude_class(
+        training=training,
+        provider_id=provider_id,
+        class_id=class_id,
+        results=results_in,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@provider_classes.post(
+    "/providers/{provider_id}/classes/{class_id}/cancellation",
+    response_model=CancellationOut,
+    responses=CHANGE_ERRORS,
+)
+async def cancel_class(
+    provider_id: ProviderId, class_id: ClassId, cancellation: ClassCancellation, training: TrainingDep
+) -> CancellationOut:
+    """Cancel a class that has not concluded: everyone enrolled or waiting is withdrawn."""
+    return await withdrawals.cancel_class(
+        training=training,
+        provider_id=provider_id,
+        class_id=class_id,
+        cancellation=cancellation,
+        correlation_id=current_correlation_id(),
+    )
+
+
+class_views = APIRouter(tags=["classes and enrolment"])
+
+
+@class_views.get("/classes", response_model=list[ClassOut], responses={422: {"model": ErrorBody}})
+async def list_classes(query: Annotated[ClassQuery, Query()], training: TrainingDep) -> list[ClassOut]:
+    """Classes by provider, course, occupation area, status, or open for enrolment on a day."""
+    return await classes.list_classes(training=training, query=query)
+
+
+@class_views.get("/classes/{class_id}", response_model=ClassOut, responses=NOT_FOUND)
+async def get_class(class_id: ClassId, training: TrainingDep) -> ClassOut:
+    return await classes.get_class(training=training, class_id=class_id)
+
+
+@class_views.get("/classes/{class_id}/enrolments", response_model=list[EnrolmentOut], responses=NOT_FOUND)
+async def class_enrolments(class_id: ClassId, training: TrainingDep) -> list[EnrolmentOut]:
+    return await enrolment.list_enrolments(training=training, class_id=class_id)
+
+
+@class_views.post(
+    "/classes/{class_id}/enrolments", status_code=201, response_model=EnrolmentOut, responses=CHANGE_ERRORS
+)
+async def enrol(class_id: ClassId, request: EnrolmentRequest, training: TrainingDep) -> EnrolmentOut:
+    """A labour assistant enrols a worker (open case, consent to the labour bureau in force): a place if
+    there is one, otherwise the waitlist."""
+    return await enrolment.enrol(
+        training=training, class_id=class_id, request=request, correlation_id=current_correlation_id()
+    )
+
+
+@class_views.get("/enrolments/{enrolment_id}", response_model=EnrolmentOut, responses=NOT_FOUND)
+async def get_enrolment(enrolment_id: EnrolmentId, training: TrainingDep) -> EnrolmentOut:
+    return await enrolment.get_enrolment(training=training, enrolment_id=enrolment_id)
+
+
+@class_views.post(
+    "/enrolments/{enrolment_id}/withdrawal", response_model=WithdrawalOut, responses=CHANGE_ERRORS
+)
+async def withdraw(enrolment_id: EnrolmentId, withdrawal: Withdrawal, training: TrainingDep) -> WithdrawalOut:
+    """Withdraw with a reason; a freed place goes to the first worker on the waitlist at once."""
+    return await withdrawals.withdraw(
+        training=training,
+        enrolment_id=enrolment_id,
+        withdrawal=withdrawal,
+        correlation_id=current_correlation_id(),
+    )
+
+
+workers = APIRouter(tags=["workers"])
+
+
+@workers.get("/cases/{case_id}/enrolments", response_model=list[EnrolmentOut])
+async def case_enrolments(case_id: CaseId, training: TrainingDep) -> list[EnrolmentOut]:
+    return await enrolment.list_enrolments(training=training, case_id=case_id)
+
+
+@workers.get("/cases/{case_id}/certificates", response_model=list[CertificateOut])
+async def case_certificates(case_id: CaseId, training: TrainingDep) -> list[CertificateOut]:
+    return [_certificate(row) for row in await results.certificates_of(training=training, case_id=case_id)]
+
+
+@workers.get(
+    "/cases/{case_id}/course-recommendations",
+    response_model=RecommendationsOut,
+    responses={**NOT_FOUND, 422: {"model": ErrorBody}},
+)
+async def recommend(
+    case_id: CaseId, training: TrainingDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
+) -> RecommendationsOut:
+    """Courses ranked by the gap between the worker's skills profile and open vacancies, with reasons."""
+    return await recommendations.recommend_courses(training=training, case_id=case_id, limit=limit)
+
+
+reporting = APIRouter(tags=["certificates and statistics"])
+
+
+@reporting.get("/certificates/{certificate_number}", response_model=CertificateOut, responses=NOT_FOUND)
+async def get_certificate(
+    certificate_number: Annotated[str, Path(max_length=32)], training: TrainingDep
+) -> CertificateOut:
+    """Verify a certificate by its number."""
+    return _certificate(
+        await results.get_certificate(training=training, certificate_number=certificate_number)
+    )
+
+
+@reporting.get("/statistics", response_model=StatisticsOut, responses={422: {"model": ErrorBody}})
+async def training_statistics(
+    query: Annotated[StatisticsQuery, Query()], training: TrainingDep
+) -> StatisticsOut:
+    """Classes held, person-times trained, completion rate and cost, by provider, course or month."""
+    return await statistics.training_statistics(training=training, query=query)
+
+
+ROUTERS = (providers, courses, provider_classes, class_views, workers, reporting)

@@ -1,0 +1,51 @@
+"""The training service's composition root."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from services.common.db import create_engine, session_factory
+from services.common.http import service_app
+from services.common.outbox import Outbox
+from services.common.settings import ServiceSettings
+from services.training import api, models
+from services.training.collaborators import Training, utc_now
+
+DESCRIPTION = (
+    "Free practical training (培训引路) with partner providers: providers and their accreditation, the "
+    "course catalogue, classes with a waitlist, enrolment, attendance, completion and certificates, course "
+    "recommendations and statistics. Errors answer with `{error, message, errors: [{field, reason}]}`."
+)
+
+
+def create_app(settings: ServiceSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+    engine = create_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.training = Training(
+            sessions=session_factory(engine), outbox=Outbox(models.outbox), clock=clock
+        )
+        yield
+        await engine.dispose()
+
+    async def database_ready() -> bool:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+
+    app = service_app(
+        service="training",
+        title="Reemploy training",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        readiness={"database": database_ready},
+        max_body_bytes=settings.max_body_bytes,
+        bulk_max_body_bytes=settings.bulk_max_body_bytes,
+    )
+    for router in api.ROUTERS:
+        app.include_router(router)
+    return app

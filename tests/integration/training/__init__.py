@@ -1,0 +1,1 @@
+"""Training service tests on real SQLite and PostgreSQL."""
