@@ -15,7 +15,7 @@ from services.common.logging import configure_logging
 from services.common.migrations import upgrade
 from services.common.relay import requeue
 from services.common.settings import (
-    BridgeSettings,
+    ConsumerSettings,
     KitSettings,
     RelaySettings,
     ServiceConsumerSettings,
@@ -52,7 +52,7 @@ def _relay(args: argparse.Namespace) -> None:
 def _bridge(_args: argparse.Namespace) -> None:
     from deploy.processes import run_bridge
 
-    settings = BridgeSettings()
+    settings = ConsumerSettings()
     configure_logging(settings.log_level, "bridge")
     asyncio.run(run_bridge(settings))
 

@@ -4,6 +4,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import httpx
 from temporalio.client import Client
@@ -16,7 +17,6 @@ from services.common.db import create_engine, session_factory
 from services.common.ops import serve_ops
 from services.common.relay import Relay, RelayTuning
 from services.common.settings import (
-    BridgeSettings,
     ConsumerSettings,
     KitSettings,
     RelaySettings,
@@ -26,6 +26,7 @@ from services.common.settings import (
 from services.common.temporal import connect, ensure_search_attributes
 from workflows.activities import JourneyActivities
 from workflows.bridge import CONSUMER_NAME, JourneyBridge
+from workflows.reconciler_activities import ReconcilerActivities, ReconcileRequest, ensure_schedule
 from workflows.worker import build_worker
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ async def run_relay(service: str, settings: RelaySettings) -> None:
     )
 
 
-async def run_bridge(settings: BridgeSettings) -> None:
+async def run_bridge(settings: ConsumerSettings) -> None:
     stop = stop_on_signals()
     client = await connect_temporal(settings, stop)
     if client is None:
@@ -197,7 +198,16 @@ async def run_worker(settings: WorkerSettings) -> None:
     timeout = httpx.Timeout(settings.activity_http_timeout_seconds)
     intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout)
     placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout)
-    worker = build_worker(client, JourneyActivities(intake=intake, placement=placement))
+    worker = build_worker(
+        client,
+        JourneyActivities(intake=intake, placement=placement),
+        ReconcilerActivities(client=client, intake=intake),
+    )
+    await ensure_schedule(
+        client,
+        ReconcileRequest(time_scale=settings.journey_time_scale),
+        timedelta(minutes=settings.reconcile_every_minutes),
+    )
 
     async def ready() -> bool:
         return worker.is_running

@@ -19,6 +19,7 @@ from services.intake.models import outbox
 from tests.factories import NETWORK
 from workflows.activities import JourneyActivities
 from workflows.bridge import JourneyBridge
+from workflows.reconciler_activities import ReconcilerActivities
 from workflows.worker import build_worker
 
 
@@ -42,7 +43,8 @@ class Pipeline:
         await self._lifespan.__aenter__()
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://intake")
         activities = JourneyActivities(intake=self.http, placement=self.placement_http())
-        self.worker = build_worker(self.client, activities, task_queue=self.task_queue)
+        reconciler = ReconcilerActivities(client=self.client, intake=self.http)
+        self.worker = build_worker(self.client, activities, reconciler, task_queue=self.task_queue)
         self.tasks.append(asyncio.create_task(self.worker.run()))
         for path, body in NETWORK:
             await self.http.post(path, json=body)

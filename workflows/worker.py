@@ -6,14 +6,26 @@ from temporalio.worker import Worker
 from contracts.journey import TASK_QUEUE
 from workflows.activities import JourneyActivities
 from workflows.journey import ReemploymentJourney
+from workflows.reconciler import JourneyReconciler
+from workflows.reconciler_activities import ReconcilerActivities
 
-WORKFLOWS = [ReemploymentJourney]
+WORKFLOWS = [ReemploymentJourney, JourneyReconciler]
 
 
-def build_worker(client: Client, activities: JourneyActivities, *, task_queue: str = TASK_QUEUE) -> Worker:
+def build_worker(
+    client: Client,
+    journey: JourneyActivities,
+    reconciler: ReconcilerActivities,
+    *,
+    task_queue: str = TASK_QUEUE,
+) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[activities.publish_journey_event, activities.create_follow_up_task],
+        activities=[
+            journey.publish_journey_event,
+            journey.create_follow_up_task,
+            reconciler.start_missing_journeys,
+        ],
     )

@@ -21,6 +21,9 @@ class KitSettings(BaseSettings):
     kafka_replication_factor: int = Field(default=1, ge=1)
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
+    journey_time_scale: float = Field(
+        default=1.0, gt=0, description="Compresses every journey interval (86400: a day passes in a second)"
+    )
     ops_host: str = "127.0.0.1"
     ops_port: int = Field(default=9100, ge=0, le=65535)
 
@@ -57,15 +60,10 @@ class ServiceConsumerSettings(ServiceSettings, ConsumerSettings):
     """A service's consumer group, writing to the service's own database."""
 
 
-class BridgeSettings(ConsumerSettings):
-    journey_time_scale: float = Field(
-        default=1.0, gt=0, description="Compresses every journey interval (86400: a day passes in a second)"
-    )
-
-
 class WorkerSettings(KitSettings):
     """The Temporal worker: where the services its activities call are."""
 
     intake_url: str = "http://127.0.0.1:8001"
     placement_url: str = "http://127.0.0.1:8003"
     activity_http_timeout_seconds: float = Field(default=10.0, gt=0)
+    reconcile_every_minutes: float = Field(default=10.0, gt=0, description="How often the reconciler runs")

@@ -31,6 +31,7 @@ from services.intake.app import create_app
 from tests.factories import NETWORK, assistant, registration
 from tests.infrastructure import migrated_database
 from workflows.activities import JourneyActivities
+from workflows.reconciler_activities import ReconcilerActivities
 from workflows.worker import build_worker
 
 INTAKE_MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "intake" / "migrations"
@@ -204,7 +205,10 @@ async def journeys(time_skipping: WorkflowEnvironment, tmp_path: Path) -> AsyncI
             )
             queue = f"journeys-{uuid.uuid4().hex[:8]}"
             worker = build_worker(
-                time_skipping.client, JourneyActivities(intake=intake, placement=placement), task_queue=queue
+                time_skipping.client,
+                JourneyActivities(intake=intake, placement=placement),
+                ReconcilerActivities(client=time_skipping.client, intake=intake),
+                task_queue=queue,
             )
             async with worker:
                 yield Journeys(time_skipping, intake, desk, queue)
