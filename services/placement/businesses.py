@@ -4,7 +4,6 @@ it gives other laid-off workers, and its closing."""
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.placement import (
@@ -68,47 +67,48 @@ async def start_business(
     *, placement: Placement, business_id: str, start: BusinessStart, correlation_id: str
 ) -> Business:
     """The business opened: it becomes a verified employer too, so it can post vacancies and hire."""
-    try:
-        async with placement.sessions.begin() as session:
-            business = await require(session, Business, business_id, what="business", for_update=True)
-            _move(business, BusinessAction.START)
-            now = datetime.now(UTC)
-            employer = Employer(
-                employer_id=str(uuid7()),
-                name=business.name,
-                kind=EmployerKind.WORKER_BUSINESS.value,
-                registration_reference=start.licence_reference,
-                community_code=business.community_code,
-                status=EmployerStatus.VERIFIED.value,
-                registered_at=now,
-                verified_at=now,
+    async with placement.sessions.begin() as session:
+        business = await require(session, Business, business_id, what="business", for_update=True)
+        _move(business, BusinessAction.START)
+        if start.licence_reference is not None and await session.scalar(
+            select(Employer.employer_id).where(Employer.registration_reference == start.licence_reference)
+        ):
+            raise DomainError(
+                409,
+                "licence_already_registered",
+                "An employer with this licence reference is registered",
+                [{"field": "licence_reference", "reason": "already registered"}],
             )
-            session.add(employer)
-            business.started_on = start.started_on
-            business.licence_reference = start.licence_reference
-            business.employer_id = employer.employer_id
-            if start.address is not None:
-                business.address = start.address
-            await session.flush()
-            await placement.outbox.add(session, registered_event(employer), correlation_id=correlation_id)
-            event = BusinessStarted(
-                case_id=business.case_id,
-                business_id=business_id,
-                kind=business.kind,
-                started_on=start.started_on,
-                licence_reference=start.licence_reference,
-                expected_monthly_income_yuan=business.expected_monthly_income_yuan,
-                started_at=now,
-                employer_id=employer.employer_id,
-            )
-            await placement.outbox.add(session, event, correlation_id=correlation_id)
-    except IntegrityError as error:
-        raise DomainError(
-            409,
-            "licence_already_registered",
-            "An employer with this licence reference is registered",
-            [{"field": "licence_reference", "reason": "already registered"}],
-        ) from error
+        now = datetime.now(UTC)
+        employer = Employer(
+            employer_id=str(uuid7()),
+            name=business.name,
+            kind=EmployerKind.WORKER_BUSINESS.value,
+            registration_reference=start.licence_reference,
+            community_code=business.community_code,
+            status=EmployerStatus.VERIFIED.value,
+            registered_at=now,
+            verified_at=now,
+        )
+        session.add(employer)
+        await session.flush()
+        business.started_on = start.started_on
+        business.licence_reference = start.licence_reference
+        business.employer_id = employer.employer_id
+        if start.address is not None:
+            business.address = start.address
+        await placement.outbox.add(session, registered_event(employer), correlation_id=correlation_id)
+        event = BusinessStarted(
+            case_id=business.case_id,
+            business_id=business_id,
+            kind=business.kind,
+            started_on=start.started_on,
+            licence_reference=start.licence_reference,
+            expected_monthly_income_yuan=business.expected_monthly_income_yuan,
+            started_at=now,
+            employer_id=employer.employer_id,
+        )
+        await placement.outbox.add(session, event, correlation_id=correlation_id)
     return business
 
 
