@@ -183,9 +183,10 @@ PROTECTED_WORDS: dict[ProtectedGround, re.Pattern[str]] = {
 
 
 def discriminatory_requirements(
-    *, field_names: Iterable[str], texts: Mapping[str, Iterable[str]]
+    *, field_names: Iterable[str], texts: Mapping[str, str | list[str]]
 ) -> list[dict[str, str]]:
-    """Every field or text that filters candidates on a protected ground, naming the field and the rule."""
+    """Every field or text that filters candidates on a protected ground, naming the field (`description`,
+    `required_skills.1`) and the rule."""
     problems: list[dict[str, str]] = []
     for name in field_names:
         parts = re.split(r"[^a-z]+", name.lower())
@@ -193,18 +194,21 @@ def discriminatory_requirements(
             if any(part.startswith(word) for part in parts for word in words):
                 problems.append(_problem(name, ground, f"a '{name}' requirement"))
                 break
-    for field, values in texts.items():
-        for index, value in enumerate(values):
+    for field, value in texts.items():
+        located = (
+            [(field, value)] if isinstance(value, str) else [(f"{field}.{i}", v) for i, v in enumerate(value)]
+        )
+        for where, text in located:
             for ground, pattern in PROTECTED_WORDS.items():
-                found = pattern.search(value)
+                found = pattern.search(text)
                 if found is not None:
-                    problems.append(_problem(field, ground, repr(found.group(0)), index))
+                    problems.append(_problem(where, ground, repr(found.group(0))))
     return problems
 
 
-def _problem(field: str, ground: ProtectedGround, what: str, index: int | None = None) -> dict[str, str]:
+def _problem(field: str, ground: ProtectedGround, what: str) -> dict[str, str]:
     return {
-        "field": field if index is None else f"{field}.{index}",
+        "field": field,
         "reason": f"{NO_DISCRIMINATORY_FILTERS}: {what} selects candidates by {ground.value}",
         "type": NO_DISCRIMINATORY_FILTERS,
     }

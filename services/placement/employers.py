@@ -111,8 +111,8 @@ def refuse_discriminatory(vacancy: VacancyIn) -> None:
     problems = discriminatory_requirements(
         field_names=extra,
         texts={
-            "title": [vacancy.title],
-            "description": [vacancy.description],
+            "title": vacancy.title,
+            "description": vacancy.description,
             "required_skills": vacancy.required_skills,
             "required_certificates": vacancy.required_certificates,
         },

@@ -14,24 +14,19 @@ from services.placement.domain import VacancyStatus
 from services.placement.guards import require
 from services.placement.models import Community, Vacancy, Worker, WorkerInterest
 from services.placement.schemas import FactorOut, VacancyMatch, VacancyOut, WorkerMatch
-from services.placement.workers import certificate_pairs, interests
+from services.placement.workers import interests
 
 MAX_SCORE = 110
 
-_WORKER_COLUMNS = (
+WORKER_COLUMNS = (
     Worker.case_id,
     Worker.community_code,
-    Worker.hardship_flags,
-    Worker.skills,
-    Worker.profile_certificates,
-    Worker.training_certificates,
-    Worker.desired_occupations,
-    Worker.desired_forms,
+    Worker.match_facts,
     Community.street_code,
     Community.latitude,
     Community.longitude,
 )
-_VACANCY_COLUMNS = (
+VACANCY_COLUMNS = (
     Vacancy.vacancy_id,
     Vacancy.occupation_area,
     Vacancy.employment_form,
@@ -57,17 +52,11 @@ async def vacancies_for_worker(
     async with placement.sessions() as session:
         worker = await require(session, Worker, case_id, what="worker")
         place = await _place(session, worker.community_code)
-        facts = scoring.WorkerFacts(
-            case_id=worker.case_id,
-            place=place,
-            hardship_flags=frozenset(worker.hardship_flags),
-            skills=worker.skills,
-            certificates=certificate_pairs(worker),
-            desired_occupations=frozenset(worker.desired_occupations),
-            desired_forms=frozenset(worker.desired_forms),
+        facts = worker_facts(
+            (worker.case_id, worker.community_code, worker.match_facts, *_coordinates(place))
         )
         query = (
-            select(*_VACANCY_COLUMNS)
+            select(*VACANCY_COLUMNS)
             .outerjoin(Community, Community.community_code == Vacancy.community_code)
             .where(Vacancy.status == VacancyStatus.OPEN.value)
         )
@@ -77,9 +66,7 @@ async def vacancies_for_worker(
         if employment_form is not None:
             query = query.where(Vacancy.employment_form == employment_form.value)
         rows = (await session.execute(query)).all()
-        ranked = scoring.best(
-            (scoring.score(facts, vacancy_facts(row)) for row in rows), limit, by_vacancy=True
-        )
+        ranked = scoring.best(((facts, vacancy_facts(row)) for row in rows), limit, by_vacancy=True)
         vacancies = await _vacancies(session, [m.vacancy.vacancy_id for m in ranked])
     return [
         VacancyMatch(
@@ -105,14 +92,14 @@ async def workers_for_vacancy(*, placement: Placement, vacancy_id: str, limit: i
         )
         rows = (
             await session.execute(
-                select(*_WORKER_COLUMNS)
+                select(*WORKER_COLUMNS)
                 .select_from(WorkerInterest)
                 .join(Worker, Worker.case_id == WorkerInterest.case_id)
                 .outerjoin(Community, Community.community_code == Worker.community_code)
                 .where(WorkerInterest.occupation_area == vacancy.occupation_area, Worker.case_open.is_(True))
             )
         ).all()
-    ranked = scoring.best((scoring.score(worker_facts(row), facts) for row in rows), limit, by_vacancy=False)
+    ranked = scoring.best(((worker_facts(row), facts) for row in rows), limit, by_vacancy=False)
     return [
         WorkerMatch(
             **_explained(match),
@@ -125,16 +112,16 @@ async def workers_for_vacancy(*, placement: Placement, vacancy_id: str, limit: i
 
 
 def worker_facts(row: Sequence[Any]) -> scoring.WorkerFacts:
-    (case_id, community, flags, skills, profile_certs, training_certs, occupations, forms, *place) = row
-    certificates = tuple((c["name"], c["occupation_area"]) for c in training_certs)
+    """From (case id, community, match facts, street, latitude, longitude)."""
+    case_id, community, facts, *place = row
     return scoring.WorkerFacts(
         case_id=case_id,
         place=scoring.Place(community, *place),
-        hardship_flags=frozenset(flags),
-        skills=skills,
-        certificates=certificates + tuple((name, None) for name in profile_certs),
-        desired_occupations=frozenset(occupations),
-        desired_forms=frozenset(forms),
+        hardship_flags=frozenset(facts.get("flags", ())),
+        skills=facts.get("skills", {}),
+        certificates=tuple((name, area) for name, area in facts.get("certificates", ())),
+        desired_occupations=frozenset(facts.get("occupations", ())),
+        desired_forms=frozenset(facts.get("forms", ())),
     )
 
 
@@ -157,6 +144,10 @@ def _explained(match: scoring.Match) -> dict[str, Any]:
         "explanation": f"{match.score} of {MAX_SCORE}: " + "; ".join(f.reason for f in match.factors),
         "factors": [FactorOut(**vars(factor)) for factor in match.factors],
     }
+
+
+def _coordinates(place: scoring.Place) -> tuple[str | None, float | None, float | None]:
+    return place.street_code, place.latitude, place.longitude
 
 
 async def _place(session: AsyncSession, community_code: str | None) -> scoring.Place:

@@ -108,6 +108,8 @@ class Worker(Base):
     desired_occupations: Mapped[list[str]] = mapped_column(JSON, default=list)
     desired_forms: Mapped[list[str]] = mapped_column(JSON, default=list)
     profile_version: Mapped[int] = mapped_column(Integer, default=0)
+    match_facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """What matching reads, in one column so a candidate costs one JSON decode (see `workers.facts`)."""
     assistant_id: Mapped[str | None] = mapped_column(String(36))
     case_open: Mapped[bool] = mapped_column(Boolean, default=True)
     registered: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -102,7 +102,20 @@ class Match:
     factors: tuple[Factor, ...]
 
 
+def points(worker: WorkerFacts, vacancy: VacancyFacts) -> int:
+    """The score alone: what ranking needs for every candidate (reasons are written for the best only)."""
+    return (
+        _occupation_points(worker, vacancy)
+        + _form_points(worker, vacancy)
+        + _skills_points(worker, vacancy)
+        + _certificates_points(worker, vacancy)
+        + _distance_points(worker.place, vacancy.place)
+        + _priority_points(worker)
+    )
+
+
 def score(worker: WorkerFacts, vacancy: VacancyFacts) -> Match:
+    """The score with every factor's points and reason."""
     factors = (
         _occupation(worker, vacancy),
         _form(worker, vacancy),
@@ -114,34 +127,63 @@ def score(worker: WorkerFacts, vacancy: VacancyFacts) -> Match:
     return Match(worker, vacancy, sum(f.points for f in factors), factors)
 
 
-def best(matches: Iterable[Match], limit: int, *, by_vacancy: bool) -> list[Match]:
-    """The `limit` highest scores; ties go to the smaller id (ids are time-ordered: the earlier one)."""
-    if by_vacancy:
-        return heapq.nsmallest(limit, matches, key=lambda match: (-match.score, match.vacancy.vacancy_id))
-    return heapq.nsmallest(limit, matches, key=lambda match: (-match.score, match.worker.case_id))
+def best(pairs: Iterable[tuple[WorkerFacts, VacancyFacts]], limit: int, *, by_vacancy: bool) -> list[Match]:
+    """The `limit` highest scores, explained; ties go to the smaller id (ids are time-ordered)."""
+
+    def rank(pair: tuple[WorkerFacts, VacancyFacts]) -> tuple[int, str]:
+        worker, vacancy = pair
+        return -points(worker, vacancy), vacancy.vacancy_id if by_vacancy else worker.case_id
+
+    return [score(worker, vacancy) for worker, vacancy in heapq.nsmallest(limit, pairs, key=rank)]
 
 
 def _held_certificate_in(worker: WorkerFacts, area: str) -> str | None:
-    return next((name for name, cert_area in worker.certificates if cert_area == area), None)
+    for name, certificate_area in worker.certificates:
+        if certificate_area == area:
+            return name
+    return None
+
+
+def _occupation_points(worker: WorkerFacts, vacancy: VacancyFacts) -> int:
+    if vacancy.occupation_area in worker.desired_occupations:
+        return 25
+    return 15 if _held_certificate_in(worker, vacancy.occupation_area) is not None else 0
 
 
 def _occupation(worker: WorkerFacts, vacancy: VacancyFacts) -> Factor:
-    area = vacancy.occupation_area
-    if area in worker.desired_occupations:
-        return Factor("occupation", 25, 25, f"wants work in {area}")
-    certificate = _held_certificate_in(worker, area)
-    if certificate is not None:
-        return Factor("occupation", 15, 25, f"holds the {area} certificate '{certificate}'")
-    return Factor("occupation", 0, 25, f"has not asked for work in {area}")
+    area, earned = vacancy.occupation_area, _occupation_points(worker, vacancy)
+    if earned == 25:
+        reason = f"wants work in {area}"
+    elif earned:
+        reason = f"holds the {area} certificate '{_held_certificate_in(worker, area)}'"
+    else:
+        reason = f"has not asked for work in {area}"
+    return Factor("occupation", earned, 25, reason)
+
+
+def _form_points(worker: WorkerFacts, vacancy: VacancyFacts) -> int:
+    if vacancy.employment_form in worker.desired_forms:
+        return 15
+    return 0 if worker.desired_forms else 8
 
 
 def _form(worker: WorkerFacts, vacancy: VacancyFacts) -> Factor:
-    form = vacancy.employment_form
-    if form in worker.desired_forms:
-        return Factor("employment_form", 15, 15, f"wants {form} work")
-    if not worker.desired_forms:
-        return Factor("employment_form", 8, 15, "stated no preferred employment form")
-    return Factor("employment_form", 0, 15, f"prefers {', '.join(sorted(worker.desired_forms))}")
+    earned = _form_points(worker, vacancy)
+    if earned == 15:
+        reason = f"wants {vacancy.employment_form} work"
+    elif earned:
+        reason = "stated no preferred employment form"
+    else:
+        reason = f"prefers {', '.join(sorted(worker.desired_forms))}"
+    return Factor("employment_form", earned, 15, reason)
+
+
+def _skills_points(worker: WorkerFacts, vacancy: VacancyFacts) -> int:
+    required = vacancy.required_skills
+    if not required:
+        return 20
+    held = sum(1 for name, level in required if worker.skills.get(name, 0) >= level)
+    return 20 * held // len(required)
 
 
 def _skills(worker: WorkerFacts, vacancy: VacancyFacts) -> Factor:
@@ -162,25 +204,41 @@ def _skills(worker: WorkerFacts, vacancy: VacancyFacts) -> Factor:
         reason += f": {', '.join(held)}"
     if missing:
         reason += f"; missing {', '.join(missing)}"
-    return Factor("skills", 20 * len(held) // len(required), 20, reason)
+    return Factor("skills", _skills_points(worker, vacancy), 20, reason)
+
+
+def _certificates_held(worker: WorkerFacts, vacancy: VacancyFacts) -> list[str]:
+    """Required certificates the worker holds: one of theirs is named so, or contains the name."""
+    return [
+        wanted
+        for wanted in vacancy.required_certificates
+        if any(wanted in name for name, _area in worker.certificates)
+    ]
+
+
+def _certificates_points(worker: WorkerFacts, vacancy: VacancyFacts) -> int:
+    required = vacancy.required_certificates
+    if not required:
+        return 20 if _held_certificate_in(worker, vacancy.occupation_area) is not None else 10
+    if not worker.certificates:
+        return 0
+    return 20 * len(_certificates_held(worker, vacancy)) // len(required)
 
 
 def _certificates(worker: WorkerFacts, vacancy: VacancyFacts) -> Factor:
-    required = vacancy.required_certificates
+    required, earned = vacancy.required_certificates, _certificates_points(worker, vacancy)
     if not required:
         certificate = _held_certificate_in(worker, vacancy.occupation_area)
-        if certificate is not None:
-            return Factor("certificates", 20, 20, f"none required; holds '{certificate}'")
-        return Factor("certificates", 10, 20, "none required")
-    names = [name for name, _area in worker.certificates]
-    held = [wanted for wanted in required if any(wanted in name for name in names)]
+        reason = f"none required; holds '{certificate}'" if certificate is not None else "none required"
+        return Factor("certificates", earned, 20, reason)
+    held = _certificates_held(worker, vacancy)
     missing = [wanted for wanted in required if wanted not in held]
     reason = f"holds {len(held)} of {len(required)} required certificates"
     if held:
         reason += f": {', '.join(held)}"
     if missing:
         reason += f"; missing {', '.join(missing)}"
-    return Factor("certificates", 20 * len(held) // len(required), 20, reason)
+    return Factor("certificates", earned, 20, reason)
 
 
 def distance_km(a: Place, b: Place) -> float | None:
@@ -192,24 +250,44 @@ def distance_km(a: Place, b: Place) -> float | None:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+def _distance_points(worker: Place, vacancy: Place) -> int:
+    km = distance_km(worker, vacancy)
+    if km is not None:
+        return round(DISTANCE_POINTS * max(0.0, 1 - km / DISTANCE_ZERO_KM))
+    if worker.community_code is None or vacancy.community_code is None:
+        return 0
+    if worker.community_code == vacancy.community_code:
+        return DISTANCE_POINTS
+    if worker.street_code is not None and worker.street_code == vacancy.street_code:
+        return SAME_STREET_POINTS
+    return 0
+
+
 def _distance(worker: Place, vacancy: Place) -> Factor:
     km = distance_km(worker, vacancy)
     if km is not None:
-        points = round(DISTANCE_POINTS * max(0.0, 1 - km / DISTANCE_ZERO_KM))
-        return Factor("distance", points, DISTANCE_POINTS, f"{km:.1f} km away")
-    if worker.community_code is None or vacancy.community_code is None:
-        return Factor("distance", 0, DISTANCE_POINTS, "community not known")
-    if worker.community_code == vacancy.community_code:
-        return Factor("distance", DISTANCE_POINTS, DISTANCE_POINTS, "same community")
-    if worker.street_code is not None and worker.street_code == vacancy.street_code:
-        return Factor("distance", SAME_STREET_POINTS, DISTANCE_POINTS, "same street, another community")
-    return Factor("distance", 0, DISTANCE_POINTS, "another street")
+        reason = f"{km:.1f} km away"
+    elif worker.community_code is None or vacancy.community_code is None:
+        reason = "community not known"
+    elif worker.community_code == vacancy.community_code:
+        reason = "same community"
+    elif worker.street_code is not None and worker.street_code == vacancy.street_code:
+        reason = "same street, another community"
+    else:
+        reason = "another street"
+    return Factor("distance", _distance_points(worker, vacancy), DISTANCE_POINTS, reason)
+
+
+def _priority_points(worker: WorkerFacts) -> int:
+    if not worker.hardship_flags:
+        return 0
+    return min(MAX_PRIORITY, sum(PRIORITY_POINTS.get(flag, 0) for flag in worker.hardship_flags))
 
 
 def _priority(worker: WorkerFacts) -> Factor:
     flags = sorted(flag for flag in worker.hardship_flags if flag in PRIORITY_POINTS)
+    earned = _priority_points(worker)
     if not flags:
-        return Factor("priority", 0, MAX_PRIORITY, "no hardship flags")
-    points = min(MAX_PRIORITY, sum(PRIORITY_POINTS[flag] for flag in flags))
+        return Factor("priority", earned, MAX_PRIORITY, "no hardship flags")
     words = ", ".join(PRIORITY_WORDS[flag] for flag in flags)
-    return Factor("priority", points, MAX_PRIORITY, f"priority: {words}")
+    return Factor("priority", earned, MAX_PRIORITY, f"priority: {words}")

@@ -6,6 +6,7 @@ profile only replaces an older version.
 """
 
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, insert
@@ -57,6 +58,7 @@ async def ensure_worker(session: AsyncSession, case_id: str) -> Worker:
             desired_occupations=[],
             desired_forms=[],
             profile_version=0,
+            match_facts={},
             case_open=True,
             registered=False,
             updated_at=datetime.now(UTC),
@@ -75,6 +77,7 @@ async def apply_registration(session: AsyncSession, event: WorkerRegistered) -> 
     worker.hardship_flags = sorted(event.hardship_flags)
     worker.registered = True
     worker.updated_at = datetime.now(UTC)
+    worker.match_facts = facts(worker)
 
 
 async def apply_profile(session: AsyncSession, event: SkillsProfileUpdated) -> None:
@@ -92,6 +95,7 @@ async def apply_profile(session: AsyncSession, event: SkillsProfileUpdated) -> N
     worker.desired_forms = sorted({as_code(name) for name in event.desired_employment_forms})
     worker.profile_version = event.version
     worker.updated_at = datetime.now(UTC)
+    worker.match_facts = facts(worker)
     await _index_interests(session, worker)
 
 
@@ -106,6 +110,7 @@ async def apply_certificate(session: AsyncSession, event: CertificateIssued) -> 
     }
     worker.training_certificates = [*held, certificate]
     worker.updated_at = datetime.now(UTC)
+    worker.match_facts = facts(worker)
     await _index_interests(session, worker)
 
 
@@ -135,7 +140,14 @@ async def _index_interests(session: AsyncSession, worker: Worker) -> None:
         await session.execute(insert(WorkerInterest), rows)
 
 
-def certificate_pairs(worker: Worker) -> tuple[tuple[str, str | None], ...]:
-    """Every certificate the worker holds, as (normalised name, occupation area or None)."""
-    from_training = [(c["name"], c["occupation_area"]) for c in worker.training_certificates]
-    return (*from_training, *((name, None) for name in worker.profile_certificates))
+def facts(worker: Worker) -> dict[str, Any]:
+    """The worker's matching facts in one document: flags, skills with levels, certificates as
+    [name, area or null], desired occupations and forms."""
+    from_training = [[c["name"], c["occupation_area"]] for c in worker.training_certificates]
+    return {
+        "flags": worker.hardship_flags,
+        "skills": worker.skills,
+        "certificates": [*from_training, *([name, None] for name in worker.profile_certificates)],
+        "occupations": worker.desired_occupations,
+        "forms": worker.desired_forms,
+    }

@@ -1,5 +1,7 @@
 """Placement's pure rules: transition tables, discriminatory requirements, and scores with their reasons."""
 
+import random
+
 import pytest
 
 from services.placement.domain import (
@@ -13,7 +15,16 @@ from services.placement.domain import (
     discriminatory_requirements,
     transition,
 )
-from services.placement.scoring import Place, VacancyFacts, WorkerFacts, best, distance_km, parse_skill, score
+from services.placement.scoring import (
+    Place,
+    VacancyFacts,
+    WorkerFacts,
+    best,
+    distance_km,
+    parse_skill,
+    points,
+    score,
+)
 
 HOUSEKEEPING = VacancyFacts(
     vacancy_id="v1",
@@ -71,6 +82,8 @@ def test_a_filled_vacancy_cannot_be_closed_again():
 def test_discriminatory_words_are_refused_naming_the_field_and_rule(field, text, ground):
     [problem] = discriminatory_requirements(field_names=[], texts={field: [text]})
     assert problem["field"] == f"{field}.0"
+    [problem] = discriminatory_requirements(field_names=[], texts={field: text})
+    assert problem["field"] == field
     assert problem["reason"].startswith("no_discriminatory_filters:") and problem["reason"].endswith(ground)
 
 
@@ -86,7 +99,7 @@ def test_discriminatory_words_are_refused_naming_the_field_and_rule(field, text,
     ],
 )
 def test_ordinary_job_words_are_not_mistaken_for_filters(text):
-    assert discriminatory_requirements(field_names=[], texts={"description": [text]}) == []
+    assert discriminatory_requirements(field_names=[], texts={"description": text}) == []
 
 
 def test_filter_fields_are_refused_by_name_but_wage_fields_are_not():
@@ -134,7 +147,7 @@ def test_hardship_priority_is_capped_and_ranks_ties_first():
         worker("w1"),
         worker("w2", hardship_flags=frozenset({"aged_4050", "zero_employment_family"})),
     )
-    ranked = best([score(plain, HOUSEKEEPING), score(flagged, HOUSEKEEPING)], 2, by_vacancy=False)
+    ranked = best([(plain, HOUSEKEEPING), (flagged, HOUSEKEEPING)], 2, by_vacancy=False)
     assert [m.worker.case_id for m in ranked] == ["w2", "w1"]
     assert ranked[0].factors[-1].points == 15
     assert ranked[0].factors[-1].reason == 'priority: aged "4050", zero-employment family'
@@ -156,3 +169,37 @@ def test_distance_uses_kilometres_when_both_communities_have_coordinates():
 def test_skills_parse_their_level():
     assert parse_skill("Cooking: Advanced") == ("cooking", 3)
     assert parse_skill("sewing") == ("sewing", 1)
+
+
+def test_the_ranking_score_always_equals_the_explained_score():
+    rng = random.Random(5)
+    areas, forms, skills = (
+        ["housekeeping", "cooking", "cleaning"],
+        ["hourly", "seasonal", "full_time"],
+        ["a", "b", "c"],
+    )
+    places = [Place("C1", "S1"), Place("C2", "S1"), Place("C3", "S2", 31.2, 121.4), Place(None)]
+    for index in range(500):
+        facts = worker(
+            f"w{index}",
+            place=rng.choice(places),
+            hardship_flags=frozenset(
+                rng.sample(["aged_4050", "disability", "zero_employment_family"], rng.randint(0, 3))
+            ),
+            skills={name: rng.randint(1, 4) for name in rng.sample(skills, rng.randint(0, 3))},
+            certificates=tuple((f"{area} cert", area) for area in rng.sample(areas, rng.randint(0, 2))),
+            desired_occupations=frozenset(rng.sample(areas, rng.randint(0, 2))),
+            desired_forms=frozenset(rng.sample(forms, rng.randint(0, 2))),
+        )
+        vacancy = VacancyFacts(
+            vacancy_id="v",
+            occupation_area=rng.choice(areas),
+            employment_form=rng.choice(forms),
+            place=rng.choice(places),
+            required_skills=tuple(
+                (name, rng.randint(1, 4)) for name in rng.sample(skills, rng.randint(0, 2))
+            ),
+            required_certificates=tuple(f"{area} cert" for area in rng.sample(areas, rng.randint(0, 2))),
+        )
+        explained = score(facts, vacancy)
+        assert points(facts, vacancy) == explained.score == sum(f.points for f in explained.factors)

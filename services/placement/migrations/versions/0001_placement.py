@@ -124,6 +124,7 @@ def upgrade() -> None:
         sa.Column("desired_occupations", sa.JSON(), nullable=False),
         sa.Column("desired_forms", sa.JSON(), nullable=False),
         sa.Column("profile_version", sa.Integer(), nullable=False),
+        sa.Column("match_facts", sa.JSON(), nullable=False),
         sa.Column("assistant_id", sa.String(length=36), nullable=True),
         sa.Column("case_open", sa.Boolean(), nullable=False),
         sa.Column("registered", sa.Boolean(), nullable=False),
