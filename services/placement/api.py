@@ -10,12 +10,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from contracts.occupations import EmploymentForm, OccupationArea
 from services.common.http import current_correlation_id
-from services.placement import employers, job_fairs, matching, referrals
+from services.placement import employers, job_fairs, matching, referrals, workers
 from services.placement.collaborators import Placement
 from services.placement.domain import EmployerAction, VacancyStatus
-from services.placement.guards import require
 from services.placement.hires import hire_referred_worker
-from services.placement.models import Worker
 from services.placement.schemas import (
     AttendanceIn,
     CommunityIn,
@@ -172,8 +170,7 @@ async def workers_for_vacancy(vacancy_id: Id, placement: PlacementDep, limit: Li
 @router.get("/workers/{case_id}", response_model=WorkerOut, tags=["matching"], responses=ERRORS)
 async def get_worker(case_id: Id, placement: PlacementDep) -> Any:
     """What placement knows of a worker, from intake's and training's events."""
-    async with placement.sessions() as session:
-        return await require(session, Worker, case_id, what="worker")
+    return await workers.get_worker(placement=placement, case_id=case_id)
 
 
 @router.get(

@@ -17,10 +17,9 @@ from services.common.errors import DomainError
 from services.placement.collaborators import Placement
 from services.placement.domain import BUSINESS_TRANSITIONS, BusinessAction, BusinessStatus, EmployerStatus
 from services.placement.employers import registered_event
-from services.placement.guards import move, require
+from services.placement.guards import move, require, require_open_case
 from services.placement.hires import record_hire
 from services.placement.models import Business, BusinessSupportLink, Employer, Hire
-from services.placement.referrals import require_open_case
 from services.placement.schemas import (
     BusinessClosure,
     BusinessIn,

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.errors import DomainError
 from services.placement.domain import TransitionRefused, transition
-from services.placement.models import Base
+from services.placement.models import Base, Worker
 
 Status = TypeVar("Status", bound=StrEnum)
 Action = TypeVar("Action", bound=StrEnum)
@@ -23,6 +23,14 @@ async def require(
     if record is None:
         raise DomainError(404, f"{what}_not_found", f"No {what.replace('_', ' ')} {key}")
     return record
+
+
+async def require_open_case(session: AsyncSession, case_id: str) -> Worker:
+    """The worker as placement knows them (404 `worker_not_found`), whose case is open (409 `case_closed`)."""
+    worker = await require(session, Worker, case_id, what="worker")
+    if not worker.case_open:
+        raise DomainError(409, "case_closed", f"The case {case_id} is closed")
+    return worker
 
 
 def move(

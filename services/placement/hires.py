@@ -18,9 +18,9 @@ from services.placement.domain import (
     VacancyStatus,
 )
 from services.placement.employers import require_employers_vacancy, require_verified_employer, shut
-from services.placement.guards import move, require
+from services.placement.guards import move, require, require_open_case
 from services.placement.models import Hire, Vacancy
-from services.placement.referrals import advance, require_employers_referral, require_open_case
+from services.placement.referrals import advance, require_employers_referral
 from services.placement.schemas import DirectHire, HireTerms, JobEnding
 
 

@@ -8,9 +8,8 @@ from contracts.events.placement import JobFairAttended, JobFairScheduled
 from contracts.ids import uuid7
 from services.placement.collaborators import Placement
 from services.placement.employers import require_verified_employer, take_part_in_fair
-from services.placement.guards import require
+from services.placement.guards import require, require_open_case
 from services.placement.models import JobFair, JobFairAttendance, JobFairEmployer, Referral, Vacancy
-from services.placement.referrals import require_open_case
 from services.placement.schemas import JobFairIn, JobFairOut
 
 

@@ -17,8 +17,8 @@ from services.placement.domain import (
     VacancyStatus,
 )
 from services.placement.employers import require_verified_employer
-from services.placement.guards import move, require
-from services.placement.models import JobFair, Referral, Vacancy, Worker
+from services.placement.guards import move, require, require_open_case
+from services.placement.models import JobFair, Referral, Vacancy
 from services.placement.schemas import ReferralAnswer, ReferralIn
 
 ANSWERS = {
@@ -26,13 +26,6 @@ ANSWERS = {
     "offer": ReferralAction.OFFER,
     "rejection": ReferralAction.REJECT,
 }
-
-
-async def require_open_case(session: AsyncSession, case_id: str) -> Worker:
-    worker = await require(session, Worker, case_id, what="worker")
-    if not worker.case_open:
-        raise DomainError(409, "case_closed", f"The case {case_id} is closed")
-    return worker
 
 
 async def refer(*, placement: Placement, referral: ReferralIn, correlation_id: str) -> Referral:

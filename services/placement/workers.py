@@ -21,6 +21,8 @@ from contracts.events.intake import (
     WorkerRegistered,
 )
 from contracts.occupations import OccupationArea
+from services.placement.collaborators import Placement
+from services.placement.guards import require
 from services.placement.models import Worker, WorkerInterest
 from services.placement.scoring import normalise, parse_skill
 
@@ -151,3 +153,8 @@ def facts(worker: Worker) -> dict[str, Any]:
         "occupations": worker.desired_occupations,
         "forms": worker.desired_forms,
     }
+
+
+async def get_worker(*, placement: Placement, case_id: str) -> Worker:
+    async with placement.sessions() as session:
+        return await require(session, Worker, case_id, what="worker")
