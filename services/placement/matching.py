@@ -117,11 +117,11 @@ def worker_facts(row: Sequence[Any]) -> scoring.WorkerFacts:
     return scoring.WorkerFacts(
         case_id=case_id,
         place=scoring.Place(community, *place),
-        hardship_flags=frozenset(facts.get("flags", ())),
-        skills=facts.get("skills", {}),
+        hardship_flags=facts.get("flags", ()),
+        skills=facts.get("skills", scoring.NO_SKILLS),
         certificates=tuple((name, area) for name, area in facts.get("certificates", ())),
-        desired_occupations=frozenset(facts.get("occupations", ())),
-        desired_forms=frozenset(facts.get("forms", ())),
+        desired_occupations=facts.get("occupations", ()),
+        desired_forms=facts.get("forms", ()),
     )
 
 

@@ -12,8 +12,10 @@
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
 
 SKILL_LEVELS: Mapping[str, int] = {
     "basic": 1,
@@ -40,6 +42,7 @@ MAX_PRIORITY = 15
 DISTANCE_POINTS = 15
 DISTANCE_ZERO_KM = 15.0
 SAME_STREET_POINTS = 8
+NO_SKILLS: Mapping[str, int] = MappingProxyType({})
 
 
 def normalise(name: str) -> str:
@@ -56,28 +59,27 @@ def level_word(level: int) -> str:
     return {1: "basic", 2: "intermediate", 3: "advanced", 4: "expert"}[level]
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     community_code: str | None
     street_code: str | None = None
     latitude: float | None = None
     longitude: float | None = None
 
 
-@dataclass(frozen=True)
-class WorkerFacts:
+class WorkerFacts(NamedTuple):
+    """What matching knows of a worker (a tuple: ~11,000 are built per workers-for-a-vacancy)."""
+
     case_id: str
     place: Place
-    hardship_flags: frozenset[str] = frozenset()
-    skills: Mapping[str, int] = field(default_factory=dict)
+    hardship_flags: Collection[str] = ()
+    skills: Mapping[str, int] = NO_SKILLS
     certificates: tuple[tuple[str, str | None], ...] = ()
     """(normalised name, occupation area or None)"""
-    desired_occupations: frozenset[str] = frozenset()
-    desired_forms: frozenset[str] = frozenset()
+    desired_occupations: Collection[str] = ()
+    desired_forms: Collection[str] = ()
 
 
-@dataclass(frozen=True)
-class VacancyFacts:
+class VacancyFacts(NamedTuple):
     vacancy_id: str
     occupation_area: str
     employment_form: str
