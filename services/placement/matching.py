@@ -52,9 +52,7 @@ async def vacancies_for_worker(
     async with placement.sessions() as session:
         worker = await require(session, Worker, case_id, what="worker")
         place = await _place(session, worker.community_code)
-        facts = worker_facts(
-            (worker.case_id, worker.community_code, worker.match_facts, *_coordinates(place))
-        )
+        facts = _worker(worker.case_id, place, worker.match_facts)
         query = (
             select(*VACANCY_COLUMNS)
             .outerjoin(Community, Community.community_code == Vacancy.community_code)
@@ -82,13 +80,13 @@ async def workers_for_vacancy(*, placement: Placement, vacancy_id: str, limit: i
     async with placement.sessions() as session:
         vacancy = await require(session, Vacancy, vacancy_id, what="vacancy")
         place = await _place(session, vacancy.community_code)
-        facts = scoring.VacancyFacts(
-            vacancy_id=vacancy.vacancy_id,
-            occupation_area=vacancy.occupation_area,
-            employment_form=vacancy.employment_form,
-            place=place,
-            required_skills=tuple(scoring.parse_skill(skill) for skill in vacancy.required_skills),
-            required_certificates=tuple(vacancy.required_certificates),
+        facts = _vacancy(
+            vacancy.vacancy_id,
+            vacancy.occupation_area,
+            vacancy.employment_form,
+            vacancy.required_skills,
+            vacancy.required_certificates,
+            place,
         )
         rows = (
             await session.execute(
@@ -112,11 +110,22 @@ async def workers_for_vacancy(*, placement: Placement, vacancy_id: str, limit: i
 
 
 def worker_facts(row: Sequence[Any]) -> scoring.WorkerFacts:
-    """From (case id, community, match facts, street, latitude, longitude)."""
+    """From a row of `WORKER_COLUMNS`."""
     case_id, community, facts, *place = row
+    return _worker(case_id, scoring.Place(community, *place), facts)
+
+
+def vacancy_facts(row: Sequence[Any]) -> scoring.VacancyFacts:
+    """From a row of `VACANCY_COLUMNS`."""
+    vacancy_id, area, form, skills, certificates, community, *place = row
+    return _vacancy(vacancy_id, area, form, skills, certificates, scoring.Place(community, *place))
+
+
+def _worker(case_id: str, place: scoring.Place, facts: dict[str, Any]) -> scoring.WorkerFacts:
+    """From the worker's `match_facts` document (see `workers.facts`)."""
     return scoring.WorkerFacts(
         case_id=case_id,
-        place=scoring.Place(community, *place),
+        place=place,
         hardship_flags=facts.get("flags", ()),
         skills=facts.get("skills", scoring.NO_SKILLS),
         certificates=tuple((name, area) for name, area in facts.get("certificates", ())),
@@ -125,13 +134,19 @@ def worker_facts(row: Sequence[Any]) -> scoring.WorkerFacts:
     )
 
 
-def vacancy_facts(row: Sequence[Any]) -> scoring.VacancyFacts:
-    vacancy_id, area, form, skills, certificates, community, *place = row
+def _vacancy(
+    vacancy_id: str,
+    area: str,
+    form: str,
+    skills: list[str],
+    certificates: list[str],
+    place: scoring.Place,
+) -> scoring.VacancyFacts:
     return scoring.VacancyFacts(
         vacancy_id=vacancy_id,
         occupation_area=area,
         employment_form=form,
-        place=scoring.Place(community, *place),
+        place=place,
         required_skills=tuple(scoring.parse_skill(skill) for skill in skills),
         required_certificates=tuple(certificates),
     )
@@ -144,10 +159,6 @@ def _explained(match: scoring.Match) -> dict[str, Any]:
         "explanation": f"{match.score} of {MAX_SCORE}: " + "; ".join(f.reason for f in match.factors),
         "factors": [FactorOut(**vars(factor)) for factor in match.factors],
     }
-
-
-def _coordinates(place: scoring.Place) -> tuple[str | None, float | None, float | None]:
-    return place.street_code, place.latitude, place.longitude
 
 
 async def _place(session: AsyncSession, community_code: str | None) -> scoring.Place:

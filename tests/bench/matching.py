@@ -172,21 +172,14 @@ async def fill(url: str) -> tuple[list[str], list[str]]:
 async def unfiltered_workers_for_vacancy(placement: Placement, vacancy_id: str) -> list[scoring.Match]:
     """Every open worker scored: what matching would cost without the interest index."""
     async with placement.sessions() as session:
-        vacancy = await session.get(Vacancy, vacancy_id)
-        assert vacancy is not None
-        facts = matching.vacancy_facts(
-            (
-                vacancy.vacancy_id,
-                vacancy.occupation_area,
-                vacancy.employment_form,
-                vacancy.required_skills,
-                vacancy.required_certificates,
-                vacancy.community_code,
-                None,
-                None,
-                None,
+        vacancy_row = (
+            await session.execute(
+                select(*matching.VACANCY_COLUMNS)
+                .outerjoin(Community, Community.community_code == Vacancy.community_code)
+                .where(Vacancy.vacancy_id == vacancy_id)
             )
-        )
+        ).one()
+        facts = matching.vacancy_facts(vacancy_row)
         rows = (
             await session.execute(
                 select(*matching.WORKER_COLUMNS)
