@@ -141,3 +141,17 @@ async def test_a_direct_hire_needs_its_terms_and_may_fill_a_vacancy(placement_ap
     for_vacancy = await api.post("/hires", json=terms | {"vacancy_id": vacancy_id})
     assert for_vacancy.status_code == 201 and for_vacancy.json()["employment_form"] == "hourly"
     assert (await api.get(f"/vacancies/{vacancy_id}")).json()["status"] == "filled"
+
+
+async def test_concurrent_referrals_of_one_worker_to_one_vacancy_make_one(
+    placement_api, feed, placement_engine
+):
+    api = placement_api
+    vacancy_id = await posted_vacancy(api, await verified_employer(api))
+    case_id = await feed.worker()
+    answers = await asyncio.gather(
+        *(api.post("/referrals", json={"case_id": case_id, "vacancy_id": vacancy_id}) for _ in range(6))
+    )
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 5
+    assert {a.json()["error"] for a in answers if a.status_code == 409} == {"already_referred"}
+    assert len(await events(placement_engine, "placement.referral_made.v1")) == 1
