@@ -1,0 +1,301 @@
+"""Placement routes for communities, employers, vacancies, matching, referrals and job fairs.
+
+Routes that act for an employer carry its id in the path (`/employers/{employer_id}/...`), and a record of
+another employer is answered as not found, so an object-level check of the caller's token slots in there.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from contracts.occupations import EmploymentForm, OccupationArea
+from services.common.http import current_correlation_id
+from services.placement import employers, job_fairs, matching, referrals, workers
+from services.placement.collaborators import Placement
+from services.placement.domain import EmployerAction, VacancyStatus
+from services.placement.hires import hire_referred_worker
+from services.placement.schemas import (
+    AttendanceIn,
+    CommunityIn,
+    CommunityOut,
+    EmployerIn,
+    EmployerOut,
+    ErrorBody,
+    HireOut,
+    HireTerms,
+    JobFairIn,
+    JobFairOut,
+    ReferralAnswer,
+    ReferralIn,
+    ReferralOut,
+    VacancyClosure,
+    VacancyIn,
+    VacancyMatch,
+    VacancyOut,
+    WorkerMatch,
+    WorkerOut,
+)
+
+router = APIRouter()
+
+Id = Annotated[str, Path(min_length=1, max_length=36)]
+Code = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{2,32}$")]
+Limit = Annotated[int, Query(ge=1, le=100)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Malformed JSON"},
+    404: {"model": ErrorBody, "description": "Not found (or not this employer's)"},
+    409: {"model": ErrorBody, "description": "Refused in the record's current state"},
+    422: {"model": ErrorBody, "description": "Invalid field, or a discriminatory requirement"},
+}
+
+
+def _placement(request: Request) -> Placement:
+    placement: Placement = request.app.state.placement
+    return placement
+
+
+PlacementDep = Annotated[Placement, Depends(_placement)]
+
+
+@router.put(
+    "/communities/{community_code}", response_model=CommunityOut, tags=["communities"], responses=ERRORS
+)
+async def put_community(community_code: Code, community: CommunityIn, placement: PlacementDep) -> Any:
+    """Create or replace a community: its street and (optionally) coordinates, for distance in matching."""
+    return await employers.put_community(
+        placement=placement, community_code=community_code, community=community
+    )
+
+
+@router.get("/communities", response_model=list[CommunityOut], tags=["communities"])
+async def list_communities(placement: PlacementDep) -> Any:
+    return await employers.list_communities(placement=placement)
+
+
+@router.post("/employers", status_code=201, response_model=EmployerOut, tags=["employers"], responses=ERRORS)
+async def register_employer(employer: EmployerIn, placement: PlacementDep) -> Any:
+    """Register an employer; it posts vacancies once staff verified it."""
+    return await employers.register_employer(
+        placement=placement, employer=employer, correlation_id=current_correlation_id()
+    )
+
+
+@router.get("/employers/{employer_id}", response_model=EmployerOut, tags=["employers"], responses=ERRORS)
+async def get_employer(employer_id: Id, placement: PlacementDep) -> Any:
+    return await employers.get_employer(placement=placement, employer_id=employer_id)
+
+
+def _employer_change(path: str, action: EmployerAction, summary: str) -> None:
+    async def change(employer_id: Id, placement: PlacementDep) -> Any:
+        return await employers.change_employer(
+            placement=placement,
+            employer_id=employer_id,
+            action=action,
+            correlation_id=current_correlation_id(),
+        )
+
+    change.__name__ = f"{action.value}_employer"
+    router.post(
+        f"/employers/{{employer_id}}/{path}",
+        response_model=EmployerOut,
+        tags=["employers"],
+        responses=ERRORS,
+        summary=summary,
+    )(change)
+
+
+_employer_change("verification", EmployerAction.VERIFY, "Verify a registered employer")
+_employer_change("suspension", EmployerAction.SUSPEND, "Suspend a verified employer")
+_employer_change("reinstatement", EmployerAction.REINSTATE, "Reinstate a suspended employer")
+
+
+@router.post(
+    "/employers/{employer_id}/vacancies",
+    status_code=201,
+    response_model=VacancyOut,
+    tags=["vacancies"],
+    responses=ERRORS,
+)
+async def post_vacancy(employer_id: Id, vacancy: VacancyIn, placement: PlacementDep) -> Any:
+    """Post a vacancy (any employment form). Filters on age, sex, ethnicity, marital status, household
+    registration or health status are refused with 422 `discriminatory_requirement`."""
+    return await employers.post_vacancy(
+        placement=placement, employer_id=employer_id, vacancy=vacancy, correlation_id=current_correlation_id()
+    )
+
+
+@router.post(
+    "/employers/{employer_id}/vacancies/{vacancy_id}/closure",
+    response_model=VacancyOut,
+    tags=["vacancies"],
+    responses=ERRORS,
+)
+async def close_vacancy(
+    employer_id: Id, vacancy_id: Id, closure: VacancyClosure, placement: PlacementDep
+) -> Any:
+    return await employers.close_vacancy(
+        placement=placement,
+        employer_id=employer_id,
+        vacancy_id=vacancy_id,
+        closure=closure,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@router.get("/vacancies", response_model=list[VacancyOut], tags=["vacancies"], responses=ERRORS)
+async def list_vacancies(
+    placement: PlacementDep,
+    employer_id: Annotated[str | None, Query(max_length=36)] = None,
+    status: VacancyStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Any:
+    return await employers.list_vacancies(
+        placement=placement, employer_id=employer_id, status=status, limit=limit
+    )
+
+
+@router.get("/vacancies/{vacancy_id}", response_model=VacancyOut, tags=["vacancies"], responses=ERRORS)
+async def get_vacancy(vacancy_id: Id, placement: PlacementDep) -> Any:
+    return await employers.get_vacancy(placement=placement, vacancy_id=vacancy_id)
+
+
+@router.get(
+    "/vacancies/{vacancy_id}/matches", response_model=list[WorkerMatch], tags=["matching"], responses=ERRORS
+)
+async def workers_for_vacancy(vacancy_id: Id, placement: PlacementDep, limit: Limit = 20) -> Any:
+    """The best workers for a vacancy, each with the points per factor and why."""
+    return await matching.workers_for_vacancy(placement=placement, vacancy_id=vacancy_id, limit=limit)
+
+
+@router.get("/workers/{case_id}", response_model=WorkerOut, tags=["matching"], responses=ERRORS)
+async def get_worker(case_id: Id, placement: PlacementDep) -> Any:
+    """What placement knows of a worker, from intake's and training's events."""
+    return await workers.get_worker(placement=placement, case_id=case_id)
+
+
+@router.get(
+    "/workers/{case_id}/matches", response_model=list[VacancyMatch], tags=["matching"], responses=ERRORS
+)
+async def vacancies_for_worker(
+    case_id: Id,
+    placement: PlacementDep,
+    limit: Limit = 20,
+    occupation_area: OccupationArea | None = None,
+    employment_form: EmploymentForm | None = None,
+) -> Any:
+    """The best open vacancies for a worker, each with the points per factor and why."""
+    return await matching.vacancies_for_worker(
+        placement=placement,
+        case_id=case_id,
+        limit=limit,
+        occupation_area=occupation_area,
+        employment_form=employment_form,
+    )
+
+
+@router.post("/referrals", status_code=201, response_model=ReferralOut, tags=["referrals"], responses=ERRORS)
+async def refer(referral: ReferralIn, placement: PlacementDep) -> Any:
+    """A labour assistant refers a worker to an open vacancy (once per worker and vacancy)."""
+    return await referrals.refer(
+        placement=placement, referral=referral, correlation_id=current_correlation_id()
+    )
+
+
+@router.get("/referrals", response_model=list[ReferralOut], tags=["referrals"], responses=ERRORS)
+async def list_referrals(
+    placement: PlacementDep,
+    case_id: Annotated[str | None, Query(max_length=36)] = None,
+    vacancy_id: Annotated[str | None, Query(max_length=36)] = None,
+    employer_id: Annotated[str | None, Query(max_length=36)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Any:
+    return await referrals.list_referrals(
+        placement=placement, case_id=case_id, vacancy_id=vacancy_id, employer_id=employer_id, limit=limit
+    )
+
+
+@router.get("/referrals/{referral_id}", response_model=ReferralOut, tags=["referrals"], responses=ERRORS)
+async def get_referral(referral_id: Id, placement: PlacementDep) -> Any:
+    return await referrals.get_referral(placement=placement, referral_id=referral_id)
+
+
+@router.post(
+    "/employers/{employer_id}/referrals/{referral_id}/answer",
+    response_model=ReferralOut,
+    tags=["referrals"],
+    responses=ERRORS,
+)
+async def answer_referral(
+    employer_id: Id, referral_id: Id, reply: ReferralAnswer, placement: PlacementDep
+) -> Any:
+    """The employer answers a referral made to it: interview, offer, or rejection with a reason."""
+    return await referrals.answer(
+        placement=placement,
+        employer_id=employer_id,
+        referral_id=referral_id,
+        reply=reply,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@router.post(
+    "/employers/{employer_id}/referrals/{referral_id}/hire",
+    status_code=201,
+    response_model=HireOut,
+    tags=["hires"],
+    responses=ERRORS,
+)
+async def hire_referred_worker_route(
+    employer_id: Id, referral_id: Id, terms: HireTerms, placement: PlacementDep
+) -> Any:
+    """The employer hires the worker it made an offer to: contract, start date, wage, social insurance."""
+    return await hire_referred_worker(
+        placement=placement,
+        employer_id=employer_id,
+        referral_id=referral_id,
+        terms=terms,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@router.post("/job-fairs", status_code=201, response_model=JobFairOut, tags=["job fairs"], responses=ERRORS)
+async def schedule_job_fair(fair: JobFairIn, placement: PlacementDep) -> Any:
+    record = await job_fairs.schedule(placement=placement, fair=fair, correlation_id=current_correlation_id())
+    return await job_fairs.describe(placement=placement, job_fair_id=record.job_fair_id)
+
+
+@router.get("/job-fairs/{job_fair_id}", response_model=JobFairOut, tags=["job fairs"], responses=ERRORS)
+async def get_job_fair(job_fair_id: Id, placement: PlacementDep) -> Any:
+    """The fair with its employers, vacancies, the number of workers who came and of referrals made there."""
+    return await job_fairs.describe(placement=placement, job_fair_id=job_fair_id)
+
+
+@router.put(
+    "/job-fairs/{job_fair_id}/employers/{employer_id}",
+    response_model=JobFairOut,
+    tags=["job fairs"],
+    responses=ERRORS,
+)
+async def add_fair_employer(job_fair_id: Id, employer_id: Id, placement: PlacementDep) -> Any:
+    return await job_fairs.add_employer(placement=placement, job_fair_id=job_fair_id, employer_id=employer_id)
+
+
+@router.post(
+    "/job-fairs/{job_fair_id}/attendance",
+    status_code=201,
+    response_model=JobFairOut,
+    tags=["job fairs"],
+    responses=ERRORS,
+)
+async def record_attendance(
+    job_fair_id: Id, attendance: AttendanceIn, placement: PlacementDep, response: Response
+) -> Any:
+    """A worker came to the fair: 201 the first time, 200 after."""
+    fair, new = await job_fairs.record_attendance(
+        placement=placement,
+        job_fair_id=job_fair_id,
+        case_id=attendance.case_id,
+        correlation_id=current_correlation_id(),
+    )
+    response.status_code = 201 if new else 200
+    return fair

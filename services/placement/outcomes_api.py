@@ -1,0 +1,177 @@
+"""Placement routes for outcomes: hires and job endings, businesses, and follow-up tasks (the journey's)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from services.common.http import current_correlation_id
+from services.placement import businesses, follow_ups, hires
+from services.placement.api import ERRORS, Id, PlacementDep
+from services.placement.schemas import (
+    BusinessClosure,
+    BusinessIn,
+    BusinessOut,
+    BusinessStart,
+    DirectHire,
+    ErrorBody,
+    FollowUpOutcome,
+    FollowUpTaskIn,
+    FollowUpTaskOut,
+    FollowUpTaskQuery,
+    HireOut,
+    JobEnding,
+    JobForWorker,
+    SupportLinkIn,
+    SupportLinkOut,
+)
+
+router = APIRouter()
+
+TaskKey = Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,200}$", description="Chosen by the caller")]
+
+
+@router.post("/hires", status_code=201, response_model=HireOut, tags=["hires"], responses=ERRORS)
+async def hire_directly(hire: DirectHire, placement: PlacementDep) -> Any:
+    """A hire not made through a referral (optionally for one of the employer's vacancies)."""
+    return await hires.hire_directly(placement=placement, hire=hire, correlation_id=current_correlation_id())
+
+
+@router.get("/hires", response_model=list[HireOut], tags=["hires"], responses=ERRORS)
+async def list_hires(
+    placement: PlacementDep,
+    case_id: Annotated[str | None, Query(max_length=36)] = None,
+    employer_id: Annotated[str | None, Query(max_length=36)] = None,
+) -> Any:
+    return await hires.list_hires(placement=placement, case_id=case_id, employer_id=employer_id)
+
+
+@router.get("/hires/{hire_id}", response_model=HireOut, tags=["hires"], responses=ERRORS)
+async def get_hire(hire_id: Id, placement: PlacementDep) -> Any:
+    return await hires.get_hire(placement=placement, hire_id=hire_id)
+
+
+@router.post("/hires/{hire_id}/ending", response_model=HireOut, tags=["hires"], responses=ERRORS)
+async def end_job(hire_id: Id, ending: JobEnding, placement: PlacementDep) -> Any:
+    """The job ended (with its reason); the hire stays on record."""
+    return await hires.end_job(
+        placement=placement, hire_id=hire_id, ending=ending, correlation_id=current_correlation_id()
+    )
+
+
+@router.post(
+    "/businesses", status_code=201, response_model=BusinessOut, tags=["businesses"], responses=ERRORS
+)
+async def plan_business(business: BusinessIn, placement: PlacementDep) -> Any:
+    """A worker's business plan (entrepreneurship track)."""
+    record = await businesses.plan_business(
+        placement=placement, business=business, correlation_id=current_correlation_id()
+    )
+    return await businesses.describe(placement=placement, business_id=record.business_id)
+
+
+@router.get("/businesses/{business_id}", response_model=BusinessOut, tags=["businesses"], responses=ERRORS)
+async def get_business(business_id: Id, placement: PlacementDep) -> Any:
+    """The business with its policy-support applications and the jobs it created."""
+    return await businesses.describe(placement=placement, business_id=business_id)
+
+
+@router.post(
+    "/businesses/{business_id}/start", response_model=BusinessOut, tags=["businesses"], responses=ERRORS
+)
+async def start_business(business_id: Id, start: BusinessStart, placement: PlacementDep) -> Any:
+    """The business started (kind, address, registration reference); it can now hire as an employer."""
+    await businesses.start_business(
+        placement=placement, business_id=business_id, start=start, correlation_id=current_correlation_id()
+    )
+    return await businesses.describe(placement=placement, business_id=business_id)
+
+
+@router.post(
+    "/businesses/{business_id}/support",
+    response_model=SupportLinkOut,
+    tags=["businesses"],
+    responses=ERRORS,
+)
+async def link_support(business_id: Id, link: SupportLinkIn, placement: PlacementDep) -> Any:
+    """Link a policy-support application (tax relief, micro-loan, fee waiver...); repeating it is harmless."""
+    return await businesses.link_support(
+        placement=placement, business_id=business_id, link=link, correlation_id=current_correlation_id()
+    )
+
+
+@router.post(
+    "/businesses/{business_id}/jobs",
+    status_code=201,
+    response_model=HireOut,
+    tags=["businesses"],
+    responses=ERRORS,
+)
+async def create_job(business_id: Id, job: JobForWorker, placement: PlacementDep) -> Any:
+    """A job the business gives another laid-off worker: a hire on that worker's case."""
+    return await businesses.create_job(
+        placement=placement, business_id=business_id, job=job, correlation_id=current_correlation_id()
+    )
+
+
+@router.post(
+    "/businesses/{business_id}/closure", response_model=BusinessOut, tags=["businesses"], responses=ERRORS
+)
+async def close_business(business_id: Id, closure: BusinessClosure, placement: PlacementDep) -> Any:
+    await businesses.close_business(
+        placement=placement, business_id=business_id, closure=closure, correlation_id=current_correlation_id()
+    )
+    return await businesses.describe(placement=placement, business_id=business_id)
+
+
+@router.put(
+    "/follow-up-tasks/{task_key}",
+    status_code=201,
+    response_model=FollowUpTaskOut,
+    tags=["follow-up tasks"],
+    responses={
+        **ERRORS,
+        200: {"model": FollowUpTaskOut, "description": "The task under this key, asked for the same way"},
+        409: {"model": ErrorBody, "description": "`follow_up_task_conflict`: the key holds other content"},
+    },
+)
+async def put_follow_up_task(
+    task_key: TaskKey, request: FollowUpTaskIn, placement: PlacementDep, response: Response
+) -> Any:
+    """Create a follow-up task under the caller's key: 201 the first time, 200 with the same task when asked
+    again with the same content, 409 `follow_up_task_conflict` when the key holds other content."""
+    task, created = await follow_ups.put_task(
+        placement=placement, task_key=task_key, request=request, correlation_id=current_correlation_id()
+    )
+    response.status_code = 201 if created else 200
+    return task
+
+
+@router.get(
+    "/follow-up-tasks/{task_key}", response_model=FollowUpTaskOut, tags=["follow-up tasks"], responses=ERRORS
+)
+async def get_follow_up_task(task_key: TaskKey, placement: PlacementDep) -> Any:
+    return await follow_ups.get_task(placement=placement, task_key=task_key)
+
+
+@router.get(
+    "/follow-up-tasks", response_model=list[FollowUpTaskOut], tags=["follow-up tasks"], responses=ERRORS
+)
+async def list_follow_up_tasks(query: Annotated[FollowUpTaskQuery, Query()], placement: PlacementDep) -> Any:
+    """Tasks by case, assistant and status, due on or before `due_before`, soonest first."""
+    return await follow_ups.list_tasks(placement=placement, query=query)
+
+
+@router.post(
+    "/follow-up-tasks/{task_key}/completion",
+    response_model=FollowUpTaskOut,
+    tags=["follow-up tasks"],
+    responses=ERRORS,
+)
+async def complete_follow_up_task(
+    task_key: TaskKey, outcome: FollowUpOutcome, placement: PlacementDep
+) -> Any:
+    """Record the follow-up's outcome: still working, contract, social insurance, earnings, satisfaction,
+    problems raised. A task is completed once."""
+    return await follow_ups.complete(
+        placement=placement, task_key=task_key, outcome=outcome, correlation_id=current_correlation_id()
+    )
