@@ -86,6 +86,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await rotation.ensure_active_key(identity)
+        await rotation.check_keys_unseal(identity)
         await admin.ensure_bootstrap_admin(
             identity, config.identity_bootstrap_admin_username, config.identity_bootstrap_admin_password
         )

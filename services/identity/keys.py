@@ -85,10 +85,15 @@ class KeyRing:
             version=1,
         )
 
-    def sign(self, claims: dict[str, Any], key: SigningKey) -> str:
+    def unsealed(self, key: SigningKey) -> SigningPrivateKey:
+        """The private key, unsealed once and then kept; `InvalidTag` when sealed under another secret."""
         private_key = self._unsealed.get(key.kid)
         if private_key is None:
             private_key = self._unsealed[key.kid] = self._sealer.unseal(key.private_key_sealed, key.kid)
+        return private_key
+
+    def sign(self, claims: dict[str, Any], key: SigningKey) -> str:
+        private_key = self.unsealed(key)
         return jwt.encode(
             claims, private_key, algorithm=key.algorithm, headers={"kid": key.kid, "typ": "at+jwt"}
         )

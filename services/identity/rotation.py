@@ -4,6 +4,7 @@ stays published until every token it signed has expired. So tokens keep verifyin
 import logging
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +35,20 @@ async def ensure_active_key(identity: Identity) -> None:
                 log.info("first signing key made", extra={"kid": key.kid, "algorithm": key.algorithm})
     except IntegrityError:
         log.info("another process made the first signing key")
+
+
+async def check_keys_unseal(identity: Identity) -> None:
+    """At start: the keys that sign or will sign must open with this process's secret key."""
+    async with identity.sessions() as session:
+        keys = await session.scalars(select(SigningKey).where(SigningKey.status != KeyStatus.RETIRED.value))
+        for key in keys:
+            try:
+                identity.key_ring.unsealed(key)
+            except (InvalidTag, ValueError) as error:
+                raise RuntimeError(
+                    f"The signing key {key.kid} cannot be unsealed: REEMPLOY_SECRET_KEY differs from the one "
+                    "it was sealed with"
+                ) from error
 
 
 async def active_key(session: AsyncSession) -> SigningKey:
