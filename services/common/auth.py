@@ -20,6 +20,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.common.errors import DomainError
+from services.common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,11 @@ class TokenVerifier:
         self._attempted_at: float | None = None
         self._fetch_failed = False
         self._refreshing = asyncio.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> "TokenVerifier":
+        """The verifier a service's composition root puts in `app.state.token_verifier`."""
+        return cls(settings.auth_issuer, settings.auth_audience, settings.auth_jwks_url)
 
     async def verify(self, token: str) -> Principal:
         try:

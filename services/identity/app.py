@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -44,7 +45,12 @@ def wire(settings: IdentitySettings, engine: AsyncEngine) -> Identity:
     return Identity(
         sessions=session_factory(engine),
         key_ring=KeyRing(KeySealer(settings.secret_key)),
-        passwords=Passwords(),
+        passwords=Passwords(
+            PasswordHasher(
+                time_cost=settings.identity_password_time_cost,
+                memory_cost=settings.identity_password_memory_kib,
+            )
+        ),
         tokens=tokens,
         lockout=LockoutPolicy(
             threshold=settings.identity_lockout_threshold,

@@ -32,6 +32,8 @@ class IdentitySettings(ServiceSettings):
     identity_client_burst: int = Field(default=20, ge=1)
     identity_address_rate_per_minute: float = Field(default=300, gt=0)
     identity_address_burst: int = Field(default=60, ge=1)
+    identity_password_time_cost: int = Field(default=3, ge=1, le=20, description="argon2id iterations")
+    identity_password_memory_kib: int = Field(default=65_536, ge=8_192, description="argon2id memory")
     identity_bootstrap_admin_username: str = Field(default="admin", min_length=3, max_length=64)
     identity_bootstrap_admin_password: str = DEVELOPMENT_ADMIN_PASSWORD
 

@@ -15,6 +15,7 @@ from jwt.algorithms import get_default_algorithms
 
 from services.common.auth import InvalidToken, KeysUnavailable, Principal, TokenVerifier, require
 from services.common.errors import install_error_handlers
+from services.common.settings import ServiceSettings
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "reemploy"
@@ -265,3 +266,17 @@ async def test_require_answers_401_and_403_with_challenges(issuer, verifier):
         assert forbidden.json()["error"] == "insufficient_scope"
         assert forbidden.json()["details"] == {"required_scope": "targets:manage"}
         assert 'error="insufficient_scope", scope="targets:manage"' in forbidden.headers["www-authenticate"]
+
+
+def test_a_service_builds_its_verifier_from_settings():
+    settings = ServiceSettings(
+        auth_issuer="https://sso.example.org/realms/reemploy",
+        auth_audience="reemploy-api",
+        auth_jwks_url="https://sso.example.org/realms/reemploy/protocol/openid-connect/certs",
+    )
+    verifier = TokenVerifier.from_settings(settings)
+    assert (verifier.issuer, verifier.audience, verifier.jwks_url) == (
+        settings.auth_issuer,
+        settings.auth_audience,
+        settings.auth_jwks_url,
+    )

@@ -4,9 +4,12 @@ import base64
 import logging
 
 import pytest
+from sqlalchemy import select
 
 from services.common.auth import InvalidToken
+from services.common.db import create_engine
 from services.common.logging import JsonFormatter
+from services.identity.models import StaffUser
 from tests.integration.identity.conftest import ADMIN, STAFF_PASSWORD
 
 
@@ -176,3 +179,25 @@ async def test_no_secret_password_or_token_reaches_the_logs(identity, caplog):
     for secret_value in [secret, STAFF_PASSWORD, "a wrong password", ADMIN[1], issued.json()["access_token"]]:
         assert secret_value not in logged
     assert login.json()["access_token"] not in logged
+
+
+async def test_a_password_hashed_with_weaker_parameters_is_upgraded_at_login(
+    identity_database_url, start_identity
+):
+    weak = {"identity_password_time_cost": 1, "identity_password_memory_kib": 8192}
+    async with start_identity(**weak) as identity:
+        username = await identity.register_staff("supervisor")
+    engine = create_engine(identity_database_url)
+
+    async def stored_hash() -> str:
+        async with engine.connect() as connection:
+            return str(
+                await connection.scalar(select(StaffUser.password_hash).where(StaffUser.username == username))
+            )
+
+    assert "m=8192,t=1" in await stored_hash()
+    async with start_identity() as identity:
+        assert (await identity.login(username, STAFF_PASSWORD)).status_code == 200
+        assert "m=65536,t=3" in await stored_hash()
+        assert (await identity.login(username, STAFF_PASSWORD)).status_code == 200
+    await engine.dispose()
