@@ -28,11 +28,12 @@ class Passwords:
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """Whether the password matches; with no hash (unknown user) a decoy is checked, taking as long."""
         try:
-            return await asyncio.to_thread(
+            matches = await asyncio.to_thread(
                 self._hasher.verify, password_hash or self._decoy_hash, password
-            ) and (password_hash is not None)
+            )
         except (VerificationError, InvalidHashError):
             return False
+        return matches and password_hash is not None
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)

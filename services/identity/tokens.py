@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
-from sqlalchemy import case, select, update
+from sqlalchemy import ColumnElement, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.ids import uuid7
@@ -152,8 +152,11 @@ async def _client_credentials(identity: Identity, request: TokenRequest) -> Issu
         if not client.active:
             raise TokenError("invalid_client", "The client is deactivated", 401, challenge)
         scopes = _granted(request, frozenset(client.scopes))
-        parties = {"agency_code": client.agency_code, "employer_id": client.employer_id}
-        parties["provider_id"] = client.provider_id
+        parties = {
+            "agency_code": client.agency_code,
+            "employer_id": client.employer_id,
+            "provider_id": client.provider_id,
+        }
         extra = {PARTY_CLAIM[name]: value for name, value in parties.items()}
         extra |= {"client_id": client.client_id, "client_kind": client.kind}
         return await _sign(
@@ -213,9 +216,8 @@ async def _password(identity: Identity, request: TokenRequest) -> IssuedToken:
         )
 
 
-def _not_locked(identity: Identity) -> Any:
-    now = identity.clock()
-    return (StaffUser.locked_until.is_(None)) | (StaffUser.locked_until <= now)
+def _not_locked(identity: Identity) -> ColumnElement[bool]:
+    return or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= identity.clock())
 
 
 async def _count_failure(identity: Identity, staff: StaffUser) -> None:
