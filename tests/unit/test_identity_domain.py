@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from services.common import scopes as s
 from services.common.rate_limit import TokenBucketLimiter, retry_after
@@ -23,6 +24,7 @@ from services.identity.domain import (
     key_transition,
     staff_problems,
 )
+from services.identity.settings import IdentitySettings
 
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 NO_PARTIES: dict[str, str | None] = {"agency_code": None, "employer_id": None, "provider_id": None}
@@ -148,3 +150,12 @@ def test_token_bucket_keeps_only_the_most_recent_keys():
     limiter.take("c")
     assert limiter.take("a") == 0, "a's bucket was dropped, so it starts full"
     assert limiter.take("c") > 0
+
+
+def test_production_refuses_the_placeholder_admin_password_and_a_too_short_key_publication():
+    production = {"environment": "production", "secret_key": "a real secret for production use"}
+    with pytest.raises(ValidationError, match="BOOTSTRAP_ADMIN_PASSWORD"):
+        IdentitySettings(**production)
+    assert IdentitySettings(**production, identity_bootstrap_admin_password="a chosen admin password")
+    with pytest.raises(ValidationError, match="KEY_PUBLICATION_SECONDS"):
+        IdentitySettings(identity_key_publication_seconds=60, identity_jwks_max_age_seconds=300)
