@@ -20,6 +20,7 @@ SERVICE_PORT_OFFSETS: dict[str, int] = {
     "intake": 0,
     "training": 1,
     "placement": 2,
+    "identity": 4,
 }
 """Every service by name, with its HTTP port's offset from the stack's first service port (8001)."""
 

@@ -1,6 +1,7 @@
 """Machine-readable 4xx bodies: `{"error", "message", "errors": [{"field", "reason"}], "details": {}}`."""
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +21,7 @@ class DomainError(Exception):
         message: str,
         errors: list[dict[str, str]] | None = None,
         details: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -27,6 +29,7 @@ class DomainError(Exception):
         self.message = message
         self.errors = errors or []
         self.details = details or {}
+        self.headers = dict(headers or {})
 
 
 def error_body(
@@ -64,7 +67,11 @@ async def _validation_failed(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return JSONResponse(error_body(exc.code, exc.message, exc.errors, exc.details), status_code=exc.status)
+    return JSONResponse(
+        error_body(exc.code, exc.message, exc.errors, exc.details),
+        status_code=exc.status,
+        headers=exc.headers,
+    )
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -42,6 +42,15 @@ class ServiceSettings(KitSettings):
     http_port: int = Field(default=8001, ge=0, le=65535)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     bulk_max_body_bytes: int = Field(default=16_777_216, ge=1024, description="For batch uploads")
+    auth_issuer: str = Field(
+        default="http://127.0.0.1:8005",
+        description="The `iss` every accepted token carries (identity or OIDC)",
+    )
+    auth_audience: str = Field(default="reemploy", description="The `aud` every accepted token must name")
+    auth_jwks_url: str = Field(
+        default="http://127.0.0.1:8005/.well-known/jwks.json",
+        description="Where the issuer publishes its signing keys (JWKS)",
+    )
 
 
 class RelaySettings(ServiceSettings):
