@@ -32,7 +32,7 @@ async def lodge_roster(*, intake: Intake, plan_id: str, roster: BulkIntakeIn) ->
             raise DomainError(
                 422, "validation_failed", f"{len(problems)} rows of the roster are wrong", problems
             )
-        sealed = intake.personal_data.encrypt(roster.model_dump_json(), purpose=ROSTER)
+        sealed = intake.personal_data.encrypt(roster.model_dump_json(exclude_unset=True), purpose=ROSTER)
         row = lodged
         if row is None:
             row = PlanRoster(plan_id=plan_id)
