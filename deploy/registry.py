@@ -18,6 +18,7 @@ from services.common.settings import ServiceSettings
 
 SERVICE_PORT_OFFSETS: dict[str, int] = {
     "intake": 0,
+    "complaints": 3,
 }
 """Every service by name, with its HTTP port's offset from the stack's first service port (8001)."""
 
