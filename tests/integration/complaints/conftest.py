@@ -11,8 +11,11 @@ import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
 from contracts.envelope import Envelope
+from deploy.dev import components
 from services.common.db import create_engine
 from services.common.settings import ServiceSettings
 from services.complaints import models
@@ -119,3 +122,14 @@ async def file_complaint(api: httpx.AsyncClient, **overrides: Any) -> dict[str, 
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+@pytest_asyncio.fixture(scope="session")
+async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's time-skipping test server, shared by the session (every test uses its own task queue)."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=components.temporal_test_server(),
+    )
+    yield env
+    await env.shutdown()
