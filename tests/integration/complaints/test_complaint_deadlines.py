@@ -9,13 +9,12 @@ from temporalio.testing import WorkflowEnvironment
 from contracts.complaint_workflow import (
     EXTEND_DEADLINE_UPDATE,
     ComplaintDeadlines,
-    ComplaintResolutionResult,
     DeadlineExtension,
     DeadlineKind,
     ReferralAgency,
 )
 from contracts.events.complaints import ComplaintCategory, ComplaintStatus, EscalationLevel
-from tests.integration.complaints.workflow_harness import CST, RunningComplaint, running_complaint
+from tests.integration.complaints.workflow_harness import CST, running_complaint
 
 
 def at(day: int, hour: int = 0, minute: int = 0) -> datetime:
