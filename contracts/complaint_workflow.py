@@ -95,7 +95,7 @@ class ComplaintDeadlines(BaseModel):
 
     complaint_id: str
     status: ComplaintStatus
-    now: datetime = Field(description="The complaint's clock (scaled by time_scale) as of the workflow's last step")
+    now: datetime = Field(description="The complaint's clock (scaled) as of the workflow's last step")
     running: DeadlineView | None
     escalation_level: EscalationLevel | None
     satisfaction_check_due_at: datetime | None
