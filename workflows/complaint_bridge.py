@@ -21,7 +21,6 @@ from contracts.complaint_workflow import (
     complaint_workflow_id,
 )
 from contracts.envelope import Envelope
-from contracts.events import parse_event
 from contracts.events.complaints import (
     ComplaintClosed,
     ComplaintOpened,
@@ -30,9 +29,10 @@ from contracts.events.complaints import (
 )
 from services.common.consumer import Outcome, PermanentError
 
-COMPLAINT_EVENT_TYPES = frozenset(
-    {ComplaintOpened.event_type, ComplaintStatusChanged.event_type, ComplaintClosed.event_type}
-)
+BridgedEvent = ComplaintOpened | ComplaintStatusChanged | ComplaintClosed
+BRIDGED_EVENTS: dict[str, type[BridgedEvent]] = {
+    model.event_type: model for model in (ComplaintOpened, ComplaintStatusChanged, ComplaintClosed)
+}
 
 
 class ComplaintBridge:
@@ -50,10 +50,11 @@ class ComplaintBridge:
         self.time_scale = time_scale
 
     async def __call__(self, envelope: Envelope) -> Outcome:
-        if envelope.type not in COMPLAINT_EVENT_TYPES:
+        model = BRIDGED_EVENTS.get(envelope.type)
+        if model is None:
             return "ignored"
         try:
-            event = parse_event(envelope)
+            event = model.model_validate(envelope.data)
         except ValidationError as error:
             raise PermanentError(
                 f"{envelope.type} {envelope.id} does not match its schema: {error}"
@@ -83,7 +84,7 @@ class ComplaintBridge:
             raise
         return "applied"
 
-    def _start_and_status(self, event: Any) -> tuple[ComplaintInput, ComplaintStatus]:
+    def _start_and_status(self, event: BridgedEvent) -> tuple[ComplaintInput, ComplaintStatus]:
         common: dict[str, Any] = {
             "complaint_id": event.complaint_id,
             "case_id": event.case_id,

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from contracts.complaint_workflow import (
     ComplaintAction,
     ComplaintActionRequest,
+    ComplaintDeadlines,
     ComplaintProgress,
     ReferralAgency,
 )
 from contracts.events.complaints import ComplaintCategory, ComplaintStatus, EscalationLevel
 from services.common.http import current_correlation_id
-from services.complaints import actions, agency, handling, service
+from services.complaints import actions, agency, deadlines, handling, service
 from services.complaints.access import CurrentReader, require_station_staff
 from services.complaints.collaborators import Station
 from services.complaints.schemas import (
@@ -28,6 +29,7 @@ from services.complaints.schemas import (
     ComplaintPage,
     ComplaintSummary,
     ErrorBody,
+    ExtensionIn,
     NoteIn,
     NoteOut,
     ReferralIn,
@@ -112,6 +114,28 @@ async def get_progress(
 ) -> ComplaintProgress:
     """Status and dates without any detail: what the workflow reads."""
     return await service.read_progress(station=station, complaint_id=complaint_id, reader=reader)
+
+
+@router.get("/complaints/{complaint_id}/deadlines", response_model=ComplaintDeadlines, responses=REFUSALS)
+async def get_deadlines(
+    complaint_id: ComplaintId, station: StationDep, reader: CurrentReader
+) -> ComplaintDeadlines:
+    """The deadline the complaint's workflow is watching now, and how far it has escalated."""
+    return await deadlines.read_deadlines(
+        workflows=station.workflows, complaint_id=complaint_id, reader=reader
+    )
+
+
+@router.post(
+    "/complaints/{complaint_id}/deadline-extensions", response_model=ComplaintDeadlines, responses=CHANGES
+)
+async def extend_deadline(
+    complaint_id: ComplaintId, body: ExtensionIn, station: StationDep, reader: CurrentReader
+) -> ComplaintDeadlines:
+    """A supervisor gives the running deadline more working days (422 when the workflow refuses)."""
+    return await deadlines.extend_deadline(
+        workflows=station.workflows, complaint_id=complaint_id, extension=body, reader=reader
+    )
 
 
 @router.post("/complaints/{complaint_id}/acknowledgement", response_model=ComplaintDetails, responses=CHANGES)

@@ -11,8 +11,10 @@ from services.common.db import create_engine, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
 from services.common.settings import ServiceSettings
+from services.common.temporal import LazyTemporalClient
 from services.complaints import api, models
 from services.complaints.collaborators import Station
+from services.complaints.deadlines import TemporalComplaintWorkflows
 
 DESCRIPTION = (
     "The workers' rights-protection service station (维权服务站): complaints, their deadlines, escalation, "
@@ -28,11 +30,15 @@ def _utc_now() -> datetime:
 
 def create_app(settings: ServiceSettings, *, clock: Callable[[], datetime] = _utc_now) -> FastAPI:
     engine = create_engine(settings.database_url)
+    temporal = LazyTemporalClient(settings.temporal_address, settings.temporal_namespace)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.station = Station(
-            sessions=session_factory(engine), outbox=Outbox(models.outbox), clock=clock
+            sessions=session_factory(engine),
+            outbox=Outbox(models.outbox),
+            clock=clock,
+            workflows=TemporalComplaintWorkflows(temporal),
         )
         yield
         await engine.dispose()

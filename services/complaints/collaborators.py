@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,14 +12,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from services.common.errors import DomainError
 from services.common.outbox import Outbox
 
+if TYPE_CHECKING:
+    from services.complaints.deadlines import ComplaintWorkflows
+
 
 @dataclass(frozen=True)
 class Station:
-    """The rights-protection service station's collaborators: its database, outbox and clock."""
+    """The rights-protection service station's collaborators: database, outbox, clock, complaint workflows."""
 
     sessions: async_sessionmaker[AsyncSession]
     outbox: Outbox
     clock: Callable[[], datetime]
+    workflows: "ComplaintWorkflows"
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -104,6 +104,11 @@ class AgencyAnswer(Request):
     answer: ShortText
 
 
+class ExtensionIn(Request):
+    working_days: int = Field(ge=1, le=30, description="Working days added to the deadline now running")
+    reason: ShortText
+
+
 class NoteIn(Request):
     author_id: str = Field(min_length=1, max_length=100)
     text: Text

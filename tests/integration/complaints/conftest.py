@@ -59,10 +59,14 @@ def station_clock() -> StationClock:
 
 @pytest_asyncio.fixture
 async def complaints_api(
-    complaints_database_url: str, station_clock: StationClock
+    complaints_database_url: str, station_clock: StationClock, time_skipping: WorkflowEnvironment
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The complaints API in this process."""
-    app = create_app(ServiceSettings(database_url=complaints_database_url), clock=station_clock)
+    """The complaints API in this process, asking the time-skipping server about workflows."""
+    settings = ServiceSettings(
+        database_url=complaints_database_url,
+        temporal_address=time_skipping.client.service_client.config.target_host,
+    )
+    app = create_app(settings, clock=station_clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:

@@ -1,5 +1,6 @@
 """Every captured `ComplaintResolution` history replays on today's workflow code (no non-determinism)."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def test_histories_were_captured() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda path: path.stem)
 async def test_history_replays(path: Path) -> None:
-    history = WorkflowHistory.from_json(f"replay-{path.stem}", path.read_text())
+    history = WorkflowHistory.from_json(f"replay-{path.stem}", await asyncio.to_thread(path.read_text))
     replayer = Replayer(workflows=[ComplaintResolution], data_converter=pydantic_data_converter)
 
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)

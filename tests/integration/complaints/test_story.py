@@ -116,11 +116,23 @@ async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_c
         assert [c["complaint_id"] for c in escalated.json()["complaints"]] == [complaint_id]
 
         url = f"/complaints/{complaint_id}"
+        watching = (await complaints_api.get(f"{url}/deadlines", headers=OFFICER)).json()
+        assert watching["running"]["kind"] == "acknowledgement"
+        assert watching["escalation_level"] == "supervisor"
         acknowledged = await complaints_api.post(
             f"{url}/acknowledgement", json={"officer_id": "officer-7"}, headers=OFFICER
         )
         assert acknowledged.status_code == 200
         assert await story.deliver() == ["applied"]
+        await story.skip_to(at(10, 10))
+        resolution = (await complaints_api.get(f"{url}/deadlines", headers=OFFICER)).json()["running"]
+        assert resolution["kind"] == "resolution"
+        assert datetime.fromisoformat(resolution["due_at"]) == at(22)  # 10 working days for unpaid wages
+        extension = {"working_days": 2, "reason": "The employer's accountant is away until Monday"}
+        by_officer = await complaints_api.post(f"{url}/deadline-extensions", json=extension, headers=OFFICER)
+        assert by_officer.status_code == 403
+        extended = await complaints_api.post(f"{url}/deadline-extensions", json=extension, headers=SUPERVISOR)
+        assert datetime.fromisoformat(extended.json()["running"]["due_at"]) == at(24)
         await story.skip_to(at(10, 11))
         referred = await complaints_api.post(
             f"{url}/referral",
@@ -147,6 +159,10 @@ async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_c
         )
         assert answered.json()["status"] == "closed"
         assert await story.deliver() == ["applied", "applied"]
+        too_late = await complaints_api.post(f"{url}/deadline-extensions", json=extension, headers=SUPERVISOR)
+        assert too_late.status_code == 422
+        assert too_late.json()["error"] == "deadline_extension_refused"
+        assert "closed" in too_late.json()["errors"][0]["reason"]
 
         await story.skip_to(at(24, 9))
         result = await handle.result()
@@ -187,3 +203,20 @@ async def test_the_workflow_never_reads_details(complaints_api: httpx.AsyncClien
         f"/complaints/{complaint['complaint_id']}", headers=WORKFLOW_READER
     )
     assert as_workflow.status_code == 403
+
+
+async def test_deadlines_of_a_complaint_whose_workflow_does_not_run(
+    complaints_api: httpx.AsyncClient,
+) -> None:
+    complaint = (await complaints_api.post("/complaints", json=filing())).json()
+    url = f"/complaints/{complaint['complaint_id']}"
+    missing = await complaints_api.get(f"{url}/deadlines", headers=OFFICER)
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "complaint_workflow_not_found"
+    assert (
+        await complaints_api.get(f"{url}/deadlines", headers=agency("labour_inspection"))
+    ).status_code == 403
+    bad = await complaints_api.post(
+        f"{url}/deadline-extensions", json={"working_days": 0, "reason": ""}, headers=SUPERVISOR
+    )
+    assert {e["field"] for e in bad.json()["errors"]} == {"working_days", "reason"}
