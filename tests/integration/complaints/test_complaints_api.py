@@ -357,3 +357,36 @@ async def test_concurrent_action_records_keep_one(complaints_api: httpx.AsyncCli
 
     assert sorted(a.status_code for a in answers) == [200] * 5 + [201]
     assert len({a.json()["recorded_at"] for a in answers}) == 1
+
+
+async def test_an_agency_answer_racing_a_withdrawal_closes_the_complaint_once(
+    complaints_api: httpx.AsyncClient, outbox: OutboxReader
+) -> None:
+    complaints = []
+    for _ in range(3):
+        complaint = await file_complaint(complaints_api)
+        url = f"/complaints/{complaint['complaint_id']}"
+        await complaints_api.post(f"{url}/acknowledgement", json={"officer_id": "officer-7"}, headers=OFFICER)
+        await complaints_api.post(
+            f"{url}/referral", json={"agency": "labour_inspection", "note": "x"}, headers=OFFICER
+        )
+        complaints.append(complaint["complaint_id"])
+
+    for complaint_id in complaints:
+        answer, withdrawal = await asyncio.gather(
+            complaints_api.post(
+                f"/agencies/labour_inspection/referrals/{complaint_id}/answer",
+                json={"finding": "upheld", "answer": "paid"},
+                headers=agency("labour_inspection"),
+            ),
+            complaints_api.post(
+                f"/complaints/{complaint_id}/withdrawal", json={"reason": "settled"}, headers=OFFICER
+            ),
+        )
+        assert sorted((answer.status_code, withdrawal.status_code)) == [200, 409]
+        details = (await complaints_api.get(f"/complaints/{complaint_id}", headers=OFFICER)).json()
+        winner = "upheld" if answer.status_code == 200 else "withdrawn"
+        assert details["outcome"] == winner
+        assert [h["to_status"] for h in details["history"]].count("closed") == 1
+    closed = [e for e in await outbox.all() if e.type == "complaints.complaint_closed.v1"]
+    assert len(closed) == 3
