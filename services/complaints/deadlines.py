@@ -1,8 +1,8 @@
 """The deadline a complaint's `ComplaintResolution` workflow is running: read and extended in Temporal."""
 
-from typing import Protocol
+from typing import Any, Protocol
 
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts.complaint_workflow import (
@@ -32,7 +32,7 @@ class TemporalComplaintWorkflows:
         self.temporal = temporal
 
     async def deadlines(self, complaint_id: str) -> ComplaintDeadlines:
-        handle = (await self.temporal.get()).get_workflow_handle(complaint_workflow_id(complaint_id))
+        handle = await self._handle(complaint_id)
         try:
             answer: ComplaintDeadlines = await handle.query(DEADLINES_QUERY, result_type=ComplaintDeadlines)
         except RPCError as error:
@@ -40,7 +40,7 @@ class TemporalComplaintWorkflows:
         return answer
 
     async def extend(self, complaint_id: str, extension: DeadlineExtension) -> ComplaintDeadlines:
-        handle = (await self.temporal.get()).get_workflow_handle(complaint_workflow_id(complaint_id))
+        handle = await self._handle(complaint_id)
         try:
             answer: ComplaintDeadlines = await handle.execute_update(
                 EXTEND_DEADLINE_UPDATE, extension, result_type=ComplaintDeadlines
@@ -57,15 +57,26 @@ class TemporalComplaintWorkflows:
             raise _not_running(error, complaint_id) from error
         return answer
 
+    async def _handle(self, complaint_id: str) -> WorkflowHandle[Any, Any]:
+        try:
+            client = await self.temporal.get()
+        except RuntimeError as error:
+            raise DomainError(
+                503, "workflows_unavailable", "Temporal cannot be reached; deadlines are still kept"
+            ) from error
+        return client.get_workflow_handle(complaint_workflow_id(complaint_id))
 
-def _not_running(error: RPCError, complaint_id: str) -> Exception:
+
+def _not_running(error: RPCError, complaint_id: str) -> DomainError:
     if error.status == RPCStatusCode.NOT_FOUND:
         return DomainError(
             404,
             "complaint_workflow_not_found",
             f"No workflow runs for complaint {complaint_id} (yet, or any more)",
         )
-    return error
+    return DomainError(
+        503, "workflows_unavailable", f"Temporal answered {error.status.name}: {error.message}"
+    )
 
 
 async def read_deadlines(

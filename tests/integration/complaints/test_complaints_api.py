@@ -6,6 +6,9 @@ from datetime import timedelta
 import httpx
 
 from contracts.events.complaints import ComplaintCategory
+from deploy.dev import components
+from services.common.settings import ServiceSettings
+from services.complaints.app import create_app
 from tests.integration.complaints.conftest import (
     OFFICER,
     SUPERVISOR,
@@ -390,3 +393,19 @@ async def test_an_agency_answer_racing_a_withdrawal_closes_the_complaint_once(
         assert [h["to_status"] for h in details["history"]].count("closed") == 1
     closed = [e for e in await outbox.all() if e.type == "complaints.complaint_closed.v1"]
     assert len(closed) == 3
+
+
+async def test_deadlines_without_temporal_are_503_and_filing_still_works(
+    complaints_database_url: str,
+) -> None:
+    settings = ServiceSettings(
+        database_url=complaints_database_url, temporal_address=f"127.0.0.1:{components.free_port()}"
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as api:
+            complaint = await file_complaint(api)
+            answer = await api.get(f"/complaints/{complaint['complaint_id']}/deadlines", headers=OFFICER)
+    assert answer.status_code == 503
+    assert answer.json()["error"] == "workflows_unavailable"
