@@ -253,3 +253,7 @@ class ComplaintResolution:
             raise ValueError("reason must not be blank")
         if self.running is None or self.status is ComplaintStatus.CLOSED:
             raise ValueError("no deadline is running: the complaint is closed or not yet being watched")
+
+
+COMPLAINT_WORKFLOWS = [ComplaintResolution]
+"""The workflows to register on the worker (with `complaint_activities(...)`)."""

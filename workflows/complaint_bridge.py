@@ -5,9 +5,11 @@ event normally, since one case's events keep their order). Dedupe lives in the w
 event ids it applied). A finished workflow is never started again by a repeated event.
 """
 
+from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -33,6 +35,28 @@ BridgedEvent = ComplaintOpened | ComplaintStatusChanged | ComplaintClosed
 BRIDGED_EVENTS: dict[str, type[BridgedEvent]] = {
     model.event_type: model for model in (ComplaintOpened, ComplaintStatusChanged, ComplaintClosed)
 }
+
+
+class ComplaintCalendarSettings(BaseSettings):
+    """The station's calendar and the time scale, read in the bridge's composition root.
+
+    `REEMPLOY_PUBLIC_HOLIDAYS` and `REEMPLOY_MAKEUP_WORKING_DAYS` are JSON lists of dates; each complaint's
+    workflow keeps the calendar it was started with.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="REEMPLOY_", extra="ignore")
+
+    public_holidays: list[date] = []
+    makeup_working_days: list[date] = []
+    station_utc_offset_hours: int = Field(default=8, ge=-12, le=14)
+    complaint_time_scale: float = Field(default=1.0, gt=0)
+
+    def calendar(self) -> WorkingCalendarSpec:
+        return WorkingCalendarSpec(
+            public_holidays=tuple(self.public_holidays),
+            makeup_working_days=tuple(self.makeup_working_days),
+            utc_offset_hours=self.station_utc_offset_hours,
+        )
 
 
 class ComplaintBridge:

@@ -1,12 +1,12 @@
 """What the complaint bridge refuses or ignores before it ever talks to Temporal."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from contracts.events.complaints import ComplaintCategory, ComplaintChannel, ComplaintOpened
 from services.common.consumer import PermanentError
-from workflows.complaint_bridge import ComplaintBridge
+from workflows.complaint_bridge import ComplaintBridge, ComplaintCalendarSettings
 
 NO_TEMPORAL = None
 
@@ -35,3 +35,15 @@ async def test_an_event_that_breaks_its_schema_is_a_permanent_error() -> None:
     broken = broken.model_copy(update={"data": {**broken.data, "category": "gossip"}})
     with pytest.raises(PermanentError, match="does not match its schema"):
         await bridge(broken)
+
+
+def test_the_calendar_comes_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REEMPLOY_PUBLIC_HOLIDAYS", '["2027-01-01", "2027-02-06"]')
+    monkeypatch.setenv("REEMPLOY_MAKEUP_WORKING_DAYS", '["2027-02-14"]')
+    monkeypatch.setenv("REEMPLOY_COMPLAINT_TIME_SCALE", "86400")
+    settings = ComplaintCalendarSettings()
+    calendar = settings.calendar()
+    assert calendar.public_holidays == (date(2027, 1, 1), date(2027, 2, 6))
+    assert calendar.makeup_working_days == (date(2027, 2, 14),)
+    assert calendar.utc_offset_hours == 8
+    assert settings.complaint_time_scale == 86400
