@@ -1,6 +1,6 @@
 """`ComplaintResolution` deadlines, reminders and escalations on Temporal's time-skipping test server."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
@@ -189,3 +189,23 @@ async def test_a_supervisor_extends_the_running_deadline_and_bad_extensions_are_
                 DeadlineExtension(working_days=1, reason="late"),
                 result_type=ComplaintDeadlines,
             )
+
+
+async def test_at_real_time_the_deadlines_are_real_dates(time_skipping: WorkflowEnvironment) -> None:
+    """At time scale 1 the complaint's clock is the real clock: next Friday, before a Monday holiday."""
+    today = (await time_skipping.get_current_time()).astimezone(CST).date()
+    friday = today + timedelta(days=7 + (4 - today.weekday()) % 7)
+    opened_at = datetime.combine(friday, time(16, 30), CST)
+    async with running_complaint(
+        time_skipping, opened_at=opened_at, holidays=(friday + timedelta(days=3),), time_scale=1
+    ) as complaint:
+        thursday = datetime.combine(friday + timedelta(days=6), time(), CST)
+        await complaint.skip_to(opened_at + timedelta(hours=1))
+        running = (await complaint.deadlines()).running
+        assert running is not None
+        assert running.due_at == thursday
+        await complaint.skip_to(thursday + timedelta(minutes=5))
+        assert complaint.service.kinds() == [
+            "acknowledgement-1-reminder",
+            "acknowledgement-1-escalation-supervisor",
+        ]

@@ -91,6 +91,8 @@ class RunningComplaint:
     async def complaint_now(self) -> datetime:
         """The complaint's clock now (a query's `now` is as of the workflow's last step)."""
         server_now = await self.env.get_current_time()
+        if self.time_scale == 1:
+            return server_now
         return self.service.opened_at + (server_now - self.started) * self.time_scale
 
     async def deadlines(self) -> ComplaintDeadlines:
