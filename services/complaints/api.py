@@ -14,10 +14,9 @@ from contracts.complaint_workflow import (
     ComplaintProgress,
     ReferralAgency,
 )
-from contracts.events.complaints import ComplaintCategory, ComplaintStatus, EscalationLevel
 from services.common.http import current_correlation_id
 from services.complaints import actions, agency, deadlines, handling, service
-from services.complaints.access import CurrentReader, require_station_staff
+from services.complaints.access import CurrentReader
 from services.complaints.collaborators import Station
 from services.complaints.schemas import (
     Acknowledgement,
@@ -27,6 +26,7 @@ from services.complaints.schemas import (
     ComplaintDetails,
     ComplaintFiling,
     ComplaintPage,
+    ComplaintQuery,
     ComplaintSummary,
     ErrorBody,
     ExtensionIn,
@@ -75,29 +75,10 @@ async def file_complaint(filing: ComplaintFiling, station: StationDep) -> Compla
 
 @router.get("/complaints", response_model=ComplaintPage, responses=REFUSALS)
 async def list_complaints(
-    station: StationDep,
-    reader: CurrentReader,
-    status: ComplaintStatus | None = None,
-    category: ComplaintCategory | None = None,
-    case_id: Annotated[str | None, Query(min_length=36, max_length=36)] = None,
-    officer_id: Annotated[str | None, Query(max_length=36)] = None,
-    escalation_level: EscalationLevel | None = None,
-    after: Annotated[
-        str | None, Query(max_length=36, description="`next_after` of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    query: Annotated[ComplaintQuery, Query()], station: StationDep, reader: CurrentReader
 ) -> ComplaintPage:
     """Complaints for the station (rights officers and supervisors), filtered, a page at a time."""
-    require_station_staff(reader)
-    filters = {
-        "status": status,
-        "category": category,
-        "case_id": case_id,
-        "officer_id": officer_id,
-        "escalation_level": escalation_level,
-    }
-    given = {column: str(value) for column, value in filters.items() if value is not None}
-    return await service.list_complaints(station=station, filters=given, after=after, limit=limit)
+    return await service.list_complaints(station=station, query=query, reader=reader)
 
 
 @router.get("/complaints/{complaint_id}", response_model=ComplaintDetails, responses=REFUSALS)

@@ -191,6 +191,20 @@ class ComplaintDetails(ComplaintSummary):
     version: int
 
 
+class ComplaintQuery(BaseModel):
+    """Filters of the station's complaint list; every given filter must match."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: ComplaintStatus | None = None
+    category: ComplaintCategory | None = None
+    case_id: str | None = Field(default=None, min_length=36, max_length=36)
+    officer_id: str | None = Field(default=None, max_length=36)
+    escalation_level: EscalationLevel | None = None
+    after: str | None = Field(default=None, max_length=36, description="`next_after` of the previous page")
+    limit: int = Field(default=50, ge=1, le=200)
+
+
 class ComplaintPage(BaseModel):
     complaints: list[ComplaintSummary]
     next_after: str | None = Field(description="Pass back as `after` for the next page")

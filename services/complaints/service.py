@@ -7,7 +7,7 @@ from contracts.complaint_workflow import ComplaintAction, ComplaintProgress
 from contracts.events.complaints import ComplaintOpened, ComplaintStatus
 from contracts.ids import uuid7
 from services.common.errors import DomainError
-from services.complaints.access import Reader, require_details, require_progress_reader
+from services.complaints.access import Reader, require_details, require_progress_reader, require_station_staff
 from services.complaints.collaborators import Station
 from services.complaints.domain import received_at_problem
 from services.complaints.models import (
@@ -23,6 +23,7 @@ from services.complaints.schemas import (
     ComplaintDetails,
     ComplaintFiling,
     ComplaintPage,
+    ComplaintQuery,
     ComplaintSummary,
     Employer,
     NoteOut,
@@ -123,23 +124,28 @@ async def read_progress(*, station: Station, complaint_id: str, reader: Reader) 
         )
 
 
-async def list_complaints(
-    *,
-    station: Station,
-    filters: dict[str, str],
-    after: str | None,
-    limit: int,
-) -> ComplaintPage:
-    """Complaints matching every filter (column = value), oldest first, a page at a time."""
-    query = select(Complaint).order_by(Complaint.complaint_id).limit(limit + 1)
-    for column, value in filters.items():
-        query = query.where(getattr(Complaint, column) == value)
-    if after is not None:
-        query = query.where(Complaint.complaint_id > after)
+async def list_complaints(*, station: Station, query: ComplaintQuery, reader: Reader) -> ComplaintPage:
+    """Complaints matching every given filter, oldest first, a page at a time."""
+    require_station_staff(reader)
+    statement = select(Complaint).order_by(Complaint.complaint_id).limit(query.limit + 1)
+    filters = (
+        (Complaint.status, query.status),
+        (Complaint.category, query.category),
+        (Complaint.case_id, query.case_id),
+        (Complaint.officer_id, query.officer_id),
+        (Complaint.escalation_level, query.escalation_level),
+    )
+    for column, value in filters:
+        if value is not None:
+            statement = statement.where(column == str(value))
+    if query.after is not None:
+        statement = statement.where(Complaint.complaint_id > query.after)
     async with station.sessions() as session:
-        rows = list(await session.scalars(query))
-    page = [summary_of(row) for row in rows[:limit]]
-    return ComplaintPage(complaints=page, next_after=page[-1].complaint_id if len(rows) > limit else None)
+        rows = list(await session.scalars(statement))
+    page = [summary_of(row) for row in rows[: query.limit]]
+    return ComplaintPage(
+        complaints=page, next_after=page[-1].complaint_id if len(rows) > query.limit else None
+    )
 
 
 async def referred_agencies(session: AsyncSession, complaint_id: str) -> set[str]:

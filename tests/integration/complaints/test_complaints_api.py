@@ -137,6 +137,8 @@ async def test_lists_are_for_the_station_and_the_agency_sees_only_its_referrals(
         second["complaint_id"],
     ]
     assert rest["next_after"] is None
+    bad = await complaints_api.get("/complaints?limit=0&status=lost&colour=red", headers=OFFICER)
+    assert {e["field"] for e in bad.json()["errors"]} == {"query.limit", "query.status", "query.colour"}
 
     inspection = await complaints_api.get(
         "/agencies/labour_inspection/referrals", headers=agency("labour_inspection")
