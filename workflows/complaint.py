@@ -47,6 +47,10 @@ RETRY = RetryPolicy(
 )
 
 
+STEPS_PER_DEADLINE = 3
+"""A reminder, an escalation to the supervisor, an escalation to the labour bureau."""
+
+
 @workflow.defn(name=WORKFLOW_NAME)
 class ComplaintResolution:
     @workflow.init
@@ -118,7 +122,7 @@ class ComplaintResolution:
         while not settled():
             running = self.running
             interrupted = self._settled_or_moved(settled, running)
-            if steps_done == 3:
+            if steps_done == STEPS_PER_DEADLINE:
                 await workflow.wait_condition(interrupted)
                 continue
             moment = self._step_moment(steps_done, running.due_at)
@@ -161,8 +165,8 @@ class ComplaintResolution:
     async def _satisfaction_check(self) -> ComplaintResolutionResult:
         self.running = None
         self.escalation_level = None
-        closed_on = self.calendar.local_date(self._now() + policy.SATISFACTION_CHECK_DELAY)
-        due_at = self.calendar.start_of(self.calendar.working_day_on_or_after(closed_on))
+        earliest = self.calendar.local_date(self._now() + policy.SATISFACTION_CHECK_DELAY)
+        due_at = self.calendar.start_of(self.calendar.working_day_on_or_after(earliest))
         self.satisfaction_check_due_at = due_at
         await self._wait_until(due_at, lambda: False)
         await self._record(
