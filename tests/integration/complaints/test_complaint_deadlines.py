@@ -121,8 +121,8 @@ async def test_the_agency_missing_its_answer_deadline_escalates(time_skipping: W
         assert due.kind is DeadlineKind.REFERRAL_ANSWER
         await complaint.skip_to(due.due_at + timedelta(minutes=30))
         assert complaint.service.kinds()[-2:] == [
-            "referral_answer-2-reminder",
-            "referral_answer-2-escalation-supervisor",
+            f"referral_answer-{due.round}-reminder",
+            f"referral_answer-{due.round}-escalation-supervisor",
         ]
 
 
