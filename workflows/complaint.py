@@ -41,10 +41,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.complaint_activities import ComplaintActivities
 
 RETRY = RetryPolicy(
-    initial_interval=policy.ACTIVITY_FIRST_RETRY,
-    maximum_interval=policy.ACTIVITY_LONGEST_RETRY,
-    non_retryable_error_types=["complaint_not_found", "complaint_action_conflict", "validation_failed"],
+    initial_interval=policy.ACTIVITY_FIRST_RETRY, maximum_interval=policy.ACTIVITY_LONGEST_RETRY
 )
+"""The activities themselves mark a 4xx answer as not worth retrying."""
 
 
 STEPS_PER_DEADLINE = 3

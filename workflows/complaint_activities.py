@@ -32,9 +32,7 @@ class ComplaintsApiSettings(BaseSettings):
 
 
 def complaints_http_client(settings: ComplaintsApiSettings) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        base_url=settings.complaints_url, timeout=settings.complaints_timeout_seconds, headers=WORKFLOW_READER
-    )
+    return httpx.AsyncClient(base_url=settings.complaints_url, timeout=settings.complaints_timeout_seconds)
 
 
 class ComplaintActivities:
