@@ -82,6 +82,23 @@ def higher_escalation(current: EscalationLevel | None, new: EscalationLevel) -> 
     return max(current, new, key=ESCALATION_ORDER.index) or new
 
 
+CREDIT_CODE_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = tuple(pow(3, position, 31) for position in range(17))
+
+
+def check_credit_code(code: str) -> str:
+    """A unified social credit code (统一社会信用代码) ending in its GB 32100 check character."""
+    if len(code) != 18 or any(char not in CREDIT_CODE_CHARACTERS for char in code):
+        raise ValueError("must be 18 characters of digits and capital letters other than I, O, S, V, Z")
+    total = sum(
+        CREDIT_CODE_CHARACTERS.index(char) * weight
+        for char, weight in zip(code[:17], CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    if code[17] != CREDIT_CODE_CHARACTERS[-total % 31]:
+        raise ValueError("fails the GB 32100 check character")
+    return code
+
+
 RECEIVED_AT_MAX_AGE = timedelta(days=30)
 RECEIVED_AT_CLOCK_SKEW = timedelta(minutes=5)
 

@@ -13,9 +13,8 @@ from contracts.events.complaints import (
     ComplaintStatus,
     EscalationLevel,
 )
-from services.complaints.domain import AgencyFinding
+from services.complaints.domain import AgencyFinding, check_credit_code
 
-CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 ID = Field(min_length=36, max_length=36)
 
 
@@ -35,8 +34,8 @@ class Request(BaseModel):
 
 class Employer(Request):
     name: str = Field(min_length=1, max_length=200, examples=["宏达纺织有限公司"])
-    credit_code: str | None = Field(
-        default=None, pattern=CREDIT_CODE, description="Unified social credit code (统一社会信用代码)"
+    credit_code: Annotated[str, AfterValidator(check_credit_code)] | None = Field(
+        default=None, description="Unified social credit code (统一社会信用代码), check character verified"
     )
 
 

@@ -11,6 +11,7 @@ from services.complaints.domain import (
     StatusAction,
     TransitionRefused,
     answer_effect,
+    check_credit_code,
     higher_escalation,
     may_read_details,
     next_status,
@@ -76,3 +77,21 @@ def test_time_of_receipt_is_recent_and_not_in_the_future() -> None:
     assert received_at_problem(now - timedelta(days=3), now) is None
     assert received_at_problem(now + timedelta(hours=1), now) == "must not be in the future"
     assert received_at_problem(now - timedelta(days=31), now) == "must be within the last 30 days"
+
+
+@pytest.mark.parametrize("code", ["914403001922038216", "91110000710925243K", "91350100M000100Y43"])
+def test_real_credit_codes_pass_their_check_character(code: str) -> None:
+    assert check_credit_code(code) == code
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("914403001922038217", "check character"),
+        ("91440300192203821", "18 characters"),
+        ("9144030019220382I6", "other than I"),
+    ],
+)
+def test_bad_credit_codes_say_why(code: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        check_credit_code(code)

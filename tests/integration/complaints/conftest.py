@@ -106,7 +106,7 @@ def filing(**overrides: Any) -> dict[str, Any]:
         "case_id": "01939a4e-0000-7000-8000-000000000001",
         "category": "unpaid_wages",
         "channel": "hotline",
-        "employer": {"name": "宏达纺织有限公司", "credit_code": "91110105MA01ABCD2X"},
+        "employer": {"name": "宏达纺织有限公司", "credit_code": "91110105MA01ABCD26"},
         "narrative": "Three months of wages (Aug-Oct) not paid since the transfer to the new company.",
         "attachments": [
             {

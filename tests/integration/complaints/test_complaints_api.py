@@ -61,6 +61,7 @@ async def test_bad_filings_name_field_and_rule_and_write_nothing(
         ({"category": "late_bus"}, "category"),
         ({"narrative": "   "}, "narrative"),
         ({"employer": {"name": "X", "credit_code": "IOSVZ"}}, "employer.credit_code"),
+        ({"employer": {"name": "X", "credit_code": "91110105MA01ABCD2X"}}, "employer.credit_code"),
         ({"channel": "agency_referral"}, "body"),
         ({"case_id": "short"}, "case_id"),
         ({"attachments": [{"file_name": "../x", "media_type": "pdf", "size_bytes": 0, "sha256": "z"}]}, None),
