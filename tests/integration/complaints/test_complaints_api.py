@@ -2,6 +2,7 @@
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import httpx
 
@@ -57,7 +58,7 @@ async def test_every_category_and_channel_can_be_filed(complaints_api: httpx.Asy
 async def test_bad_filings_name_field_and_rule_and_write_nothing(
     complaints_api: httpx.AsyncClient, outbox: OutboxReader, station_clock: StationClock
 ) -> None:
-    cases = [
+    cases: list[tuple[dict[str, Any], str | None]] = [
         ({"category": "late_bus"}, "category"),
         ({"narrative": "   "}, "narrative"),
         ({"employer": {"name": "X", "credit_code": "IOSVZ"}}, "employer.credit_code"),

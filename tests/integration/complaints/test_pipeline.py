@@ -5,6 +5,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest_asyncio
@@ -131,15 +132,16 @@ async def test_nobody_acknowledges_so_it_escalates_then_it_is_resolved_and_check
     complaint = await file_complaint(api)
     url = f"/complaints/{complaint['complaint_id']}"
 
-    async def details() -> dict[str, object]:
-        body: dict[str, object] = (await api.get(url, headers=SUPERVISOR)).json()
+    async def details() -> dict[str, Any]:
+        body: dict[str, Any] = (await api.get(url, headers=SUPERVISOR)).json()
         return body
 
     async def escalated() -> bool:
-        return (await details())["escalation_level"] == "supervisor"
+        level: str | None = (await details())["escalation_level"]
+        return level == "supervisor"
 
     await eventually(escalated, timeout=30, what="the acknowledgement deadline escalated to the supervisor")
-    kinds = [action["kind"] for action in (await details())["actions"]]  # type: ignore[attr-defined]
+    kinds = [action["kind"] for action in (await details())["actions"]]
     assert kinds[:2] == ["reminder", "escalation"]
 
     await api.post(f"{url}/acknowledgement", json={"officer_id": "officer-7"}, headers=OFFICER)
@@ -153,6 +155,6 @@ async def test_nobody_acknowledges_so_it_escalates_then_it_is_resolved_and_check
     await api.post(f"{url}/resolution", json={"outcome": "upheld", "summary": "Wages paid"}, headers=OFFICER)
 
     async def checked() -> bool:
-        return any(action["kind"] == "satisfaction_check" for action in (await details())["actions"])  # type: ignore[attr-defined]
+        return any(action["kind"] == "satisfaction_check" for action in (await details())["actions"])
 
     await eventually(checked, timeout=30, what="the satisfaction check a week after closing")
