@@ -21,6 +21,7 @@ SERVICE_PORT_OFFSETS: dict[str, int] = {
     "training": 1,
     "placement": 2,
     "identity": 4,
+    "complaints": 3,
 }
 """Every service by name, with its HTTP port's offset from the stack's first service port (8001)."""
 

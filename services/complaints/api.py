@@ -1,0 +1,264 @@
+"""Complaints routes: parse, call one use case, answer with a response model.
+
+Readers say who they are with `X-Reemploy-Role` (and `X-Reemploy-Agency`) until tokens land; see access.py.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from contracts.complaint_workflow import (
+    ComplaintAction,
+    ComplaintActionRequest,
+    ComplaintDeadlines,
+    ComplaintProgress,
+    ReferralAgency,
+)
+from services.common.http import current_correlation_id
+from services.complaints import actions, agency, deadlines, handling, service
+from services.complaints.access import CurrentReader
+from services.complaints.collaborators import Station
+from services.complaints.schemas import (
+    Acknowledgement,
+    AgencyAnswer,
+    AttachmentIn,
+    AttachmentOut,
+    ComplaintDetails,
+    ComplaintFiling,
+    ComplaintPage,
+    ComplaintQuery,
+    ComplaintSummary,
+    ErrorBody,
+    ExtensionIn,
+    NoteIn,
+    NoteOut,
+    ReferralIn,
+    Resolution,
+    SatisfactionIn,
+    Withdrawal,
+)
+
+router = APIRouter(tags=["complaints"])
+agency_router = APIRouter(tags=["referred agencies"])
+
+ComplaintId = Annotated[str, Path(min_length=36, max_length=36, description="The complaint id")]
+ActionKey = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,100}$", description="Chosen by the workflow")]
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "X-Reemploy-Role missing"},
+    403: {"model": ErrorBody, "description": "The reader may not do this"},
+    404: {"model": ErrorBody, "description": "No such complaint"},
+}
+CHANGES: dict[int | str, dict[str, Any]] = {
+    **REFUSALS,
+    409: {"model": ErrorBody, "description": "Not allowed from the complaint's status, or changed meanwhile"},
+    422: {"model": ErrorBody, "description": "Invalid field"},
+}
+
+
+def _station(request: Request) -> Station:
+    station: Station = request.app.state.station
+    return station
+
+
+StationDep = Annotated[Station, Depends(_station)]
+
+
+@router.post(
+    "/complaints", status_code=201, response_model=ComplaintDetails, responses={422: {"model": ErrorBody}}
+)
+async def file_complaint(filing: ComplaintFiling, station: StationDep) -> ComplaintDetails:
+    """File a complaint from any channel; starts its deadlines. Filing never affects matching or placement."""
+    return await service.file_complaint(
+        station=station, filing=filing, correlation_id=current_correlation_id()
+    )
+
+
+@router.get("/complaints", response_model=ComplaintPage, responses=REFUSALS)
+async def list_complaints(
+    query: Annotated[ComplaintQuery, Query()], station: StationDep, reader: CurrentReader
+) -> ComplaintPage:
+    """Complaints for the station (rights officers and supervisors), filtered, a page at a time."""
+    return await service.list_complaints(station=station, query=query, reader=reader)
+
+
+@router.get("/complaints/{complaint_id}", response_model=ComplaintDetails, responses=REFUSALS)
+async def get_complaint(
+    complaint_id: ComplaintId, station: StationDep, reader: CurrentReader
+) -> ComplaintDetails:
+    """Details: rights officers, supervisors and the agency it was referred to; anyone else gets 403."""
+    return await service.read_details(station=station, complaint_id=complaint_id, reader=reader)
+
+
+@router.get("/complaints/{complaint_id}/progress", response_model=ComplaintProgress, responses=REFUSALS)
+async def get_progress(
+    complaint_id: ComplaintId, station: StationDep, reader: CurrentReader
+) -> ComplaintProgress:
+    """Status and dates without any detail: what the workflow reads."""
+    return await service.read_progress(station=station, complaint_id=complaint_id, reader=reader)
+
+
+@router.get("/complaints/{complaint_id}/deadlines", response_model=ComplaintDeadlines, responses=REFUSALS)
+async def get_deadlines(
+    complaint_id: ComplaintId, station: StationDep, reader: CurrentReader
+) -> ComplaintDeadlines:
+    """The deadline the complaint's workflow is watching now, and how far it has escalated."""
+    return await deadlines.read_deadlines(
+        workflows=station.workflows, complaint_id=complaint_id, reader=reader
+    )
+
+
+@router.post(
+    "/complaints/{complaint_id}/deadline-extensions", response_model=ComplaintDeadlines, responses=CHANGES
+)
+async def extend_deadline(
+    complaint_id: ComplaintId, body: ExtensionIn, station: StationDep, reader: CurrentReader
+) -> ComplaintDeadlines:
+    """A supervisor gives the running deadline more working days (422 when the workflow refuses)."""
+    return await deadlines.extend_deadline(
+        workflows=station.workflows, complaint_id=complaint_id, extension=body, reader=reader
+    )
+
+
+@router.post("/complaints/{complaint_id}/acknowledgement", response_model=ComplaintDetails, responses=CHANGES)
+async def acknowledge(
+    complaint_id: ComplaintId, body: Acknowledgement, station: StationDep, reader: CurrentReader
+) -> ComplaintDetails:
+    """A rights officer takes the complaint (stops the acknowledgement deadline)."""
+    return await handling.acknowledge(
+        station=station,
+        complaint_id=complaint_id,
+        acknowledgement=body,
+        reader=reader,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@router.post("/complaints/{complaint_id}/referral", response_model=ComplaintDetails, responses=CHANGES)
+async def refer(
+    complaint_id: ComplaintId, body: ReferralIn, station: StationDep, reader: CurrentReader
+) -> ComplaintDetails:
+    """Refer to a competent agency (labour inspection, arbitration, social insurance) for its answer."""
+    return await handling.refer(
+        station=station,
+        complaint_id=complaint_id,
+        referral=body,
+        reader=reader,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@router.post("/complaints/{complaint_id}/resolution", response_model=ComplaintDetails, responses=CHANGES)
+async def resolve(
+    complaint_id: ComplaintId, body: Resolution, station: StationDep, reader: CurrentReader
+) -> ComplaintDetails:
+    """The station resolves the complaint itself and closes it with an outcome."""
+    return await handling.resolve(
+        station=station,
+        complaint_id=complaint_id,
+        resolution=body,
+        reader=reader,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@router.post("/complaints/{complaint_id}/withdrawal", response_model=ComplaintDetails, responses=CHANGES)
+async def withdraw(
+    complaint_id: ComplaintId, body: Withdrawal, station: StationDep, reader: CurrentReader
+) -> ComplaintDetails:
+    return await handling.withdraw(
+        station=station,
+        complaint_id=complaint_id,
+        withdrawal=body,
+        reader=reader,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@router.post("/complaints/{complaint_id}/notes", status_code=201, response_model=NoteOut, responses=CHANGES)
+async def add_note(
+    complaint_id: ComplaintId, body: NoteIn, station: StationDep, reader: CurrentReader
+) -> NoteOut:
+    return await handling.add_note(station=station, complaint_id=complaint_id, note=body, reader=reader)
+
+
+@router.post(
+    "/complaints/{complaint_id}/attachments", status_code=201, response_model=AttachmentOut, responses=CHANGES
+)
+async def add_attachment(
+    complaint_id: ComplaintId, body: AttachmentIn, station: StationDep, reader: CurrentReader
+) -> AttachmentOut:
+    """Metadata of a document kept in the document store."""
+    return await handling.add_attachment(
+        station=station, complaint_id=complaint_id, attachment=body, reader=reader
+    )
+
+
+@router.post("/complaints/{complaint_id}/satisfaction", response_model=ComplaintDetails, responses=CHANGES)
+async def record_satisfaction(
+    complaint_id: ComplaintId, body: SatisfactionIn, station: StationDep, reader: CurrentReader
+) -> ComplaintDetails:
+    """The worker's answer to the satisfaction check after closing."""
+    return await handling.record_satisfaction(
+        station=station, complaint_id=complaint_id, satisfaction=body, reader=reader
+    )
+
+
+@router.put(
+    "/complaints/{complaint_id}/actions/{action_key}",
+    response_model=ComplaintAction,
+    responses={**CHANGES, 201: {"model": ComplaintAction, "description": "Recorded now"}},
+)
+async def record_action(
+    complaint_id: ComplaintId,
+    action_key: ActionKey,
+    body: ComplaintActionRequest,
+    response: Response,
+    station: StationDep,
+    reader: CurrentReader,
+) -> ComplaintAction:
+    """The workflow records a reminder, escalation or satisfaction check: 201 the first time, 200 when the
+    key already holds the same action, 409 when it holds another."""
+    recorded, created = await actions.record_action(
+        station=station,
+        complaint_id=complaint_id,
+        action_key=action_key,
+        request=body,
+        reader=reader,
+        correlation_id=current_correlation_id(),
+    )
+    response.status_code = 201 if created else 200
+    return recorded
+
+
+@agency_router.get(
+    "/agencies/{agency_name}/referrals", response_model=list[ComplaintSummary], responses=REFUSALS
+)
+async def referrals_waiting(
+    agency_name: ReferralAgency, station: StationDep, reader: CurrentReader
+) -> list[ComplaintSummary]:
+    """The complaints referred to this agency that wait for its answer (the agency's own scoped view)."""
+    return await agency.referrals_waiting(station=station, agency=agency_name, reader=reader)
+
+
+@agency_router.post(
+    "/agencies/{agency_name}/referrals/{complaint_id}/answer",
+    response_model=ComplaintDetails,
+    responses=CHANGES,
+)
+async def answer_referral(
+    agency_name: ReferralAgency,
+    complaint_id: ComplaintId,
+    body: AgencyAnswer,
+    station: StationDep,
+    reader: CurrentReader,
+) -> ComplaintDetails:
+    """The agency's finding: upheld, partially upheld or not upheld closes the complaint; not competent
+    sends it back to the station."""
+    return await agency.answer_referral(
+        station=station,
+        agency=agency_name,
+        complaint_id=complaint_id,
+        answer=body,
+        reader=reader,
+        correlation_id=current_correlation_id(),
+    )

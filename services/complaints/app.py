@@ -1,0 +1,62 @@
+"""The complaints service's composition root."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from services.common.db import create_engine, session_factory
+from services.common.http import service_app
+from services.common.outbox import Outbox
+from services.common.settings import ServiceSettings
+from services.common.temporal import LazyTemporalClient
+from services.complaints import api, models
+from services.complaints.collaborators import Station
+from services.complaints.deadlines import TemporalComplaintWorkflows
+
+DESCRIPTION = (
+    "The workers' rights-protection service station (维权服务站): complaints, their deadlines, escalation, "
+    "referral to a competent agency, resolution and the worker's satisfaction. Until tokens land, readers "
+    "say who they are with `X-Reemploy-Role` and `X-Reemploy-Agency`. Errors answer with "
+    "`{error, message, errors: [{field, reason}], details}`."
+)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: ServiceSettings, *, clock: Callable[[], datetime] = _utc_now) -> FastAPI:
+    engine = create_engine(settings.database_url)
+    temporal = LazyTemporalClient(settings.temporal_address, settings.temporal_namespace)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.station = Station(
+            sessions=session_factory(engine),
+            outbox=Outbox(models.outbox),
+            clock=clock,
+            workflows=TemporalComplaintWorkflows(temporal),
+        )
+        yield
+        await engine.dispose()
+
+    async def database_ready() -> bool:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+
+    app = service_app(
+        service="complaints",
+        title="Reemploy complaints",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        readiness={"database": database_ready},
+        max_body_bytes=settings.max_body_bytes,
+        bulk_max_body_bytes=settings.bulk_max_body_bytes,
+    )
+    app.include_router(api.router)
+    app.include_router(api.agency_router)
+    return app

@@ -1,0 +1,139 @@
+"""Fixtures for the complaints service: a migrated database on each engine, the API in this process with a
+clock the test moves, and the events its outbox holds."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy import select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from contracts.envelope import Envelope
+from deploy.dev import components
+from services.common.db import create_engine
+from services.common.settings import ServiceSettings
+from services.complaints import models
+from services.complaints.app import create_app
+from tests.infrastructure import migrated_database
+
+MIGRATIONS = Path(models.__file__).parent / "migrations"
+
+OFFICER = {"X-Reemploy-Role": "rights_officer"}
+SUPERVISOR = {"X-Reemploy-Role": "supervisor"}
+WORKFLOW = {"X-Reemploy-Role": "workflow"}
+
+
+def agency(name: str) -> dict[str, str]:
+    return {"X-Reemploy-Role": "agency", "X-Reemploy-Agency": name}
+
+
+@dataclass
+class StationClock:
+    """The service's clock, moved by the test."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, by: timedelta) -> None:
+        self.now += by
+
+
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def complaints_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    async with migrated_database(request.param, tmp_path, MIGRATIONS) as url:
+        yield url
+
+
+@pytest.fixture
+def station_clock() -> StationClock:
+    return StationClock()
+
+
+@pytest_asyncio.fixture
+async def complaints_api(
+    complaints_database_url: str, station_clock: StationClock, time_skipping: WorkflowEnvironment
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The complaints API in this process, asking the time-skipping server about workflows."""
+    settings = ServiceSettings(
+        database_url=complaints_database_url,
+        temporal_address=time_skipping.client.service_client.config.target_host,
+    )
+    app = create_app(settings, clock=station_clock)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
+            yield client
+
+
+class OutboxReader:
+    """The events the service wrote, in order; `new()` gives those not read yet."""
+
+    def __init__(self, database_url: str) -> None:
+        self.engine = create_engine(database_url)
+        self.seen = 0
+
+    async def all(self) -> list[Envelope]:
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                select(models.outbox.c.seq, models.outbox.c.payload).order_by(models.outbox.c.seq)
+            )
+            return [Envelope.model_validate_json(payload) for _seq, payload in rows]
+
+    async def new(self) -> list[Envelope]:
+        envelopes = await self.all()
+        fresh = envelopes[self.seen :]
+        self.seen = len(envelopes)
+        return fresh
+
+
+@pytest_asyncio.fixture
+async def outbox(complaints_database_url: str) -> AsyncIterator[OutboxReader]:
+    reader = OutboxReader(complaints_database_url)
+    yield reader
+    await reader.engine.dispose()
+
+
+def filing(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "case_id": "01939a4e-0000-7000-8000-000000000001",
+        "category": "unpaid_wages",
+        "channel": "hotline",
+        "employer": {"name": "宏达纺织有限公司", "credit_code": "91110105MA01ABCD26"},
+        "narrative": "Three months of wages (Aug-Oct) not paid since the transfer to the new company.",
+        "attachments": [
+            {
+                "file_name": "payslips.pdf",
+                "media_type": "application/pdf",
+                "size_bytes": 48213,
+                "sha256": "a" * 64,
+            }
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+async def file_complaint(api: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
+    response = await api.post("/complaints", json=filing(**overrides))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest_asyncio.fixture(scope="session")
+async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's time-skipping test server, shared by the session (every test uses its own task queue)."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=components.temporal_test_server(),
+    )
+    yield env
+    await env.shutdown()
