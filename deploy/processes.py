@@ -9,6 +9,7 @@ from datetime import timedelta
 import httpx
 from temporalio.client import Client
 
+from contracts.journey import TASK_QUEUE
 from contracts.topics import EVENT_TOPICS, SUBSCRIPTIONS, dead_letter_topic
 from deploy.registry import service_definition
 from services.common import kafka
@@ -25,7 +26,8 @@ from services.common.settings import (
 )
 from services.common.temporal import connect, ensure_search_attributes
 from workflows.activities import JourneyActivities
-from workflows.bridge import CONSUMER_NAME, JourneyBridge
+from workflows.bridge import CONSUMER_NAME, EventRouter, JourneyBridge
+from workflows.complaint_bridge import ComplaintBridge, ComplaintCalendarSettings
 from workflows.reconciler_activities import ReconcilerActivities, ReconcileRequest, ensure_schedule
 from workflows.restructuring_activities import RestructuringActivities
 from workflows.worker import build_worker
@@ -115,9 +117,18 @@ async def run_bridge(settings: ConsumerSettings) -> None:
     client = await connect_temporal(settings, stop)
     if client is None:
         return
+    calendar = ComplaintCalendarSettings()
     await _run_consumer(
         CONSUMER_NAME,
-        JourneyBridge(client, time_scale=settings.journey_time_scale),
+        EventRouter(
+            JourneyBridge(client, time_scale=settings.journey_time_scale),
+            ComplaintBridge(
+                client,
+                task_queue=TASK_QUEUE,
+                calendar=calendar.calendar(),
+                time_scale=calendar.complaint_time_scale,
+            ),
+        ),
         settings,
         stop,
         readiness={"temporal": _health(client)},
@@ -199,11 +210,13 @@ async def run_worker(settings: WorkerSettings) -> None:
     timeout = httpx.Timeout(settings.activity_http_timeout_seconds)
     intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout)
     placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout)
+    complaints = httpx.AsyncClient(base_url=settings.complaints_url, timeout=timeout)
     worker = build_worker(
         client,
         JourneyActivities(intake=intake, placement=placement),
         ReconcilerActivities(client=client, intake=intake),
         RestructuringActivities(intake=intake),
+        complaints,
     )
     await ensure_schedule(
         client,
@@ -215,8 +228,8 @@ async def run_worker(settings: WorkerSettings) -> None:
         return worker.is_running
 
     async def close_clients() -> None:
-        await intake.aclose()
-        await placement.aclose()
+        for http in (intake, placement, complaints):
+            await http.aclose()
 
     await _until_stopped(
         stop,

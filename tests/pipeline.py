@@ -43,12 +43,13 @@ class Pipeline:
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://intake")
-        activities = JourneyActivities(intake=self.http, placement=self.placement_http())
+        activities = JourneyActivities(intake=self.http, placement=self.absent_service("placement"))
         self.worker = build_worker(
             self.client,
             activities,
             ReconcilerActivities(client=self.client, intake=self.http),
             RestructuringActivities(intake=self.http),
+            self.absent_service("complaints"),
             task_queue=self.task_queue,
         )
         self.tasks.append(asyncio.create_task(self.worker.run()))
@@ -59,13 +60,13 @@ class Pipeline:
             "bridge", JourneyBridge(self.client, task_queue=self.task_queue)
         )
 
-    def placement_http(self) -> httpx.AsyncClient:
-        """No placement service in the thin slice: follow-up tasks are refused (and show in the timeline)."""
+    def absent_service(self, name: str) -> httpx.AsyncClient:
+        """A service the thin slice does not run: its calls are refused (the journey notes them)."""
 
         async def refuse(request: httpx.Request) -> httpx.Response:
-            return httpx.Response(404, json={"error": "not_found", "message": "no placement service here"})
+            return httpx.Response(404, json={"error": "not_found", "message": f"no {name} service here"})
 
-        client = httpx.AsyncClient(transport=httpx.MockTransport(refuse), base_url="http://placement")
+        client = httpx.AsyncClient(transport=httpx.MockTransport(refuse), base_url=f"http://{name}")
         self.cleanups.append(client.aclose)
         return client
 

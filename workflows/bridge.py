@@ -18,7 +18,7 @@ from contracts.events import UnknownEventType, parse_event
 from contracts.journey import EVENT_SIGNAL, TASK_QUEUE, WORKFLOW_NAME, JourneyEvent, JourneyInput, journey_id
 from contracts.restructuring import PLAN_EVENT_TYPES, RestructuringInput, restructuring_id
 from contracts.restructuring import WORKFLOW_NAME as RESTRUCTURING_WORKFLOW
-from services.common.consumer import Outcome, PermanentError
+from services.common.consumer import EventHandler, Outcome, PermanentError
 from workflows.journey_state import JOURNEY_EVENT_TYPES
 
 CONSUMER_NAME = "bridge"
@@ -80,3 +80,17 @@ class JourneyBridge:
         except WorkflowAlreadyStartedError:
             return "ignored"
         return "applied"
+
+
+class EventRouter:
+    """Offers every event to each bridge (a complaint's events go to its workflow and to the journey)."""
+
+    def __init__(self, *bridges: EventHandler) -> None:
+        self.bridges = bridges
+
+    async def __call__(self, envelope: Envelope) -> Outcome:
+        outcomes = [await bridge(envelope) for bridge in self.bridges]
+        for outcome in ("applied", "duplicate"):
+            if outcome in outcomes:
+                return outcome
+        return "ignored"

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -20,19 +19,6 @@ from contracts.complaint_workflow import (
 )
 
 WORKFLOW_READER = {"X-Reemploy-Role": "workflow"}
-
-
-class ComplaintsApiSettings(BaseSettings):
-    """Where the worker finds the complaints service (`REEMPLOY_COMPLAINTS_URL`)."""
-
-    model_config = SettingsConfigDict(env_prefix="REEMPLOY_", extra="ignore")
-
-    complaints_url: str = "http://127.0.0.1:8004"
-    complaints_timeout_seconds: float = 10.0
-
-
-def complaints_http_client(settings: ComplaintsApiSettings) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=settings.complaints_url, timeout=settings.complaints_timeout_seconds)
 
 
 class ComplaintActivities:

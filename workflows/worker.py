@@ -1,17 +1,21 @@
-"""The Temporal worker: hosts the workflows and their activities on the journeys' task queue."""
+"""The Temporal worker: hosts every workflow (journeys, reconciler, restructuring plans, complaints) and their
+activities on one task queue."""
 
+import httpx
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from contracts.journey import TASK_QUEUE
 from workflows.activities import JourneyActivities
+from workflows.complaint import COMPLAINT_WORKFLOWS
+from workflows.complaint_activities import complaint_activities
 from workflows.journey import ReemploymentJourney
 from workflows.reconciler import JourneyReconciler
 from workflows.reconciler_activities import ReconcilerActivities
 from workflows.restructuring import RestructuringPlanWorkflow
 from workflows.restructuring_activities import RestructuringActivities
 
-WORKFLOWS = [ReemploymentJourney, JourneyReconciler, RestructuringPlanWorkflow]
+WORKFLOWS = [ReemploymentJourney, JourneyReconciler, RestructuringPlanWorkflow, *COMPLAINT_WORKFLOWS]
 
 
 def build_worker(
@@ -19,6 +23,7 @@ def build_worker(
     journey: JourneyActivities,
     reconciler: ReconcilerActivities,
     restructuring: RestructuringActivities,
+    complaints: httpx.AsyncClient,
     *,
     task_queue: str = TASK_QUEUE,
 ) -> Worker:
@@ -32,5 +37,6 @@ def build_worker(
             reconciler.start_missing_journeys,
             restructuring.remind_congress_vote,
             restructuring.take_in_roster,
+            *complaint_activities(complaints),
         ],
     )

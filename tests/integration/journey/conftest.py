@@ -210,6 +210,7 @@ async def journeys(time_skipping: WorkflowEnvironment, tmp_path: Path) -> AsyncI
                 JourneyActivities(intake=intake, placement=placement),
                 ReconcilerActivities(client=time_skipping.client, intake=intake),
                 RestructuringActivities(intake=intake),
+                httpx.AsyncClient(base_url="http://complaints.invalid"),
                 task_queue=queue,
             )
             async with worker:

@@ -46,6 +46,7 @@ async def test_open_cases_without_a_journey_get_one_and_only_once(
         JourneyActivities(intake=intake_api, placement=intake_api),
         ReconcilerActivities(client=client, intake=intake_api),
         RestructuringActivities(intake=intake_api),
+        httpx.AsyncClient(base_url="http://complaints.invalid"),
         task_queue=queue,
     )
     async with worker:
