@@ -6,7 +6,9 @@ Debian packages (`docker-compose`, `prometheus`); a missing tool fails the test 
 What must run is derived from the registry, so a service added there and forgotten here fails a test.
 """
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -16,9 +18,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from prometheus_client.metrics import MetricWrapperBase
 
 from contracts.topics import SUBSCRIPTIONS
 from deploy.registry import service_definitions
+from services.common import metrics
 from services.common.settings import (
     ConsumerSettings,
     KitSettings,
@@ -33,12 +37,14 @@ from tests.infrastructure import POSTGRES_ADMIN_URL
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
 PROMETHEUS_DIR = REPO / "deploy" / "prometheus"
+GRAFANA_DIR = REPO / "deploy" / "grafana"
 INIT_DATABASES = REPO / "deploy" / "postgres" / "init-databases.sh"
 
 REQUIRED_SECRETS = {
     "POSTGRES_PASSWORD": "compose-test-password",
     "REEMPLOY_SECRET_KEY": "compose-test-secret",
     "REEMPLOY_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "compose-test-admin-password",
+    "GRAFANA_ADMIN_PASSWORD": "compose-test-grafana-password",
 }
 ARRIVING_SERVICES = ("complaints",)
 """In compose ahead of their package, which lands from another branch (not in deploy/registry.py yet)."""
@@ -389,6 +395,64 @@ def test_alerts_fire_on_the_conditions_they_describe(tmp_path: Path) -> None:
     tests_file.write_text(yaml.safe_dump(_alert_unit_tests(rules_file)))
     result = _run(_tool("promtool", "prometheus"), "test", "rules", str(tests_file))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _series_names_of_our_metrics() -> set[str]:
+    """The series names `services.common.metrics` exposes (`_total`, `_bucket`, ... included)."""
+    suffixes = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_sum", "_count")}
+    return {
+        f"{family.name}{suffix}"
+        for metric in vars(metrics).values()
+        if isinstance(metric, MetricWrapperBase)
+        for family in metric.describe()
+        for suffix in suffixes[family.type]
+    }
+
+
+def _dashboards() -> dict[str, Any]:
+    return {
+        path.name: json.loads(path.read_text())
+        for path in sorted((GRAFANA_DIR / "dashboards").glob("*.json"))
+    }
+
+
+def test_grafana_dashboards_query_the_provisioned_prometheus_for_metrics_that_exist(tmp_path: Path) -> None:
+    datasources = yaml.safe_load(
+        (GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yml").read_text()
+    )
+    (prometheus,) = datasources["datasources"]
+    assert urlsplit(prometheus["url"]).hostname == "prometheus"
+    ours = _series_names_of_our_metrics()
+    expressions: list[str] = []
+    dashboards = _dashboards()
+    assert dashboards, "no dashboard in deploy/grafana/dashboards"
+    for name, dashboard in dashboards.items():
+        for panel in dashboard["panels"]:
+            for target in panel["targets"]:
+                for source in (panel["datasource"], target["datasource"]):
+                    assert source == {"type": "prometheus", "uid": prometheus["uid"]}, (name, panel["title"])
+                expression = target["expr"]
+                unknown = set(re.findall(r"\breemploy_[a-z_]+", expression)) - ours
+                assert not unknown, f"{name} / {panel['title']}: no such metric {unknown}"
+                expressions.append(expression)
+    # promtool parses PromQL when it checks rules: every expression becomes a recording rule.
+    recorded = [{"record": f"dashboard:expression_{n}", "expr": expr} for n, expr in enumerate(expressions)]
+    rules = {"groups": [{"name": "dashboards", "rules": recorded}]}
+    rules_file = tmp_path / "dashboard_expressions.yml"
+    rules_file.write_text(yaml.safe_dump(rules))
+    result = _run(_tool("promtool", "prometheus"), "check", "rules", str(rules_file))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_grafana_is_provisioned_from_the_repository(services: dict[str, Any]) -> None:
+    grafana = services["grafana"]
+    provider = yaml.safe_load((GRAFANA_DIR / "provisioning" / "dashboards" / "reemploy.yml").read_text())
+    (dashboards,) = provider["providers"]
+    assert f"{GRAFANA_DIR / 'provisioning'}:/etc/grafana/provisioning:ro" in grafana["volumes"]
+    assert f"{GRAFANA_DIR / 'dashboards'}:{dashboards['options']['path']}:ro" in grafana["volumes"]
+    assert _depends_on(grafana) == {"prometheus": "service_healthy"}
+    uids = [dashboard["uid"] for dashboard in _dashboards().values()]
+    assert len(uids) == len(set(uids)), f"dashboard uids must be unique: {uids}"
 
 
 def test_postgres_init_script_is_executable_bash() -> None:
