@@ -374,12 +374,43 @@ def _dead_letters_case() -> dict[str, Any]:
     }
 
 
+def _http_server_errors_case() -> dict[str, Any]:
+    """intake fails 10% of a busy stream, placement 1%, training every request of a trickle."""
+    requests = "reemploy_http_requests_total"
+
+    def answered(service: str, status: str, per_minute: int) -> dict[str, str]:
+        return _series(
+            requests, {"service": service, "route": "/workers", "status": status}, f"0+{per_minute}x30"
+        )
+
+    return {
+        "interval": "1m",
+        "input_series": [
+            answered("intake", "201", 90),
+            answered("intake", "500", 10),
+            answered("placement", "200", 99),
+            answered("placement", "503", 1),
+            answered("training", "500", 1),
+        ],
+        "alert_rule_test": [
+            _alerts("HttpServerErrorsHigh", "8m"),
+            _alerts("HttpServerErrorsHigh", "15m", {"severity": "critical", "service": "intake"}),
+        ],
+    }
+
+
 def _alert_unit_tests(rules_file: Path) -> dict[str, Any]:
     """Synthetic series fed to the rules: each alert fires when it should and stays quiet otherwise."""
     return {
         "rule_files": [str(rules_file)],
         "evaluation_interval": "1m",
-        "tests": [_outbox_lag_case(), _outbox_backlog_case(), _target_down_case(), _dead_letters_case()],
+        "tests": [
+            _outbox_lag_case(),
+            _outbox_backlog_case(),
+            _target_down_case(),
+            _dead_letters_case(),
+            _http_server_errors_case(),
+        ],
     }
 
 
