@@ -27,6 +27,7 @@ from services.common.temporal import connect, ensure_search_attributes
 from workflows.activities import JourneyActivities
 from workflows.bridge import CONSUMER_NAME, JourneyBridge
 from workflows.reconciler_activities import ReconcilerActivities, ReconcileRequest, ensure_schedule
+from workflows.restructuring_activities import RestructuringActivities
 from workflows.worker import build_worker
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,7 @@ async def run_worker(settings: WorkerSettings) -> None:
         client,
         JourneyActivities(intake=intake, placement=placement),
         ReconcilerActivities(client=client, intake=intake),
+        RestructuringActivities(intake=intake),
     )
     await ensure_schedule(
         client,

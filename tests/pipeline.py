@@ -20,6 +20,7 @@ from tests.factories import NETWORK
 from workflows.activities import JourneyActivities
 from workflows.bridge import JourneyBridge
 from workflows.reconciler_activities import ReconcilerActivities
+from workflows.restructuring_activities import RestructuringActivities
 from workflows.worker import build_worker
 
 
@@ -43,8 +44,13 @@ class Pipeline:
         await self._lifespan.__aenter__()
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://intake")
         activities = JourneyActivities(intake=self.http, placement=self.placement_http())
-        reconciler = ReconcilerActivities(client=self.client, intake=self.http)
-        self.worker = build_worker(self.client, activities, reconciler, task_queue=self.task_queue)
+        self.worker = build_worker(
+            self.client,
+            activities,
+            ReconcilerActivities(client=self.client, intake=self.http),
+            RestructuringActivities(intake=self.http),
+            task_queue=self.task_queue,
+        )
         self.tasks.append(asyncio.create_task(self.worker.run()))
         for path, body in NETWORK:
             await self.http.post(path, json=body)

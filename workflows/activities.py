@@ -29,16 +29,16 @@ class JourneyActivities:
             content=envelope.to_bytes(),
             headers={"content-type": "application/json", CORRELATION_HEADER: envelope.correlationid},
         )
-        _succeed_or_raise(response, f"publishing {envelope.type} {envelope.id}")
+        succeed_or_raise(response, f"publishing {envelope.type} {envelope.id}")
 
     @activity.defn(name="create_follow_up_task")
     async def create_follow_up_task(self, task: CreateFollowUpTask) -> None:
         body = task.model_dump(mode="json", exclude={"action", "task_key"})
         response = await self.placement.put(f"/follow-up-tasks/{task.task_key}", json=body)
-        _succeed_or_raise(response, f"creating follow-up task {task.task_key}")
+        succeed_or_raise(response, f"creating follow-up task {task.task_key}")
 
 
-def _succeed_or_raise(response: httpx.Response, what: str) -> None:
+def succeed_or_raise(response: httpx.Response, what: str) -> None:
     """A refusal (4xx) is final and fails the activity at once; anything else is retried."""
     if response.is_success:
         return

@@ -1,4 +1,5 @@
-"""The bridge: turns domain events into signals on `journey-{case_id}`, starting the journey if needed.
+"""The bridge: turns domain events into signals on `journey-{case_id}` (and a restructuring plan's events
+into signals on `restructuring-{plan_id}`), starting the workflow if needed.
 
 Its dedupe lives in the journey itself (the workflow remembers the event ids it applied), because the
 bridge's effect is in Temporal, not in a database it could share a transaction with.
@@ -7,7 +8,7 @@ A journey that finished (closed and measured) is not started again by a late eve
 starts a new run of it. A journey that failed or was terminated is started again by its next event.
 """
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -15,6 +16,8 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from contracts.envelope import Envelope
 from contracts.events import UnknownEventType, parse_event
 from contracts.journey import EVENT_SIGNAL, TASK_QUEUE, WORKFLOW_NAME, JourneyEvent, JourneyInput, journey_id
+from contracts.restructuring import PLAN_EVENT_TYPES, RestructuringInput, restructuring_id
+from contracts.restructuring import WORKFLOW_NAME as RESTRUCTURING_WORKFLOW
 from services.common.consumer import Outcome, PermanentError
 from workflows.journey_state import JOURNEY_EVENT_TYPES
 
@@ -30,7 +33,20 @@ class JourneyBridge:
         self.time_scale = time_scale
 
     async def __call__(self, envelope: Envelope) -> Outcome:
-        if envelope.type not in JOURNEY_EVENT_TYPES:
+        start: BaseModel
+        if envelope.type in JOURNEY_EVENT_TYPES:
+            workflow, start, workflow_id = (
+                WORKFLOW_NAME,
+                JourneyInput(case_id=envelope.subject, time_scale=self.time_scale),
+                journey_id(envelope.subject),
+            )
+        elif envelope.type in PLAN_EVENT_TYPES:
+            workflow, start, workflow_id = (
+                RESTRUCTURING_WORKFLOW,
+                RestructuringInput(plan_id=envelope.subject, time_scale=self.time_scale),
+                restructuring_id(envelope.subject),
+            )
+        else:
             return "ignored"
         try:
             parse_event(envelope)
@@ -45,9 +61,9 @@ class JourneyBridge:
         )
         try:
             await self.client.start_workflow(
-                WORKFLOW_NAME,
-                JourneyInput(case_id=envelope.subject, time_scale=self.time_scale),
-                id=journey_id(envelope.subject),
+                workflow,
+                start,
+                id=workflow_id,
                 task_queue=self.task_queue,
                 id_reuse_policy=reuse,
                 start_signal=EVENT_SIGNAL,

@@ -5,8 +5,7 @@ state; the run loop fires due deadlines, performs the actions they queue through
 attributes current, and continues as new before the history grows large.
 """
 
-import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -36,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         journey_id,
     )
     from workflows.activities import JourneyActivities
+    from workflows.alarm import Alarm
     from workflows.journey_state import CreateFollowUpTask, JourneyState, PublishEvent
 
 STAGE = SearchAttributeKey.for_keyword("JourneyStage")
@@ -60,16 +60,13 @@ class ReemploymentJourney:
             self.state = JourneyState(
                 case_id=start.case_id, time_scale=start.time_scale, stage_since=workflow.now()
             )
-        self.changed = False
+        self.alarm = Alarm()
         self.search_attributes = start.search_attributes
         self.shown: tuple[object, ...] | None = None
-        self.timers: set[datetime] = set()
-        self.timer_tasks: set[asyncio.Task[None]] = set()
 
     @workflow.run
     async def run(self, start: JourneyInput) -> JourneyStatus:
         while True:
-            self.changed = False
             self.state.fire_due(workflow.now())
             await self._perform_actions()
             self._show_search_attributes()
@@ -90,12 +87,12 @@ class ReemploymentJourney:
                         )
                     )
                 continue
-            await self._sleep_until_next_deadline()
+            await self.alarm.wait(self.state.next_deadline())
 
     @workflow.signal(name=EVENT_SIGNAL)
     def on_domain_event(self, event: JourneyEvent) -> None:
         if self.state.apply(event, workflow.now()):
-            self.changed = True
+            self.alarm.ring()
 
     @workflow.update(name=RECORD_EXIT_UPDATE)
     def record_exit(self, request: ExitRequest) -> UpdateOutcome:
@@ -145,33 +142,8 @@ class ReemploymentJourney:
         return JourneyTimeline(case_id=self.state.case_id, entries=self.state.timeline)
 
     def _changed(self) -> UpdateOutcome:
-        self.changed = True
+        self.alarm.ring()
         return UpdateOutcome(stage=self.state.stage, stage_since=self.state.stage_since)
-
-    async def _sleep_until_next_deadline(self) -> None:
-        """Wait for a signal, an update or the next deadline.
-
-        Timers are never cancelled: a timer that rings for a deadline that moved only wakes the loop, which
-        finds nothing due. A new timer starts only when no running one rings at or before the next deadline,
-        so a stream of signals that keeps pushing a deadline back starts no timers at all.
-        """
-        deadline = self.state.next_deadline()
-        if deadline is not None:
-            if deadline <= workflow.now():
-                return
-            if not any(ringing_at <= deadline for ringing_at in self.timers):
-                self._start_timer(deadline)
-        await workflow.wait_condition(lambda: self.changed)
-
-    def _start_timer(self, at: datetime) -> None:
-        self.timers.add(at)
-
-        async def ring() -> None:
-            await asyncio.sleep((at - workflow.now()).total_seconds())
-            self.timers.discard(at)
-            self.changed = True
-
-        self.timer_tasks.add(asyncio.create_task(ring()))
 
     async def _perform_actions(self) -> None:
         while self.state.actions:

@@ -74,3 +74,16 @@ def policy_for(community_code: str | None) -> JourneyPolicy:
         if street in LOCAL_POLICIES:
             return LOCAL_POLICIES[street]
     return DEFAULT_POLICY
+
+
+class CongressVotePolicy(BaseModel):
+    """Reminders to the worker congress before its vote deadline on a restructuring plan."""
+
+    model_config = ConfigDict(frozen=True)
+
+    remind_days_before: tuple[int, ...] = Field(
+        default=(7, 1, 0), description="Days before the deadline a reminder goes out (0: on the day)"
+    )
+
+
+CONGRESS_VOTE_POLICY = CongressVotePolicy()

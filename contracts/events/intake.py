@@ -142,6 +142,7 @@ class RestructuringPlanSubmitted(Event):
     affected_workers: int
     revision: int
     submitted_at: datetime
+    congress_vote_deadline: date | None = None
 
 
 class CongressVoteRecorded(Event):
@@ -161,6 +162,21 @@ class CongressVoteRecorded(Event):
     abstentions: int
     voting_rule: str
     passed: bool
+
+
+class CongressVoteReminded(Event):
+    """The worker congress was reminded that its vote on a plan is due (`days_left` 0: due today)."""
+
+    event_type = "intake.congress_vote_reminded.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+    subject_field = "plan_id"
+
+    plan_id: str
+    revision: int
+    congress_vote_deadline: date | None
+    days_left: int
+    reminded_at: datetime
 
 
 class BulkIntakeCompleted(Event):
@@ -217,6 +233,7 @@ EVENTS: tuple[type[Event], ...] = (
     PlanStatusChanged,
     RestructuringPlanSubmitted,
     CongressVoteRecorded,
+    CongressVoteReminded,
     BulkIntakeCompleted,
     CaseClosed,
     CaseReopened,

@@ -141,7 +141,10 @@ class Stack:
         ops_port = self.settings.first_ops_port
         definitions = service_definitions()
         issuer = f"http://{host}:{self.settings.first_service_port + definitions['identity'].port_offset}"
-        common |= {"REEMPLOY_AUTH_ISSUER": issuer, "REEMPLOY_AUTH_JWKS_URL": f"{issuer}/.well-known/jwks.json"}
+        common |= {
+            "REEMPLOY_AUTH_ISSUER": issuer,
+            "REEMPLOY_AUTH_JWKS_URL": f"{issuer}/.well-known/jwks.json",
+        }
         for name, definition in sorted(definitions.items()):
             http_port = self.settings.first_service_port + definition.port_offset
             service_env = common | {"REEMPLOY_DATABASE_URL": self.database_url(name)}

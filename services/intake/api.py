@@ -23,7 +23,6 @@ from services.intake import (
     lifecycle,
     network,
     records,
-    restructuring,
     search,
     service,
 )
@@ -31,14 +30,11 @@ from services.intake.collaborators import Intake
 from services.intake.schemas import (
     AssistantIn,
     AssistantOut,
-    BulkIntakeIn,
-    BulkIntakeOut,
     Caseload,
     CasePage,
     CaseQuery,
     Closure,
     CommunityIn,
-    CongressVote,
     ConsentRequest,
     ConsentView,
     ErrorBody,
@@ -53,8 +49,6 @@ from services.intake.schemas import (
     Reassignment,
     RegisteredWorker,
     Reopening,
-    RestructuringPlanIn,
-    RestructuringPlanOut,
     StatusChange,
     StreetIn,
     WorkerRegistration,
@@ -392,67 +386,3 @@ async def get_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
 )
 async def list_plan_revisions(case_id: CaseId, intake: IntakeDep) -> list[PlanRevisionOut]:
     return await guidance.plan_revisions(intake=intake, case_id=case_id)
-
-
-restructuring_router = APIRouter(tags=["enterprise restructuring"])
-PlanId = Annotated[str, Path(min_length=36, max_length=36, description="The restructuring plan's id")]
-
-
-@restructuring_router.post(
-    "/restructuring-plans", status_code=201, response_model=RestructuringPlanOut, responses=ERRORS
-)
-async def submit_restructuring_plan(plan: RestructuringPlanIn, intake: IntakeDep) -> RestructuringPlanOut:
-    """An enterprise submits its placement and diversion plan for the worker congress."""
-    return await restructuring.submit_plan(intake=intake, plan=plan, correlation_id=current_correlation_id())
-
-
-@restructuring_router.get(
-    "/restructuring-plans/{plan_id}", response_model=RestructuringPlanOut, responses=NOT_FOUND
-)
-async def get_restructuring_plan(plan_id: PlanId, intake: IntakeDep) -> RestructuringPlanOut:
-    return await restructuring.get_plan(intake=intake, plan_id=plan_id)
-
-
-@restructuring_router.put(
-    "/restructuring-plans/{plan_id}",
-    response_model=RestructuringPlanOut,
-    responses={**ERRORS, **NOT_FOUND, **TRANSITION},
-)
-async def revise_restructuring_plan(
-    plan_id: PlanId, plan: RestructuringPlanIn, intake: IntakeDep
-) -> RestructuringPlanOut:
-    """Revise a plan the congress rejected and submit it again."""
-    return await restructuring.revise_plan(
-        intake=intake, plan_id=plan_id, plan=plan, correlation_id=current_correlation_id()
-    )
-
-
-@restructuring_router.post(
-    "/restructuring-plans/{plan_id}/vote",
-    response_model=RestructuringPlanOut,
-    responses={**ERRORS, **NOT_FOUND, **TRANSITION},
-)
-async def record_congress_vote(
-    plan_id: PlanId, vote: CongressVote, intake: IntakeDep
-) -> RestructuringPlanOut:
-    """Record the worker congress vote; the plan passes only by the policy's rule."""
-    return await restructuring.record_vote(
-        intake=intake,
-        plan_id=plan_id,
-        vote=vote,
-        rule=intake.congress_voting_rule,
-        correlation_id=current_correlation_id(),
-    )
-
-
-@restructuring_router.post(
-    "/restructuring-plans/{plan_id}/intake",
-    response_model=BulkIntakeOut,
-    responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "The plan is not approved"}},
-)
-async def take_in_workers(plan_id: PlanId, batch: BulkIntakeIn, intake: IntakeDep) -> BulkIntakeOut:
-    """Open a case for every worker of an approved plan in one call. Every row is checked; one bad row
-    refuses the whole batch, with an error per row. The same `batch_id` again answers the same cases."""
-    return await restructuring.take_in(
-        intake=intake, plan_id=plan_id, batch=batch, correlation_id=current_correlation_id()
-    )

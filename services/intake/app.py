@@ -13,7 +13,7 @@ from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
 from services.common.settings import ServiceSettings
 from services.common.temporal import JourneyGateway, LazyTemporalClient
-from services.intake import api, models
+from services.intake import api, api_restructuring, models
 from services.intake.collaborators import Intake
 
 DESCRIPTION = (
@@ -59,5 +59,5 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.include_router(api.network_router)
     app.include_router(api.records_router)
     app.include_router(api.guidance_router)
-    app.include_router(api.restructuring_router)
+    app.include_router(api_restructuring.restructuring_router)
     return app

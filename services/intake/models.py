@@ -184,6 +184,34 @@ class RestructuringPlan(Base):
     vote: Mapped[dict[str, int] | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    congress_vote_deadline: Mapped[date | None] = mapped_column(Date)
+
+
+class PlanRoster(Base):
+    """The affected workers an enterprise lodged with its plan, taken in once the congress approves it.
+
+    The rows hold resident ID numbers, so they are kept encrypted as one sealed document.
+    """
+
+    __tablename__ = "plan_rosters"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("restructuring_plans.plan_id"), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(64))
+    workers: Mapped[int] = mapped_column(Integer)
+    rows_encrypted: Mapped[str] = mapped_column(Text)
+    lodged_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CongressVoteReminder(Base):
+    """A reminder sent before the worker congress's vote deadline (one per reminder key)."""
+
+    __tablename__ = "congress_vote_reminders"
+
+    reminder_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("restructuring_plans.plan_id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    days_left: Mapped[int] = mapped_column(Integer)
+    reminded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class BulkIntake(Base):

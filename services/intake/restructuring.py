@@ -54,7 +54,7 @@ async def revise_plan(
 ) -> RestructuringPlanOut:
     """Revise a rejected plan and submit it for a new vote."""
     async with intake.sessions.begin() as session:
-        row = await _plan(session, plan_id)
+        row = await require_plan(session, plan_id)
         _move(row, RestructuringAction.RESUBMIT)
         for name, value in _plan_fields(plan).items():
             setattr(row, name, value)
@@ -68,7 +68,7 @@ async def record_vote(
     *, intake: Intake, plan_id: str, vote: CongressVote, rule: VotingRule, correlation_id: str
 ) -> RestructuringPlanOut:
     async with intake.sessions.begin() as session:
-        row = await _plan(session, plan_id)
+        row = await require_plan(session, plan_id)
         problems = vote_count_problems(
             members=row.congress_members,
             present=vote.members_present,
@@ -100,7 +100,7 @@ async def record_vote(
 
 async def get_plan(*, intake: Intake, plan_id: str) -> RestructuringPlanOut:
     async with intake.sessions() as session:
-        return _view(await _plan(session, plan_id))
+        return _view(await require_plan(session, plan_id))
 
 
 async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, correlation_id: str) -> BulkIntakeOut:
@@ -108,14 +108,14 @@ async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, correlat
     async with intake.sessions() as session:
         if (earlier := await _earlier_batch(session, plan_id, batch.batch_id)) is not None:
             return earlier
-        plan = await _plan(session, plan_id)
+        plan = await require_plan(session, plan_id)
         if plan.status != RestructuringStatus.APPROVED.value:
             raise DomainError(
                 409,
                 "plan_not_approved",
                 f"Workers can be taken in only under an approved plan (it is {plan.status})",
             )
-        problems = await _row_problems(session, intake, batch)
+        problems = await row_problems(session, intake, batch)
     if problems:
         raise DomainError(
             422, "validation_failed", f"{len(problems)} rows cannot be taken in; none was", problems
@@ -159,7 +159,7 @@ async def _earlier_batch(session: AsyncSession, plan_id: str, batch_id: str) -> 
     return BulkIntakeOut(batch_id=batch_id, plan_id=plan_id, case_ids=earlier.case_ids, repeated=True)
 
 
-async def _row_problems(session: AsyncSession, intake: Intake, batch: BulkIntakeIn) -> list[dict[str, str]]:
+async def row_problems(session: AsyncSession, intake: Intake, batch: BulkIntakeIn) -> list[dict[str, str]]:
     """Every row that cannot be taken in, named `workers.<row>.<field>`: duplicates in the batch, people with
     an open case already, unknown communities."""
     problems = []
@@ -194,7 +194,7 @@ async def _row_problems(session: AsyncSession, intake: Intake, batch: BulkIntake
     return sorted(problems, key=lambda problem: int(problem["field"].split(".")[1]))
 
 
-async def _plan(session: AsyncSession, plan_id: str) -> RestructuringPlan:
+async def require_plan(session: AsyncSession, plan_id: str) -> RestructuringPlan:
     row = await session.get(RestructuringPlan, plan_id)
     if row is None:
         raise DomainError(404, "plan_not_found", f"No restructuring plan {plan_id}")
@@ -216,6 +216,7 @@ async def _announce(
             affected_workers=row.affected_workers,
             revision=row.revision,
             submitted_at=row.submitted_at,
+            congress_vote_deadline=row.congress_vote_deadline,
         ),
         correlation_id=correlation_id,
     )
@@ -228,6 +229,7 @@ def _plan_fields(plan: RestructuringPlanIn) -> dict[str, object]:
         "affected_workers": plan.affected_workers,
         "measures": [measure.model_dump(mode="json") for measure in plan.measures],
         "congress_members": plan.congress_members,
+        "congress_vote_deadline": plan.congress_vote_deadline,
     }
 
 

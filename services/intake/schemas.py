@@ -423,6 +423,16 @@ class RestructuringPlanIn(BaseModel):
     affected_workers: int = Field(ge=1, le=1_000_000)
     measures: list[Measure] = Field(min_length=1, max_length=50)
     congress_members: int = Field(ge=1, le=100_000, description="All members of the worker congress")
+    congress_vote_deadline: date | None = Field(
+        default=None, description="When the congress must have voted; reminders go out before it"
+    )
+
+    @field_validator("congress_vote_deadline")
+    @classmethod
+    def _deadline_ahead(cls, deadline: date | None) -> date | None:
+        if deadline is not None and deadline < datetime.now(UTC).date():
+            raise ValueError("the vote deadline has passed")
+        return deadline
 
     @model_validator(mode="after")
     def _measures_cover_the_affected(self) -> "RestructuringPlanIn":
@@ -469,6 +479,29 @@ class BulkIntakeIn(BaseModel):
         min_length=1, max_length=64, description="Idempotency key: the same batch answers the same"
     )
     workers: list[PlannedWorker] = Field(min_length=1, max_length=10_000)
+
+
+class RosterOut(BaseModel):
+    """A lodged roster, without its rows (they hold resident ID numbers)."""
+
+    plan_id: str
+    batch_id: str
+    workers: int
+    lodged_at: datetime
+
+
+class VoteReminderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reminder_key: str = Field(min_length=1, max_length=100, description="Idempotency key of the reminder")
+    revision: int = Field(ge=1)
+    days_left: int = Field(ge=0, le=3650)
+
+
+class VoteReminderOut(VoteReminderIn):
+    plan_id: str
+    reminded_at: datetime
+    repeated: bool
 
 
 class BulkIntakeOut(BaseModel):

@@ -140,3 +140,49 @@ async def test_a_plan_whose_measures_place_more_than_it_affects_is_refused(intak
     too_many = PLAN | {"affected_workers": 100}
     response = await intake_api.post("/restructuring-plans", json=too_many)
     assert response.status_code == 422
+
+
+async def test_a_lodged_roster_is_checked_row_by_row_sealed_and_taken_in_once_after_approval(
+    intake_api, intake_engine, plan_id
+):
+    bad = batch(3, "roster-1")
+    bad["workers"][2]["community_code"] = "XX-99"
+    refused = await intake_api.put(f"/restructuring-plans/{plan_id}/roster", json=bad)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["workers.2.community_code"]
+    assert (await intake_api.get(f"/restructuring-plans/{plan_id}/roster")).status_code == 404
+
+    roster = batch(3, "roster-1")
+    lodged = await intake_api.put(f"/restructuring-plans/{plan_id}/roster", json=roster)
+    assert lodged.status_code == 200 and lodged.json()["workers"] == 3
+    async with intake_engine.connect() as connection:
+        sealed = await connection.scalar(text("SELECT rows_encrypted FROM plan_rosters"))
+    assert roster["workers"][0]["resident_id"] not in sealed
+
+    early = await intake_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
+    assert early.status_code == 409 and early.json()["error"] == "plan_not_approved"
+    await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    first = await intake_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
+    again = await intake_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
+    assert first.status_code == 200 and len(first.json()["case_ids"]) == 3
+    assert again.json()["case_ids"] == first.json()["case_ids"] and again.json()["repeated"] is True
+    final = await intake_api.put(f"/restructuring-plans/{plan_id}/roster", json=batch(2, "roster-2"))
+    assert final.status_code == 409 and final.json()["error"] == "roster_final"
+
+
+async def test_a_vote_reminder_is_sent_once_per_key_and_only_while_a_vote_is_awaited(intake_api, plan_id):
+    reminder = {"reminder_key": f"{plan_id}-r1-d7", "revision": 1, "days_left": 7}
+    sent = await intake_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=reminder)
+    repeated = await intake_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=reminder)
+    assert (sent.status_code, repeated.status_code) == (201, 200) and repeated.json()["repeated"] is True
+    await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    late = {"reminder_key": f"{plan_id}-r1-d1", "revision": 1, "days_left": 1}
+    refused = await intake_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=late)
+    assert refused.status_code == 409 and refused.json()["error"] == "plan_not_awaiting_vote"
+
+
+async def test_a_vote_deadline_in_the_past_is_refused(intake_api):
+    late = PLAN | {"congress_vote_deadline": "2020-01-01"}
+    response = await intake_api.post("/restructuring-plans", json=late)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "congress_vote_deadline"

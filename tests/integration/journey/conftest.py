@@ -32,6 +32,7 @@ from tests.factories import NETWORK, assistant, registration
 from tests.infrastructure import migrated_database
 from workflows.activities import JourneyActivities
 from workflows.reconciler_activities import ReconcilerActivities
+from workflows.restructuring_activities import RestructuringActivities
 from workflows.worker import build_worker
 
 INTAKE_MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "intake" / "migrations"
@@ -208,6 +209,7 @@ async def journeys(time_skipping: WorkflowEnvironment, tmp_path: Path) -> AsyncI
                 time_skipping.client,
                 JourneyActivities(intake=intake, placement=placement),
                 ReconcilerActivities(client=time_skipping.client, intake=intake),
+                RestructuringActivities(intake=intake),
                 task_queue=queue,
             )
             async with worker:

@@ -16,6 +16,7 @@ from workflows.reconciler_activities import (
     ReconcileReport,
     ReconcileRequest,
 )
+from workflows.restructuring_activities import RestructuringActivities
 from workflows.worker import build_worker
 
 
@@ -44,6 +45,7 @@ async def test_open_cases_without_a_journey_get_one_and_only_once(
         client,
         JourneyActivities(intake=intake_api, placement=intake_api),
         ReconcilerActivities(client=client, intake=intake_api),
+        RestructuringActivities(intake=intake_api),
         task_queue=queue,
     )
     async with worker:
