@@ -47,7 +47,7 @@ REQUIRED_SECRETS = {
     "GRAFANA_ADMIN_PASSWORD": "compose-test-grafana-password",
 }
 ARRIVING_SERVICES = ("complaints",)
-"""In compose ahead of their package, which lands from another branch (not in deploy/registry.py yet)."""
+"""In compose ahead of their package (another branch); checked by name until deploy/registry.py has them."""
 TEMPORAL_DATABASES = ("temporal", "temporal_visibility")
 HTTP_PORT, OPS_PORT = 8000, 9100
 FIRST_SERVICE_PORT = 8001
