@@ -323,7 +323,7 @@ def _search_attribute(info: dict[str, Any], name: str) -> Any:
 
 
 async def _journey_reaches(programme: ProgrammeInProcess, case_id: str, stage: str) -> dict[str, Any]:
-    """The journey, as intake's API reads it from the workflow, once it is in `stage`."""
+    """The journey, as intake's API reads it from the workflow, once it is in `stage` (else its timeline)."""
 
     async def in_stage() -> dict[str, Any] | None:
         response = await programme.intake.get(f"/workers/{case_id}/journey")
@@ -332,7 +332,11 @@ async def _journey_reaches(programme: ProgrammeInProcess, case_id: str, stage: s
         journey = answer(response)
         return dict(journey) if journey["stage"] == stage else None
 
-    return await eventually(in_stage, within=30, what=f"the journey of {case_id} in {stage}")
+    try:
+        return await eventually(in_stage, within=30, what=f"the journey of {case_id} in {stage}")
+    except AssertionError as late:
+        timeline = await programme.intake.get(f"/workers/{case_id}/journey/timeline")
+        raise AssertionError(f"{late}; what the journey went through: {timeline.text}") from None
 
 
 async def _until(moment: datetime) -> None:
