@@ -34,7 +34,6 @@ from workflows.reconciler_activities import ReconcilerActivities
 from workflows.worker import build_worker
 
 SERVICES = ("intake", "training", "placement")
-CONSUMING_SERVICES = ("training", "placement")
 
 Found = TypeVar("Found")
 
@@ -130,15 +129,12 @@ class ProgrammeInProcess:
     async def close(self) -> None:
         """Stop the loops first (they use the clients), then release everything in reverse order."""
         self.stop.set()
-        try:
-            async with self._resources:
-                if self._worker is not None:
-                    await self._worker.shutdown()
-                for task in self._tasks:
-                    task.cancel()
-                await asyncio.gather(*self._tasks, return_exceptions=True)
-        finally:
-            self._tasks.clear()
+        async with self._resources:
+            if self._worker is not None:
+                await self._worker.shutdown()
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 async def eventually(
