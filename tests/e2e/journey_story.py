@@ -31,9 +31,10 @@ from tests.infrastructure import migrated_database
 from workflows.activities import JourneyActivities
 from workflows.bridge import CONSUMER_NAME, JourneyBridge
 from workflows.reconciler_activities import ReconcilerActivities
+from workflows.restructuring_activities import RestructuringActivities
 from workflows.worker import build_worker
 
-SERVICES = ("intake", "training", "placement")
+SERVICES = ("intake", "training", "placement", "complaints")
 
 Found = TypeVar("Found")
 
@@ -73,6 +74,8 @@ class ProgrammeInProcess:
             client,
             JourneyActivities(intake=self.intake, placement=self.placement),
             ReconcilerActivities(client=client, intake=self.intake),
+            RestructuringActivities(intake=self.intake),
+            self.apis["complaints"],
             task_queue=self.task_queue,
         )
         self._tasks.append(asyncio.create_task(self._worker.run()))
