@@ -11,6 +11,7 @@ TRAINING_EVENTS = "training.events"
 PLACEMENT_EVENTS = "placement.events"
 COMPLAINTS_EVENTS = "complaints.events"
 JOURNEY_EVENTS = "journey.events"
+BENEFITS_EVENTS = "benefits.events"
 
 EVENT_TOPICS: tuple[str, ...] = (
     INTAKE_EVENTS,
@@ -18,6 +19,7 @@ EVENT_TOPICS: tuple[str, ...] = (
     PLACEMENT_EVENTS,
     COMPLAINTS_EVENTS,
     JOURNEY_EVENTS,
+    BENEFITS_EVENTS,
 )
 
 
@@ -27,9 +29,11 @@ def dead_letter_topic(consumer: str) -> str:
 
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "bridge": (INTAKE_EVENTS, TRAINING_EVENTS, PLACEMENT_EVENTS, COMPLAINTS_EVENTS),
+    "bridge": (INTAKE_EVENTS, TRAINING_EVENTS, PLACEMENT_EVENTS, COMPLAINTS_EVENTS, BENEFITS_EVENTS),
     "training": (INTAKE_EVENTS, PLACEMENT_EVENTS),
     "placement": (INTAKE_EVENTS, TRAINING_EVENTS),
+    "benefits": (INTAKE_EVENTS, PLACEMENT_EVENTS),
+    "console": EVENT_TOPICS,
 }
 """Which topics each consumer group reads. A service's consumer group is named after the service."""
 

@@ -428,6 +428,11 @@ class JourneyState(BaseModel):
         if self.stability_period_reached and not self.stability_gaps(now):
             self._move(Stage.STABLE_EMPLOYMENT, now, "stable-employment rule met at a follow-up")
 
+    def _benefit_decided(self, event: JourneyEvent, now: datetime) -> None:
+        data = event.data
+        detail = f"{data.get('kind')} from {data.get('agency')}: {data.get('decision')}"
+        self._note(now, event.event_type, detail)
+
     def _complaint_opened(self, event: JourneyEvent, now: datetime) -> None:
         category = str(event.data.get("category", ""))
         self.open_complaints[str(event.data.get("complaint_id"))] = category
@@ -677,6 +682,7 @@ _HANDLERS: dict[str, EventHandler] = {
     "placement.follow_up_task_created.v1": JourneyState._follow_up_task_created,
     "placement.follow_up_completed.v1": JourneyState._follow_up_completed,
     "complaints.complaint_opened.v1": JourneyState._complaint_opened,
+    "benefits.application_decided.v1": JourneyState._benefit_decided,
     "complaints.complaint_closed.v1": JourneyState._complaint_closed,
     **{event_type: JourneyState._referred for event_type in REFERRAL_EVENT_TYPES},
 }

@@ -44,10 +44,10 @@ class CaseEvent(Event):
 
 def registry() -> dict[str, type[Event]]:
     """Every event model by its type name."""
-    from contracts.events import complaints, intake, journey, placement, training
+    from contracts.events import benefits, complaints, intake, journey, placement, training
 
     models: list[type[Event]] = []
-    for module in (intake, training, placement, complaints, journey):
+    for module in (intake, training, placement, complaints, journey, benefits):
         models.extend(module.EVENTS)
     return {model.event_type: model for model in models}
 

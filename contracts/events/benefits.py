@@ -1,0 +1,5 @@
+"""Events of the benefits service, published on `benefits.events`."""
+
+from contracts.events import Event
+
+EVENTS: tuple[type[Event], ...] = ()
