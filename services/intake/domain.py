@@ -2,10 +2,8 @@
 
 import re
 import unicodedata
-from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
 
 from services.intake.resident_id import Sex
 
@@ -102,22 +100,6 @@ PLAN_TRANSITIONS: dict[tuple[PlanStatus, PlanAction], PlanStatus] = {
     (PlanStatus.AGREED, PlanAction.SUPERVISOR_APPROVES): PlanStatus.APPROVED,
 }
 """The only ways a plan's status changes; a revised plan starts again as a new proposed revision."""
-
-
-class TransitionRefused(ValueError):
-    """The aggregate's transition table has no such move from its current status."""
-
-
-Status = TypeVar("Status", bound=StrEnum)
-Action = TypeVar("Action", bound=StrEnum)
-
-
-def transition(table: Mapping[tuple[Status, Action], Status], current: Status, action: Action) -> Status:
-    """The status after `action`, by the aggregate's transition table; refused moves name both."""
-    try:
-        return table[(current, action)]
-    except KeyError:
-        raise TransitionRefused(f"one that is {current.value} cannot take '{action.value}'") from None
 
 
 class VotingRule(StrEnum):

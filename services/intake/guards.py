@@ -1,13 +1,11 @@
 """The checks every intake use case makes inside its transaction: the case exists, the move is allowed."""
 
-from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.errors import DomainError
-from services.intake.domain import TransitionRefused, transition
 from services.intake.models import WorkerCase
 
 Status = TypeVar("Status", bound=StrEnum)
@@ -20,13 +18,3 @@ async def require_case(session: AsyncSession, case_id: str) -> WorkerCase:
     if case is None:
         raise DomainError(404, "case_not_found", f"No case {case_id}")
     return case
-
-
-def move(
-    table: Mapping[tuple[Status, Action], Status], current: Status, action: Action, *, what: str
-) -> Status:
-    """The next status by the aggregate's transition table, or 409 `<what>_transition_refused`."""
-    try:
-        return transition(table, current, action)
-    except TransitionRefused as refused:
-        raise DomainError(409, f"{what}_transition_refused", f"The {what}: {refused}") from refused

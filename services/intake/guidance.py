@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.intake import GuidanceSessionRecorded, PlanStatusChanged
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.intake.collaborators import Intake
 from services.intake.domain import PLAN_TRANSITIONS, PlanAction, PlanStatus
-from services.intake.guards import move, require_case
+from services.intake.guards import require_case
 from services.intake.models import GuidanceSession, LabourAssistant, PlanRevision
 from services.intake.network import unknown
 from services.intake.schemas import (

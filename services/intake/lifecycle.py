@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.intake import AssignmentReason, CaseClosed, CaseReopened
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.intake import network
 from services.intake.collaborators import Intake
 from services.intake.domain import CASE_TRANSITIONS, CaseAction, CaseStatus
-from services.intake.guards import move, require_case
+from services.intake.guards import require_case
 from services.intake.models import CaseStatusChange, WorkerCase
 from services.intake.schemas import Closure, Reopening, StatusChange
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.intake import BulkIntakeCompleted, CongressVoteRecorded, RestructuringPlanSubmitted
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.intake import service
 from services.intake.collaborators import Intake
 from services.intake.domain import (
@@ -20,7 +21,6 @@ from services.intake.domain import (
     congress_passes,
     vote_count_problems,
 )
-from services.intake.guards import move
 from services.intake.models import BulkIntake, Community, RestructuringPlan, WorkerCase
 from services.intake.schemas import (
     BulkIntakeIn,

@@ -14,10 +14,11 @@ from contracts.events.placement import (
 )
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.placement.collaborators import Placement
 from services.placement.domain import BUSINESS_TRANSITIONS, BusinessAction, BusinessStatus, EmployerStatus
 from services.placement.employers import registered_event
-from services.placement.guards import move, require, require_open_case
+from services.placement.guards import require, require_open_case
 from services.placement.hires import record_hire
 from services.placement.models import Business, BusinessSupportLink, Employer, Hire
 from services.placement.schemas import (

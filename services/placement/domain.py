@@ -3,23 +3,6 @@
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import TypeVar
-
-
-class TransitionRefused(ValueError):
-    """The aggregate's transition table has no such move from its current status."""
-
-
-Status = TypeVar("Status", bound=StrEnum)
-Action = TypeVar("Action", bound=StrEnum)
-
-
-def transition(table: Mapping[tuple[Status, Action], Status], current: Status, action: Action) -> Status:
-    """The status after `action`, by the aggregate's transition table; refused moves name both."""
-    try:
-        return table[(current, action)]
-    except KeyError:
-        raise TransitionRefused(f"one that is {current.value} cannot take '{action.value}'") from None
 
 
 class EmployerStatus(StrEnum):

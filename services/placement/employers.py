@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.placement import EmployerRegistered, EmployerVerified, VacancyClosed, VacancyPosted
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.placement.collaborators import Placement
 from services.placement.domain import (
     EMPLOYER_TRANSITIONS,
@@ -19,7 +20,7 @@ from services.placement.domain import (
     VacancyStatus,
     discriminatory_requirements,
 )
-from services.placement.guards import move, require
+from services.placement.guards import require
 from services.placement.models import Community, Employer, JobFair, JobFairEmployer, Vacancy
 from services.placement.schemas import CommunityIn, EmployerIn, VacancyClosure, VacancyIn
 from services.placement.scoring import normalise

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.placement import FollowUpCompleted, FollowUpTaskCreated
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.placement.collaborators import Placement
 from services.placement.domain import TASK_TRANSITIONS, TaskAction, TaskStatus
-from services.placement.guards import move
 from services.placement.models import Business, FollowUpTask, Hire, Worker
 from services.placement.schemas import FollowUpOutcome, FollowUpTaskIn, FollowUpTaskQuery
 

@@ -1,13 +1,11 @@
 """The checks placement use cases make inside their transaction: the record exists, the move is allowed."""
 
-from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.errors import DomainError
-from services.placement.domain import TransitionRefused, transition
 from services.placement.models import Base, Worker
 
 Status = TypeVar("Status", bound=StrEnum)
@@ -31,13 +29,3 @@ async def require_open_case(session: AsyncSession, case_id: str) -> Worker:
     if not worker.case_open:
         raise DomainError(409, "case_closed", f"The case {case_id} is closed")
     return worker
-
-
-def move(
-    table: Mapping[tuple[Status, Action], Status], current: Status, action: Action, *, what: str
-) -> Status:
-    """The next status by the aggregate's transition table, or 409 `<what>_transition_refused`."""
-    try:
-        return transition(table, current, action)
-    except TransitionRefused as refused:
-        raise DomainError(409, f"{what}_transition_refused", f"The {what}: {refused}") from refused

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.placement import Hired, JobEnded
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.placement.collaborators import Placement
 from services.placement.domain import (
     HIRE_TRANSITIONS,
@@ -18,7 +19,7 @@ from services.placement.domain import (
     VacancyStatus,
 )
 from services.placement.employers import require_employers_vacancy, require_verified_employer, shut
-from services.placement.guards import move, require, require_open_case
+from services.placement.guards import require, require_open_case
 from services.placement.models import Hire, Vacancy
 from services.placement.referrals import advance, require_employers_referral
 from services.placement.schemas import DirectHire, HireTerms, JobEnding

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.placement import ReferralAnswered, ReferralMade
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.placement.collaborators import Placement
 from services.placement.domain import (
     REFERRAL_TRANSITIONS,
@@ -17,7 +18,7 @@ from services.placement.domain import (
     VacancyStatus,
 )
 from services.placement.employers import require_verified_employer
-from services.placement.guards import move, require, require_open_case
+from services.placement.guards import require, require_open_case
 from services.placement.models import JobFair, Referral, Vacancy
 from services.placement.schemas import ReferralAnswer, ReferralIn
 

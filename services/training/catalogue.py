@@ -5,9 +5,10 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.ids import uuid7
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.training.collaborators import Training
 from services.training.domain import ACCREDITATION_TRANSITIONS, Accreditation
-from services.training.guards import move, require_course, require_provider
+from services.training.guards import require_course, require_provider
 from services.training.models import Course, Provider
 from services.training.schemas import AccreditationChange, CompletionRuleIn, CourseIn, CourseOut, ProviderIn
 

@@ -1,28 +1,11 @@
 """Pure training rules: statuses and their transition tables, the completion rule, consent, certificates."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TypeVar
 
 from contracts.events.training import FailureReason
-
-
-class TransitionRefused(ValueError):
-    """The aggregate's transition table has no such move from its current status."""
-
-
-Status = TypeVar("Status", bound=StrEnum)
-Action = TypeVar("Action", bound=StrEnum)
-
-
-def transition(table: Mapping[tuple[Status, Action], Status], current: Status, action: Action) -> Status:
-    """The status after `action`, by the aggregate's transition table; refused moves name both."""
-    try:
-        return table[(current, action)]
-    except KeyError:
-        raise TransitionRefused(f"one that is {current.value} cannot take '{action.value}'") from None
 
 
 class CaseStatus(StrEnum):

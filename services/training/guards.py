@@ -1,6 +1,5 @@
 """The checks training use cases make inside their transaction: the thing exists, the move is allowed."""
 
-from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
@@ -8,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.errors import DomainError
-from services.training.domain import TransitionRefused, transition
 from services.training.models import Course, Enrolment, Provider, TrainingClass
 
 Status = TypeVar("Status", bound=StrEnum)
@@ -57,13 +55,3 @@ async def require_enrolment(session: AsyncSession, enrolment_id: str) -> Enrolme
     if enrolment is None:
         raise DomainError(404, "enrolment_not_found", f"No enrolment {enrolment_id}")
     return enrolment
-
-
-def move(
-    table: Mapping[tuple[Status, Action], Status], current: Status, action: Action, *, what: str
-) -> Status:
-    """The next status by the aggregate's transition table, or 409 `<what>_transition_refused`."""
-    try:
-        return transition(table, current, action)
-    except TransitionRefused as refused:
-        raise DomainError(409, f"{what}_transition_refused", f"The {what}: {refused}") from refused

@@ -19,6 +19,7 @@ from contracts.events.training import (
 )
 from contracts.occupations import OccupationArea
 from services.common.errors import DomainError
+from services.common.transitions import move
 from services.training.collaborators import Training
 from services.training.domain import (
     CLASS_TRANSITIONS,
@@ -33,7 +34,7 @@ from services.training.domain import (
     completion_outcome,
 )
 from services.training.enrolment import enrolment_view
-from services.training.guards import lock_class, move, require_course
+from services.training.guards import lock_class, require_course
 from services.training.models import (
     AttendanceMark,
     Certificate,

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from contracts.events.training import ClassCancelled, WithdrawalReason, Withdrawn
 from services.common.errors import DomainError
 from services.common.outbox import Outbox
+from services.common.transitions import move
 from services.training.collaborators import Training
 from services.training.domain import (
     ACTIVE_ENROLMENT,
@@ -24,7 +25,7 @@ from services.training.domain import (
     EnrolmentStatus,
 )
 from services.training.enrolment import announce_place, enrolment_view
-from services.training.guards import lock_class, move, require_enrolment
+from services.training.guards import lock_class, require_enrolment
 from services.training.models import Enrolment, TrainingClass
 from services.training.schemas import CancellationOut, ClassCancellation, Withdrawal, WithdrawalOut
 

@@ -4,16 +4,15 @@ import random
 
 import pytest
 
+from services.common.transitions import TransitionRefused, transition
 from services.placement.domain import (
     REFERRAL_TRANSITIONS,
     VACANCY_TRANSITIONS,
     ReferralAction,
     ReferralStatus,
-    TransitionRefused,
     VacancyAction,
     VacancyStatus,
     discriminatory_requirements,
-    transition,
 )
 from services.placement.scoring import (
     Place,

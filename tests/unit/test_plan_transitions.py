@@ -1,5 +1,6 @@
 import pytest
 
+from services.common.transitions import TransitionRefused, transition
 from services.intake.domain import (
     CASE_TRANSITIONS,
     PLAN_TRANSITIONS,
@@ -10,8 +11,6 @@ from services.intake.domain import (
     PlanStatus,
     RestructuringAction,
     RestructuringStatus,
-    TransitionRefused,
-    transition,
 )
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from contracts.events.training import FailureReason
+from services.common.transitions import TransitionRefused, transition
 from services.training.domain import (
     ACCREDITATION_TRANSITIONS,
     ENROLMENT_TRANSITIONS,
@@ -14,14 +15,12 @@ from services.training.domain import (
     ConsentRecord,
     EnrolmentAction,
     EnrolmentStatus,
-    TransitionRefused,
     attendance_rate,
     certificate_number,
     completion_outcome,
     consent_in_force,
     in_enrolment_window,
     may_publish,
-    transition,
 )
 from services.training.ranking import AreaDemand, CourseOffer, WorkerProfile, assess, rank
 
