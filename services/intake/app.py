@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import text
 
 from services.common.db import create_engine, session_factory
@@ -15,6 +16,7 @@ from services.common.settings import ServiceSettings
 from services.common.temporal import JourneyGateway, LazyTemporalClient
 from services.intake import api, api_restructuring, models
 from services.intake.collaborators import Intake
+from services.intake.domain import DEFAULT_VOTING_RULE, VotingRule
 
 DESCRIPTION = (
     "The record of each laid-off worker (下岗职工): registration opens a case and starts the worker's "
@@ -25,7 +27,16 @@ DESCRIPTION = (
 BULK_PATHS = re.compile(r"^/restructuring-plans/[^/]+/intake$")
 
 
-def create_app(settings: ServiceSettings) -> FastAPI:
+class IntakePolicy(BaseSettings):
+    """Intake's policy settings (`REEMPLOY_INTAKE_*`)."""
+
+    model_config = SettingsConfigDict(env_prefix="REEMPLOY_INTAKE_", extra="ignore")
+
+    congress_voting_rule: VotingRule = DEFAULT_VOTING_RULE
+
+
+def create_app(settings: ServiceSettings, policy: IntakePolicy | None = None) -> FastAPI:
+    policy = policy or IntakePolicy()
     engine = create_engine(settings.database_url)
     temporal = LazyTemporalClient(settings.temporal_address, settings.temporal_namespace)
 
@@ -36,6 +47,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             outbox=Outbox(models.outbox),
             journeys=JourneyGateway(temporal),
             personal_data=PersonalDataProtector(settings.secret_key),
+            congress_voting_rule=policy.congress_voting_rule,
         )
         yield
         await engine.dispose()

@@ -2,9 +2,13 @@
 
 import json
 
+import httpx
 import pytest
 from sqlalchemy import func, select, text
 
+from services.common.settings import ServiceSettings
+from services.intake.app import IntakePolicy, create_app
+from services.intake.domain import VotingRule
 from services.intake.models import WorkerCase, outbox
 from tests.factories import registration
 
@@ -186,3 +190,14 @@ async def test_a_vote_deadline_in_the_past_is_refused(intake_api):
     response = await intake_api.post("/restructuring-plans", json=late)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "congress_vote_deadline"
+
+
+async def test_the_voting_rule_is_a_setting(intake_database_url):
+    policy = IntakePolicy(congress_voting_rule=VotingRule.TWO_THIRDS_OF_ALL_MEMBERS)
+    app = create_app(ServiceSettings(database_url=intake_database_url), policy)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            plan_id = (await client.post("/restructuring-plans", json=PLAN)).json()["plan_id"]
+            voted = await client.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    assert voted.json()["status"] == "rejected", "70 of 120 is more than half but less than two thirds"
