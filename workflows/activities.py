@@ -12,7 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from contracts.envelope import Envelope
 from services.common.http import CORRELATION_HEADER
-from workflows.journey_state import CreateFollowUpTask
+from workflows.journey_memory import CreateFollowUpTask
 
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})
 

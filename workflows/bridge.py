@@ -19,7 +19,7 @@ from contracts.journey import EVENT_SIGNAL, TASK_QUEUE, WORKFLOW_NAME, JourneyEv
 from contracts.restructuring import PLAN_EVENT_TYPES, RestructuringInput, restructuring_id
 from contracts.restructuring import WORKFLOW_NAME as RESTRUCTURING_WORKFLOW
 from services.common.consumer import EventHandler, Outcome, PermanentError
-from workflows.journey_state import JOURNEY_EVENT_TYPES
+from workflows.journey_handlers import JOURNEY_EVENT_TYPES
 
 CONSUMER_NAME = "bridge"
 RESTARTING_EVENT_TYPES = frozenset({"intake.case_reopened.v1"})

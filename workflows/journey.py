@@ -36,7 +36,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.activities import JourneyActivities
     from workflows.alarm import Alarm
-    from workflows.journey_state import CreateFollowUpTask, JourneyState, PublishEvent
+    from workflows.journey_memory import CreateFollowUpTask, PublishEvent
+    from workflows.journey_state import JourneyState
 
 STAGE = SearchAttributeKey.for_keyword("JourneyStage")
 COMMUNITY = SearchAttributeKey.for_keyword("CommunityCode")

@@ -6,7 +6,8 @@ from typing import Any
 
 from contracts.events.journey import ReviewKind
 from contracts.journey import ExitReason, FollowUpStatus, JourneyEvent, JourneyStage
-from workflows.journey_state import CreateFollowUpTask, JourneyState, PublishEvent
+from workflows.journey_memory import CreateFollowUpTask, PublishEvent
+from workflows.journey_state import JourneyState
 from workflows.stages import TRANSITIONS, next_stage
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
