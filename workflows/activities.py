@@ -4,6 +4,7 @@
   (deduplicated by event id) and keeps the case's journey stage for search, in one transaction. The event id
   is made by the workflow, so a retried activity writes nothing twice.
 - A follow-up task is created with `PUT /follow-up-tasks/{task_key}` on placement; the key is the journey's.
+  It is cancelled there (`POST …/cancellation`) when the work it follows ends or the journey closes.
 """
 
 import httpx
@@ -12,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 from contracts.envelope import Envelope
 from services.common.http import CORRELATION_HEADER
-from workflows.journey_memory import CreateFollowUpTask
+from workflows.journey_memory import CancelFollowUpTask, CreateFollowUpTask
 
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})
 
@@ -36,6 +37,16 @@ class JourneyActivities:
         body = task.model_dump(mode="json", exclude={"action", "task_key"})
         response = await self.placement.put(f"/follow-up-tasks/{task.task_key}", json=body)
         succeed_or_raise(response, f"creating follow-up task {task.task_key}")
+
+    @activity.defn(name="cancel_follow_up_task")
+    async def cancel_follow_up_task(self, task: CancelFollowUpTask) -> None:
+        """A task that is gone or was completed meanwhile needs no cancelling."""
+        response = await self.placement.post(
+            f"/follow-up-tasks/{task.task_key}/cancellation", json={"reason": task.reason[:200]}
+        )
+        if response.status_code in (404, 409):
+            return
+        succeed_or_raise(response, f"cancelling follow-up task {task.task_key}")
 
 
 def succeed_or_raise(response: httpx.Response, what: str) -> None:

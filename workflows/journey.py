@@ -44,6 +44,9 @@ COMMUNITY = SearchAttributeKey.for_keyword("CommunityCode")
 ASSISTANT = SearchAttributeKey.for_keyword("AssistantId")
 HARDSHIP_FLAGS = SearchAttributeKey.for_keyword_list("HardshipFlags")
 
+CANCEL_FOLLOW_UP_TASKS = "cancel-follow-up-tasks"
+"""Patch: journeys started before it never cancelled placement's tasks; replaying them must not either."""
+
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRIES = RetryPolicy(
     initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=1)
@@ -157,8 +160,15 @@ class ReemploymentJourney:
                         start_to_close_timeout=ACTIVITY_TIMEOUT,
                         retry_policy=ACTIVITY_RETRIES,
                     )
-                else:
+                elif isinstance(action, CreateFollowUpTask):
                     await self._create_follow_up_task(action)
+                elif workflow.patched(CANCEL_FOLLOW_UP_TASKS):
+                    await workflow.execute_activity_method(
+                        JourneyActivities.cancel_follow_up_task,
+                        action,
+                        start_to_close_timeout=ACTIVITY_TIMEOUT,
+                        retry_policy=ACTIVITY_RETRIES,
+                    )
             except ActivityError as error:
                 self.state.note_failure(workflow.now(), str(error.cause or error))
 

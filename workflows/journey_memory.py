@@ -70,7 +70,13 @@ class CreateFollowUpTask(BaseModel):
     assistant_id: str | None
 
 
-Action = Annotated[PublishEvent | CreateFollowUpTask, Field(discriminator="action")]
+class CancelFollowUpTask(BaseModel):
+    action: Literal["cancel_follow_up_task"] = "cancel_follow_up_task"
+    task_key: str
+    reason: str
+
+
+Action = Annotated[PublishEvent | CreateFollowUpTask | CancelFollowUpTask, Field(discriminator="action")]
 
 
 def midnight(value: str | date) -> datetime:

@@ -5,6 +5,7 @@ deadlines in, performs the queued actions through activities, and waits for the 
 here is deterministic (time is always passed in), so it is unit-tested without a server and replays alike.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from contracts.journey import (
 from workflows import journey_handlers
 from workflows.journey_memory import (
     Action,
+    CancelFollowUpTask,
     Deadline,
     DeadlineKind,
     Employment,
@@ -216,9 +218,12 @@ class JourneyState(BaseModel):
         self.exited_at = now
         if stage == Stage.STABLE_EMPLOYMENT:
             self.exit_reason = "stable_employment"
-        for follow_up in self.follow_ups:
-            if follow_up.status == FollowUpStatus.SCHEDULED:
-                follow_up.status = FollowUpStatus.CANCELLED
+        if stage == Stage.EXITED:  # at stable employment a follow-up already due is still worth recording
+            self._cancel_follow_ups(lambda follow_up: True, f"the worker left: {self.exit_reason}")
+        else:
+            self._cancel_follow_ups(
+                lambda follow_up: follow_up.status == FollowUpStatus.SCHEDULED, "stable employment"
+            )
         self.deadlines = []
         if self.exit_reason == ExitReason.DECEASED.value:
             self.finished = True
@@ -275,13 +280,20 @@ class JourneyState(BaseModel):
         self.past_employments.append(work)
         self.employment = None
         self.stability_period_reached = False
-        for follow_up in self.follow_ups:
-            if follow_up.subject_id == work.subject_id and follow_up.pending():
-                follow_up.status = FollowUpStatus.CANCELLED
+        self._cancel_follow_ups(lambda follow_up: follow_up.subject_id == work.subject_id, reason)
         keys = {f.task_key for f in self.follow_ups if f.subject_id == work.subject_id} | {work.subject_id}
         self.deadlines = [deadline for deadline in self.deadlines if deadline.key not in keys]
         if move and self.stage in (Stage.PLACED, Stage.BUSINESS_STARTED, Stage.FOLLOW_UP):
             self.move_to(Stage.JOB_SEARCH, now, reason)
+
+    def _cancel_follow_ups(self, which: Callable[[FollowUp], bool], reason: str) -> None:
+        """Cancel pending follow-ups; those whose task exists in placement are cancelled there too."""
+        for follow_up in self.follow_ups:
+            if not which(follow_up) or not follow_up.pending():
+                continue
+            if follow_up.status != FollowUpStatus.SCHEDULED:
+                self.actions.append(CancelFollowUpTask(task_key=follow_up.task_key, reason=reason))
+            follow_up.status = FollowUpStatus.CANCELLED
 
     def follow_up(self, key: str) -> FollowUp | None:
         return next((follow_up for follow_up in self.follow_ups if follow_up.task_key == key), None)

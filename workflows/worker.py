@@ -34,6 +34,7 @@ def build_worker(
         activities=[
             journey.publish_journey_event,
             journey.create_follow_up_task,
+            journey.cancel_follow_up_task,
             reconciler.start_missing_journeys,
             restructuring.remind_congress_vote,
             restructuring.take_in_roster,

@@ -267,6 +267,19 @@ class FollowUpCompleted(CaseEvent):
     sequence: int | None = None
 
 
+class FollowUpCancelled(CaseEvent):
+    """A follow-up task is no longer needed: the work it followed ended, or the worker left the programme."""
+
+    event_type = "placement.follow_up_cancelled.v1"
+    topic = PLACEMENT_EVENTS
+    source = SOURCE
+
+    task_id: str
+    task_key: str
+    reason: str
+    cancelled_at: datetime
+
+
 EVENTS: tuple[type[Event], ...] = (
     EmployerRegistered,
     EmployerVerified,
@@ -284,4 +297,5 @@ EVENTS: tuple[type[Event], ...] = (
     JobFairAttended,
     FollowUpTaskCreated,
     FollowUpCompleted,
+    FollowUpCancelled,
 )

@@ -105,14 +105,17 @@ BUSINESS_TRANSITIONS: dict[tuple[BusinessStatus, BusinessAction], BusinessStatus
 class TaskStatus(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 class TaskAction(StrEnum):
     COMPLETE = "complete"
+    CANCEL = "cancel"
 
 
 TASK_TRANSITIONS: dict[tuple[TaskStatus, TaskAction], TaskStatus] = {
     (TaskStatus.OPEN, TaskAction.COMPLETE): TaskStatus.COMPLETED,
+    (TaskStatus.OPEN, TaskAction.CANCEL): TaskStatus.CANCELLED,
 }
 
 

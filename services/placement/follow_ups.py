@@ -1,4 +1,5 @@
-"""Follow-up tasks: the journey asks for them under its own key (idempotent); a person completes them."""
+"""Follow-up tasks: the journey asks for them under its own key (idempotent) and cancels them when the work
+ends; a person completes them."""
 
 from datetime import UTC, datetime
 
@@ -6,14 +7,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.placement import FollowUpCompleted, FollowUpTaskCreated
+from contracts.events.placement import FollowUpCancelled, FollowUpCompleted, FollowUpTaskCreated
 from contracts.ids import uuid7
 from services.common.errors import DomainError
 from services.common.transitions import move
 from services.placement.collaborators import Placement
 from services.placement.domain import TASK_TRANSITIONS, TaskAction, TaskStatus
 from services.placement.models import Business, FollowUpTask, Hire, Worker
-from services.placement.schemas import FollowUpOutcome, FollowUpTaskIn, FollowUpTaskQuery
+from services.placement.schemas import (
+    FollowUpCancellation,
+    FollowUpOutcome,
+    FollowUpTaskIn,
+    FollowUpTaskQuery,
+)
 
 SUBJECTS: dict[str, type[Hire] | type[Business]] = {"hire": Hire, "business": Business}
 
@@ -132,6 +138,33 @@ async def complete(
             sequence=task.sequence,
         )
         await placement.outbox.add(session, event, correlation_id=correlation_id)
+    return task
+
+
+async def cancel(
+    *, placement: Placement, task_key: str, cancellation: FollowUpCancellation, correlation_id: str
+) -> FollowUpTask:
+    """Cancel an open task; cancelling it again answers the same task and writes nothing."""
+    async with placement.sessions.begin() as session:
+        task = await _by_key(session, task_key, for_update=True)
+        if task is None:
+            raise DomainError(404, "follow_up_task_not_found", f"No follow-up task {task_key}")
+        if task.status == TaskStatus.CANCELLED.value:
+            return task
+        task.status = move(
+            TASK_TRANSITIONS, TaskStatus(task.status), TaskAction.CANCEL, what="follow_up_task"
+        ).value
+        await placement.outbox.add(
+            session,
+            FollowUpCancelled(
+                case_id=task.case_id,
+                task_id=task.task_id,
+                task_key=task_key,
+                reason=cancellation.reason,
+                cancelled_at=datetime.now(UTC),
+            ),
+            correlation_id=correlation_id,
+        )
     return task
 
 

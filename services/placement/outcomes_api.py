@@ -14,6 +14,7 @@ from services.placement.schemas import (
     BusinessStart,
     DirectHire,
     ErrorBody,
+    FollowUpCancellation,
     FollowUpOutcome,
     FollowUpTaskIn,
     FollowUpTaskOut,
@@ -174,4 +175,23 @@ async def complete_follow_up_task(
     problems raised. A task is completed once."""
     return await follow_ups.complete(
         placement=placement, task_key=task_key, outcome=outcome, correlation_id=current_correlation_id()
+    )
+
+
+@router.post(
+    "/follow-up-tasks/{task_key}/cancellation",
+    response_model=FollowUpTaskOut,
+    tags=["follow-up tasks"],
+    responses={**ERRORS, 409: {"model": ErrorBody, "description": "The task was completed"}},
+)
+async def cancel_follow_up_task(
+    task_key: TaskKey, cancellation: FollowUpCancellation, placement: PlacementDep
+) -> Any:
+    """For the journey: the work this task followed ended, or the worker left. Cancelling twice is harmless;
+    a completed task stays completed (409)."""
+    return await follow_ups.cancel(
+        placement=placement,
+        task_key=task_key,
+        cancellation=cancellation,
+        correlation_id=current_correlation_id(),
     )

@@ -425,6 +425,10 @@ class FollowUpOutcome(Strict):
         return self
 
 
+class FollowUpCancellation(Strict):
+    reason: str = Field(min_length=1, max_length=200, examples=["the work ended"])
+
+
 class FollowUpTaskOut(Out):
     task_id: str
     task_key: str
@@ -434,7 +438,7 @@ class FollowUpTaskOut(Out):
     subject_kind: Literal["hire", "business"]
     subject_id: str
     assistant_id: str | None
-    status: Literal["open", "completed"]
+    status: Literal["open", "completed", "cancelled"]
     outcome: FollowUpOutcome | None
     created_at: datetime
     completed_at: datetime | None
@@ -443,6 +447,6 @@ class FollowUpTaskOut(Out):
 class FollowUpTaskQuery(Strict):
     case_id: str | None = Field(default=None, max_length=36)
     assistant_id: str | None = Field(default=None, max_length=36)
-    status: Literal["open", "completed"] | None = None
+    status: Literal["open", "completed", "cancelled"] | None = None
     due_before: date | None = Field(default=None, description="Tasks due on or before this day")
     limit: int = Field(default=100, ge=1, le=500)

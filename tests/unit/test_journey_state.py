@@ -6,7 +6,7 @@ from typing import Any
 
 from contracts.events.journey import ReviewKind
 from contracts.journey import ExitReason, FollowUpStatus, JourneyEvent, JourneyStage
-from workflows.journey_memory import CreateFollowUpTask, PublishEvent
+from workflows.journey_memory import CancelFollowUpTask, CreateFollowUpTask, PublishEvent
 from workflows.journey_state import JourneyState
 from workflows.stages import TRANSITIONS, next_stage
 
@@ -191,3 +191,34 @@ def test_state_survives_continue_as_new_whole():
     hire(state, START)
     carried = JourneyState.model_validate(state.model_dump(mode="json"))
     assert carried == state
+
+
+def cancelled_tasks(state: JourneyState) -> list[str]:
+    return [action.task_key for action in state.actions if isinstance(action, CancelFollowUpTask)]
+
+
+def test_open_follow_ups_are_cancelled_in_placement_when_the_work_ends_or_the_worker_leaves():
+    state = journey()
+    hire(state, START)
+    state.fire_due(START + timedelta(days=30))
+    state.apply(
+        event("placement.job_ended.v1", hire_id="hire-1", reason="dismissed"), START + timedelta(days=31)
+    )
+    assert cancelled_tasks(state) == [state.follow_ups[0].task_key]
+    assert [f.status for f in state.follow_ups] == [FollowUpStatus.CANCELLED] * 3
+
+    leaving = journey()
+    hire(leaving, START)
+    leaving.fire_due(START + timedelta(days=90))
+    leaving.record_exit(ExitReason.MOVED_AWAY, "", START + timedelta(days=91))
+    assert cancelled_tasks(leaving) == [f.task_key for f in leaving.follow_ups[:2]]
+
+
+def test_a_due_follow_up_stays_open_at_stable_employment():
+    state = journey()
+    hire(state, START)
+    state.fire_due(START + timedelta(days=180))
+    state.fire_due(START + timedelta(days=183))
+    assert state.stage == JourneyStage.STABLE_EMPLOYMENT
+    assert cancelled_tasks(state) == []
+    assert state.follow_ups[2].status == FollowUpStatus.OPEN

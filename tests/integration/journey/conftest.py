@@ -49,7 +49,8 @@ async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
 
 
 class FollowUpDesk:
-    """Placement's follow-up task endpoint as the journey uses it: `PUT /follow-up-tasks/{key}`."""
+    """Placement's follow-up task endpoints as the journey uses them: `PUT /follow-up-tasks/{key}` and
+    `POST /follow-up-tasks/{key}/cancellation`."""
 
     def __init__(self) -> None:
         self.tasks: dict[str, dict[str, Any]] = {}
@@ -57,6 +58,10 @@ class FollowUpDesk:
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         self.calls += 1
+        if request.url.path.endswith("/cancellation"):
+            key = request.url.path.split("/")[-2]
+            self.tasks[key]["status"] = "cancelled"
+            return httpx.Response(200, json=self.tasks[key])
         key = request.url.path.rsplit("/", 1)[-1]
         task = json.loads(request.read())
         if key in self.tasks:

@@ -109,6 +109,11 @@ async def test_a_job_that_ends_sends_the_worker_back_to_job_search_with_history_
     await stage_is(journeys, case_id, JourneyStage.JOB_SEARCH)
     status = await journeys.status(case_id)
     assert [f.status for f in status.follow_ups] == [FollowUpStatus.CANCELLED] * 3
+
+    async def cancelled_in_placement() -> bool:
+        return journeys.desk.tasks[status.follow_ups[0].task_key]["status"] == "cancelled"
+
+    await eventually(cancelled_in_placement)
     assert status.employed_since is None
     await journeys.hire(case_id, "hire-2")
     await stage_is(journeys, case_id, JourneyStage.FOLLOW_UP)

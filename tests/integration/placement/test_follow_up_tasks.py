@@ -127,3 +127,34 @@ async def test_completing_a_task_records_the_outcome_once_and_emits_it(placement
     listed = await api.get("/follow-up-tasks", params={"case_id": case_id, "status": "completed"})
     assert [t["task_key"] for t in listed.json()] == [key]
     assert (await api.get("/follow-up-tasks", params={"assistant_id": ASSISTANT})).json() == []
+
+
+async def test_a_task_is_cancelled_once_and_a_completed_one_stays_completed(
+    placement_api, feed, placement_engine
+):
+    api = placement_api
+    case_id, hire_id = await a_hire(api, feed)
+    first, second = (f"journey-{case_id}-{hire_id}-{n}" for n in (1, 2))
+    await api.put(f"/follow-up-tasks/{first}", json=task(case_id, hire_id))
+    await api.put(f"/follow-up-tasks/{second}", json=task(case_id, hire_id, sequence=2))
+    reason = {"reason": "the work ended"}
+    cancelled = await api.post(f"/follow-up-tasks/{first}/cancellation", json=reason)
+    again = await api.post(f"/follow-up-tasks/{first}/cancellation", json=reason)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert again.json() == cancelled.json()
+    async with placement_engine.connect() as connection:
+        events = await connection.scalar(
+            select(func.count())
+            .select_from(outbox)
+            .where(outbox.c.event_type == "placement.follow_up_cancelled.v1")
+        )
+    assert events == 1
+    listed = (await api.get("/follow-up-tasks", params={"case_id": case_id, "status": "cancelled"})).json()
+    assert [t["task_key"] for t in listed] == [first]
+
+    outcome = {"still_working": True, "has_labour_contract": True, "social_insurance": True}
+    assert (await api.post(f"/follow-up-tasks/{second}/completion", json=outcome)).status_code == 200
+    refused = await api.post(f"/follow-up-tasks/{second}/cancellation", json=reason)
+    assert refused.status_code == 409 and refused.json()["error"] == "follow_up_task_transition_refused"
+    missing = await api.post("/follow-up-tasks/journey-none-none-1/cancellation", json=reason)
+    assert missing.status_code == 404
