@@ -119,6 +119,7 @@ async def test_a_job_that_ends_sends_the_worker_back_to_job_search_with_history_
     await stage_is(journeys, case_id, JourneyStage.FOLLOW_UP)
     timeline = [entry.kind for entry in (await journeys.timeline(case_id)).entries]
     assert timeline.count("placement.hired.v1") == 2 and "placement.job_ended.v1" in timeline
+    await keep_history(journeys, case_id, None, "journey_job_ended")
 
 
 async def test_a_missed_follow_up_reminds_the_assistant_then_escalates(journeys: Journeys):

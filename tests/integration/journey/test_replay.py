@@ -17,7 +17,7 @@ CAPTURED = sorted(HISTORIES.glob("*.json"))
 
 def test_histories_are_captured():
     names = {path.stem for path in CAPTURED}
-    assert {"journey_happy_path", "journey_continued_as_new"} <= names
+    assert {"journey_happy_path", "journey_continued_as_new", "journey_job_ended"} <= names
 
 
 @pytest.mark.parametrize("path", CAPTURED, ids=[path.stem for path in CAPTURED])
