@@ -16,6 +16,7 @@ from contracts.journey import (
     StableClosureRequest,
     UpdateOutcome,
 )
+from services.common.audit_api import CurrentAccess
 from services.common.http import current_correlation_id
 from services.intake import (
     guidance,
@@ -84,24 +85,26 @@ def _registered(case: object) -> RegisteredWorker:
 
 
 @router.post("/workers", status_code=201, response_model=RegisteredWorker, responses=REGISTRATION_ERRORS)
-async def register_worker(registration: WorkerRegistration, intake: IntakeDep) -> RegisteredWorker:
+async def register_worker(
+    registration: WorkerRegistration, intake: IntakeDep, access: CurrentAccess
+) -> RegisteredWorker:
     """Register a laid-off worker: opens a case and starts their journey."""
-    case = await service.register_worker(
-        intake=intake, registration=registration, correlation_id=current_correlation_id()
-    )
+    case = await service.register_worker(intake=intake, registration=registration, access=access)
     return _registered(case)
 
 
 @router.get("/workers", response_model=CasePage, responses={422: {"model": ErrorBody}})
-async def list_workers(query: Annotated[CaseQuery, Query()], intake: IntakeDep) -> CasePage:
+async def list_workers(
+    query: Annotated[CaseQuery, Query()], intake: IntakeDep, access: CurrentAccess
+) -> CasePage:
     """Cases by street, community, assistant, status, hardship flag, layoff reason, plan and date ranges,
     sorted, a page at a time (pass `next_cursor` back as `cursor`)."""
-    return await search.search_cases(intake=intake, query=query)
+    return await search.search_cases(intake=intake, query=query, access=access)
 
 
 @router.get("/workers/{case_id}", response_model=RegisteredWorker, responses={404: {"model": ErrorBody}})
-async def get_worker(case_id: CaseId, intake: IntakeDep) -> RegisteredWorker:
-    return _registered(await service.get_case(intake=intake, case_id=case_id))
+async def get_worker(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> RegisteredWorker:
+    return _registered(await service.read_case(intake=intake, case_id=case_id, access=access))
 
 
 @router.post(
@@ -113,11 +116,11 @@ async def get_worker(case_id: CaseId, intake: IntakeDep) -> RegisteredWorker:
         409: {"model": ErrorBody, "description": "Already closed"},
     },
 )
-async def close_case(case_id: CaseId, closure: Closure, intake: IntakeDep) -> RegisteredWorker:
+async def close_case(
+    case_id: CaseId, closure: Closure, intake: IntakeDep, access: CurrentAccess
+) -> RegisteredWorker:
     """Close the case (stable employment, moved away, retired, deceased, declined service, other)."""
-    case = await lifecycle.close_case(
-        intake=intake, case_id=case_id, closure=closure, correlation_id=current_correlation_id()
-    )
+    case = await lifecycle.close_case(intake=intake, case_id=case_id, closure=closure, access=access)
     return _registered(case)
 
 
@@ -126,11 +129,11 @@ async def close_case(case_id: CaseId, closure: Closure, intake: IntakeDep) -> Re
     response_model=RegisteredWorker,
     responses={**ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody, "description": "Not closed"}},
 )
-async def reopen_case(case_id: CaseId, reopening: Reopening, intake: IntakeDep) -> RegisteredWorker:
+async def reopen_case(
+    case_id: CaseId, reopening: Reopening, intake: IntakeDep, access: CurrentAccess
+) -> RegisteredWorker:
     """Re-open a closed case; everything recorded on it stays."""
-    case = await lifecycle.reopen_case(
-        intake=intake, case_id=case_id, reopening=reopening, correlation_id=current_correlation_id()
-    )
+    case = await lifecycle.reopen_case(intake=intake, case_id=case_id, reopening=reopening, access=access)
     return _registered(case)
 
 
@@ -265,24 +268,26 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
     response_model=ProfileVersion,
     responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "Changed meanwhile"}},
 )
-async def record_profile(case_id: CaseId, update: ProfileUpdate, intake: IntakeDep) -> ProfileVersion:
+async def record_profile(
+    case_id: CaseId, update: ProfileUpdate, intake: IntakeDep, access: CurrentAccess
+) -> ProfileVersion:
     """Record the skills profile (素质档案) as a new version; earlier versions stay viewable."""
-    return await records.record_skills_profile(
-        intake=intake, case_id=case_id, update=update, correlation_id=current_correlation_id()
-    )
+    return await records.record_skills_profile(intake=intake, case_id=case_id, update=update, access=access)
 
 
 @records_router.get("/workers/{case_id}/profile", response_model=ProfileVersion, responses=NOT_FOUND)
-async def get_profile(case_id: CaseId, intake: IntakeDep) -> ProfileVersion:
-    return await records.current_profile(intake=intake, case_id=case_id)
+async def get_profile(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> ProfileVersion:
+    return await records.current_profile(intake=intake, case_id=case_id, access=access)
 
 
 @records_router.get(
     "/workers/{case_id}/profile/versions", response_model=list[ProfileVersion], responses=NOT_FOUND
 )
-async def get_profile_versions(case_id: CaseId, intake: IntakeDep) -> list[ProfileVersion]:
+async def get_profile_versions(
+    case_id: CaseId, intake: IntakeDep, access: CurrentAccess
+) -> list[ProfileVersion]:
     """Every version of the profile, oldest first."""
-    return await records.profile_versions(intake=intake, case_id=case_id)
+    return await records.profile_versions(intake=intake, case_id=case_id, access=access)
 
 
 @records_router.post(
@@ -291,27 +296,30 @@ async def get_profile_versions(case_id: CaseId, intake: IntakeDep) -> list[Profi
     response_model=ConsentView,
     responses={**ERRORS, **NOT_FOUND},
 )
-async def grant_consent(case_id: CaseId, request: ConsentRequest, intake: IntakeDep) -> ConsentView:
+async def grant_consent(
+    case_id: CaseId, request: ConsentRequest, intake: IntakeDep, access: CurrentAccess
+) -> ConsentView:
     """The worker consents to share data with one agency, for one purpose, until a date."""
-    return await records.grant_consent(
-        intake=intake, case_id=case_id, request=request, correlation_id=current_correlation_id()
-    )
+    return await records.grant_consent(intake=intake, case_id=case_id, request=request, access=access)
 
 
 @records_router.get("/workers/{case_id}/consents", response_model=list[ConsentView], responses=NOT_FOUND)
-async def list_consents(case_id: CaseId, intake: IntakeDep) -> list[ConsentView]:
-    return await records.consents_of(intake=intake, case_id=case_id)
+async def list_consents(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> list[ConsentView]:
+    return await records.consents_of(intake=intake, case_id=case_id, access=access)
 
 
 @records_router.post(
     "/workers/{case_id}/consents/{consent_id}/withdrawal", response_model=ConsentView, responses=NOT_FOUND
 )
 async def withdraw_consent(
-    case_id: CaseId, consent_id: Annotated[str, Path(min_length=36, max_length=36)], intake: IntakeDep
+    case_id: CaseId,
+    consent_id: Annotated[str, Path(min_length=36, max_length=36)],
+    intake: IntakeDep,
+    access: CurrentAccess,
 ) -> ConsentView:
     """Withdraw a consent now; an event tells every downstream feed to stop."""
     return await records.withdraw_consent(
-        intake=intake, case_id=case_id, consent_id=consent_id, correlation_id=current_correlation_id()
+        intake=intake, case_id=case_id, consent_id=consent_id, access=access
     )
 
 

@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import AssignmentReason, CaseClosed, CaseReopened
 from contracts.ids import uuid7
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
-from services.intake import network
+from services.intake import audited, network
 from services.intake.collaborators import Intake
 from services.intake.domain import CASE_TRANSITIONS, CaseAction, CaseStatus
 from services.intake.guards import move, require_case
@@ -30,11 +31,23 @@ def record_status(session: AsyncSession, case: WorkerCase, reason: str, note: st
     )
 
 
-async def close_case(*, intake: Intake, case_id: str, closure: Closure, correlation_id: str) -> WorkerCase:
+async def close_case(*, intake: Intake, case_id: str, closure: Closure, access: Access) -> WorkerCase:
     async with intake.sessions.begin() as session:
         case = await require_case(session, case_id)
-        await close_in(session, intake, case, closure, correlation_id=correlation_id)
+        await close_in(session, intake, case, closure, correlation_id=access.correlation_id)
+        await _audit_status_change(session, intake, access, case_id)
     return case
+
+
+async def _audit_status_change(session: AsyncSession, intake: Intake, access: Access, case_id: str) -> None:
+    await intake.audit.record(
+        session,
+        access,
+        action=AuditAction.UPDATE,
+        resource_type=audited.Resource.WORKER_CASE,
+        resource_ids=[case_id],
+        fields=audited.STATUS_CHANGED,
+    )
 
 
 async def close_in(
@@ -52,9 +65,7 @@ async def close_in(
     )
 
 
-async def reopen_case(
-    *, intake: Intake, case_id: str, reopening: Reopening, correlation_id: str
-) -> WorkerCase:
+async def reopen_case(*, intake: Intake, case_id: str, reopening: Reopening, access: Access) -> WorkerCase:
     """Open the case again and give it to an assistant with room, as at registration."""
     try:
         async with intake.sessions.begin() as session:
@@ -66,14 +77,15 @@ async def reopen_case(
             await intake.outbox.add(
                 session,
                 CaseReopened(case_id=case_id, reason=reopening.reason, reopened_at=datetime.now(UTC)),
-                correlation_id=correlation_id,
+                correlation_id=access.correlation_id,
             )
             if assistant is not None:
                 await intake.outbox.add(
                     session,
                     network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
-                    correlation_id=correlation_id,
+                    correlation_id=access.correlation_id,
                 )
+            await _audit_status_change(session, intake, access, case_id)
     except IntegrityError as error:
         raise DomainError(409, "case_already_open", "This person has another open case") from error
     return case
