@@ -124,7 +124,7 @@ HASHED_FIELDS = (
 )
 
 
-def _hashed(row: Mapping[str, Any]) -> dict[str, Any]:
+def _hashed(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The record as hashed and exported: `recorded_at` in ISO 8601 UTC, `fields` as a list."""
     record = {name: row[name] for name in HASHED_FIELDS}
     if isinstance(record["recorded_at"], datetime):

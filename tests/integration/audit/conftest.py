@@ -4,6 +4,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import jwt
 import pytest
 import pytest_asyncio
@@ -13,8 +14,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.common.audit import Access, Actor, ActorSource, AuditLog
+from services.common.auth import TokenVerifier
 from services.common.db import session_factory
+from services.common.settings import ServiceSettings
+from services.intake.app import create_app
 from services.intake.models import audit_chain_head, audit_log
+from tests.factories import NETWORK
 
 ISSUER = "https://issuer.test"
 
@@ -71,3 +76,16 @@ class Issuer:
 @pytest.fixture
 def issuer() -> Issuer:
     return Issuer()
+
+
+@pytest_asyncio.fixture
+async def intake(intake_database_url: str, issuer: Issuer) -> AsyncIterator[httpx.AsyncClient]:
+    """The intake API trusting the test issuer's tokens, with street ZS and community ZS-01."""
+    app = create_app(ServiceSettings(database_url=intake_database_url))
+    app.state.token_verifier = TokenVerifier(ISSUER, "reemploy", f"{ISSUER}/jwks", fetch_jwks=issuer.jwks)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            for path, body in NETWORK:
+                assert (await client.post(path, json=body)).status_code == 201
+            yield client
