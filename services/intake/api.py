@@ -17,7 +17,6 @@ from contracts.journey import (
     UpdateOutcome,
 )
 from services.common.audit_api import CurrentAccess
-from services.common.http import current_correlation_id
 from services.intake import (
     guidance,
     journey_events,
@@ -140,9 +139,9 @@ async def reopen_case(
 @router.get(
     "/workers/{case_id}/history", response_model=list[StatusChange], responses={404: {"model": ErrorBody}}
 )
-async def case_history(case_id: CaseId, intake: IntakeDep) -> list[StatusChange]:
+async def case_history(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> list[StatusChange]:
     """When the case was opened, closed and re-opened, and why."""
-    return await lifecycle.status_history(intake=intake, case_id=case_id)
+    return await lifecycle.status_history(intake=intake, case_id=case_id, access=access)
 
 
 @router.get("/workers/{case_id}/journey", response_model=JourneyStatus, responses={404: {"model": ErrorBody}})
@@ -248,13 +247,12 @@ async def get_caseload(assistant_id: AssistantId, intake: IntakeDep) -> Caseload
     response_model=RegisteredWorker,
     responses={**ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody, "description": "No room"}},
 )
-async def reassign(case_id: CaseId, reassignment: Reassignment, intake: IntakeDep) -> RegisteredWorker:
+async def reassign(
+    case_id: CaseId, reassignment: Reassignment, intake: IntakeDep, access: CurrentAccess
+) -> RegisteredWorker:
     """A supervisor gives the case to another labour assistant of any community."""
     case = await network.reassign(
-        intake=intake,
-        case_id=case_id,
-        assistant_id=reassignment.assistant_id,
-        correlation_id=current_correlation_id(),
+        intake=intake, case_id=case_id, assistant_id=reassignment.assistant_id, access=access
     )
     return _registered(case)
 
@@ -336,19 +334,19 @@ TRANSITION: dict[int | str, dict[str, Any]] = {
     responses={**ERRORS, **NOT_FOUND},
 )
 async def record_guidance_session(
-    case_id: CaseId, held: GuidanceSessionIn, intake: IntakeDep
+    case_id: CaseId, held: GuidanceSessionIn, intake: IntakeDep, access: CurrentAccess
 ) -> GuidanceSessionOut:
     """Record a guidance session held with the worker: kind, date, assistant, attendees, notes, next steps."""
-    return await guidance.record_guidance_session(
-        intake=intake, case_id=case_id, held=held, correlation_id=current_correlation_id()
-    )
+    return await guidance.record_guidance_session(intake=intake, case_id=case_id, held=held, access=access)
 
 
 @guidance_router.get(
     "/workers/{case_id}/guidance-sessions", response_model=list[GuidanceSessionOut], responses=NOT_FOUND
 )
-async def list_guidance_sessions(case_id: CaseId, intake: IntakeDep) -> list[GuidanceSessionOut]:
-    return await guidance.guidance_sessions_of(intake=intake, case_id=case_id)
+async def list_guidance_sessions(
+    case_id: CaseId, intake: IntakeDep, access: CurrentAccess
+) -> list[GuidanceSessionOut]:
+    return await guidance.guidance_sessions_of(intake=intake, case_id=case_id, access=access)
 
 
 @guidance_router.post(
@@ -357,19 +355,19 @@ async def list_guidance_sessions(case_id: CaseId, intake: IntakeDep) -> list[Gui
     response_model=PlanRevisionOut,
     responses={**ERRORS, **NOT_FOUND},
 )
-async def propose_plan(case_id: CaseId, proposal: PlanProposal, intake: IntakeDep) -> PlanRevisionOut:
+async def propose_plan(
+    case_id: CaseId, proposal: PlanProposal, intake: IntakeDep, access: CurrentAccess
+) -> PlanRevisionOut:
     """Propose the individual re-employment plan, or a revision of it."""
-    return await guidance.propose_plan(
-        intake=intake, case_id=case_id, proposal=proposal, correlation_id=current_correlation_id()
-    )
+    return await guidance.propose_plan(intake=intake, case_id=case_id, proposal=proposal, access=access)
 
 
 @guidance_router.post(
     "/workers/{case_id}/plan/agreement", response_model=PlanRevisionOut, responses={**NOT_FOUND, **TRANSITION}
 )
-async def agree_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
+async def agree_plan(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> PlanRevisionOut:
     """The worker agrees to the newest revision."""
-    return await guidance.agree_plan(intake=intake, case_id=case_id, correlation_id=current_correlation_id())
+    return await guidance.agree_plan(intake=intake, case_id=case_id, access=access)
 
 
 @guidance_router.post(
@@ -377,20 +375,22 @@ async def agree_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
     response_model=PlanRevisionOut,
     responses={**ERRORS, **NOT_FOUND, **TRANSITION},
 )
-async def approve_plan(case_id: CaseId, approval: PlanApproval, intake: IntakeDep) -> PlanRevisionOut:
+async def approve_plan(
+    case_id: CaseId, approval: PlanApproval, intake: IntakeDep, access: CurrentAccess
+) -> PlanRevisionOut:
     """A supervisor approves the newest revision, which the worker must have agreed to."""
-    return await guidance.approve_plan(
-        intake=intake, case_id=case_id, approval=approval, correlation_id=current_correlation_id()
-    )
+    return await guidance.approve_plan(intake=intake, case_id=case_id, approval=approval, access=access)
 
 
 @guidance_router.get("/workers/{case_id}/plan", response_model=PlanRevisionOut, responses=NOT_FOUND)
-async def get_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
-    return await guidance.current_plan(intake=intake, case_id=case_id)
+async def get_plan(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> PlanRevisionOut:
+    return await guidance.current_plan(intake=intake, case_id=case_id, access=access)
 
 
 @guidance_router.get(
     "/workers/{case_id}/plan/revisions", response_model=list[PlanRevisionOut], responses=NOT_FOUND
 )
-async def list_plan_revisions(case_id: CaseId, intake: IntakeDep) -> list[PlanRevisionOut]:
-    return await guidance.plan_revisions(intake=intake, case_id=case_id)
+async def list_plan_revisions(
+    case_id: CaseId, intake: IntakeDep, access: CurrentAccess
+) -> list[PlanRevisionOut]:
+    return await guidance.plan_revisions(intake=intake, case_id=case_id, access=access)

@@ -35,19 +35,10 @@ async def close_case(*, intake: Intake, case_id: str, closure: Closure, access: 
     async with intake.sessions.begin() as session:
         case = await require_case(session, case_id)
         await close_in(session, intake, case, closure, correlation_id=access.correlation_id)
-        await _audit_status_change(session, intake, access, case_id)
+        await audited.record(
+            session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
+        )
     return case
-
-
-async def _audit_status_change(session: AsyncSession, intake: Intake, access: Access, case_id: str) -> None:
-    await intake.audit.record(
-        session,
-        access,
-        action=AuditAction.UPDATE,
-        resource_type=audited.Resource.WORKER_CASE,
-        resource_ids=[case_id],
-        fields=audited.STATUS_CHANGED,
-    )
 
 
 async def close_in(
@@ -85,21 +76,27 @@ async def reopen_case(*, intake: Intake, case_id: str, reopening: Reopening, acc
                     network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
                     correlation_id=access.correlation_id,
                 )
-            await _audit_status_change(session, intake, access, case_id)
+            await audited.record(
+                session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
+            )
     except IntegrityError as error:
         raise DomainError(409, "case_already_open", "This person has another open case") from error
     return case
 
 
-async def status_history(*, intake: Intake, case_id: str) -> list[StatusChange]:
-    async with intake.sessions() as session:
+async def status_history(*, intake: Intake, case_id: str, access: Access) -> list[StatusChange]:
+    async with intake.sessions.begin() as session:
         await require_case(session, case_id)
         rows = await session.scalars(
             select(CaseStatusChange)
             .where(CaseStatusChange.case_id == case_id)
             .order_by(CaseStatusChange.changed_at, CaseStatusChange.change_id)
         )
-        return [StatusChange.model_validate(row, from_attributes=True) for row in rows]
+        history = [StatusChange.model_validate(row, from_attributes=True) for row in rows]
+        await audited.record(
+            session, intake, access, AuditAction.READ, audited.Resource.STATUS_HISTORY, [case_id]
+        )
+        return history
 
 
 def _move(case: WorkerCase, action: CaseAction) -> None:

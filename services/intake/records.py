@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import ConsentGranted, ConsentWithdrawn, SkillsProfileUpdated
 from contracts.ids import uuid7
@@ -52,8 +51,8 @@ async def record_skills_profile(
                 ),
                 correlation_id=access.correlation_id,
             )
-            await _audit(
-                session, intake, access, AuditAction.CREATE, audited.Resource.SKILLS_PROFILE, case_id
+            await audited.record(
+                session, intake, access, AuditAction.CREATE, audited.Resource.SKILLS_PROFILE, [case_id]
             )
     except IntegrityError as error:
         raise _stale(None) from error
@@ -76,7 +75,9 @@ async def profile_versions(*, intake: Intake, case_id: str, access: Access) -> l
             .order_by(SkillsProfileVersion.version)
         )
         versions = [_version_view(row) for row in rows]
-        await _audit(session, intake, access, AuditAction.READ, audited.Resource.SKILLS_PROFILE, case_id)
+        await audited.record(
+            session, intake, access, AuditAction.READ, audited.Resource.SKILLS_PROFILE, [case_id]
+        )
         return versions
 
 
@@ -122,7 +123,7 @@ async def grant_consent(
             ),
             correlation_id=access.correlation_id,
         )
-        await _audit(session, intake, access, AuditAction.CREATE, audited.Resource.CONSENT, case_id)
+        await audited.record(session, intake, access, AuditAction.CREATE, audited.Resource.CONSENT, [case_id])
     return _consent_view(row)
 
 
@@ -144,7 +145,9 @@ async def withdraw_consent(*, intake: Intake, case_id: str, consent_id: str, acc
                 ),
                 correlation_id=access.correlation_id,
             )
-            await _audit(session, intake, access, AuditAction.UPDATE, audited.Resource.CONSENT, case_id)
+            await audited.record(
+                session, intake, access, AuditAction.UPDATE, audited.Resource.CONSENT, [case_id]
+            )
     return _consent_view(row)
 
 
@@ -155,35 +158,8 @@ async def consents_of(*, intake: Intake, case_id: str, access: Access) -> list[C
             select(Consent).where(Consent.case_id == case_id).order_by(Consent.granted_at)
         )
         consents = [_consent_view(row) for row in rows]
-        await _audit(session, intake, access, AuditAction.READ, audited.Resource.CONSENT, case_id)
+        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.CONSENT, [case_id])
         return consents
-
-
-AUDITED_FIELDS: dict[tuple[AuditAction, audited.Resource], tuple[str, ...]] = {
-    (AuditAction.CREATE, audited.Resource.SKILLS_PROFILE): audited.PROFILE_RECORDED,
-    (AuditAction.READ, audited.Resource.SKILLS_PROFILE): audited.PROFILE_SHOWN,
-    (AuditAction.CREATE, audited.Resource.CONSENT): audited.CONSENT_GRANTED,
-    (AuditAction.UPDATE, audited.Resource.CONSENT): audited.CONSENT_WITHDRAWN,
-    (AuditAction.READ, audited.Resource.CONSENT): audited.CONSENT_SHOWN,
-}
-
-
-async def _audit(
-    session: AsyncSession,
-    intake: Intake,
-    access: Access,
-    action: AuditAction,
-    resource: audited.Resource,
-    case_id: str,
-) -> None:
-    await intake.audit.record(
-        session,
-        access,
-        action=action,
-        resource_type=resource,
-        resource_ids=[case_id],
-        fields=AUDITED_FIELDS[action, resource],
-    )
 
 
 def _consent_view(row: Consent, today: date | None = None) -> ConsentView:

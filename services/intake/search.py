@@ -41,14 +41,8 @@ async def search_cases(*, intake: Intake, query: CaseQuery, access: Access) -> C
     async with intake.sessions.begin() as session:
         rows = list(await session.scalars(statement.order_by(*ordering).limit(query.limit + 1)))
         page, more = rows[: query.limit], len(rows) > query.limit
-        await intake.audit.record(
-            session,
-            access,
-            action=AuditAction.READ,
-            resource_type=audited.Resource.WORKER_CASE,
-            resource_ids=[row.case_id for row in page],
-            fields=audited.CASE_SHOWN,
-        )
+        shown = [row.case_id for row in page]
+        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.WORKER_CASE, shown)
     return CasePage(
         items=[RegisteredWorker.model_validate(row, from_attributes=True) for row in page],
         next_cursor=_cursor(query.sort, page[-1]) if more else None,

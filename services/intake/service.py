@@ -34,13 +34,8 @@ async def register_worker(*, intake: Intake, registration: WorkerRegistration, a
         async with intake.sessions.begin() as session:
             await _refuse_second_open_case(session, lookup)
             case = await open_case(session, intake, registration, correlation_id=access.correlation_id)
-            await intake.audit.record(
-                session,
-                access,
-                action=AuditAction.CREATE,
-                resource_type=audited.Resource.WORKER_CASE,
-                resource_ids=[case.case_id],
-                fields=audited.REGISTERED,
+            await audited.record(
+                session, intake, access, AuditAction.CREATE, audited.Resource.WORKER_CASE, [case.case_id]
             )
             return case
     except IntegrityError:
@@ -142,13 +137,8 @@ async def read_case(*, intake: Intake, case_id: str, access: Access) -> WorkerCa
     """The case as shown to a caller, who is recorded in the audit log in the same transaction."""
     async with intake.sessions.begin() as session:
         case = await require_case(session, case_id)
-        await intake.audit.record(
-            session,
-            access,
-            action=AuditAction.READ,
-            resource_type=audited.Resource.WORKER_CASE,
-            resource_ids=[case_id],
-            fields=audited.CASE_SHOWN,
+        await audited.record(
+            session, intake, access, AuditAction.READ, audited.Resource.WORKER_CASE, [case_id]
         )
         return case
 

@@ -7,10 +7,18 @@ import uuid
 import httpx
 
 from services.common.audit import verify_exported
-from tests.factories import registration
+from tests.factories import assistant, registration
 from tests.integration.audit.conftest import Issuer, tamper
 
 ASSISTANT = {"X-Reemploy-Actor": "assistant-7", "X-Reemploy-Purpose": "re-employment guidance"}
+RESTRUCTURING = {
+    "enterprise_name": "红星纺织厂",
+    "enterprise_code": "91110105MA01ABCD2X",
+    "affected_workers": 2,
+    "measures": [{"kind": "re_employment_service", "description": "进入再就业服务中心", "workers": 2}],
+    "congress_members": 10,
+}
+PASSING = {"members_present": 10, "votes_for": 8, "votes_against": 2, "abstentions": 0}
 PROFILE = {"education": "senior_secondary", "skills": [{"name": "housekeeping", "level": "advanced"}]}
 
 
@@ -179,3 +187,58 @@ async def test_verify_names_the_first_tampered_record(intake: httpx.AsyncClient,
         "problem": "changed",
         "detail": "record 3 does not match its hash",
     }
+
+
+async def test_guidance_plan_history_reassignment_and_bulk_intake_are_recorded(intake: httpx.AsyncClient):
+    helper = (await intake.post("/assistants", json=assistant())).json()["assistant_id"]
+    case_id = (await intake.post("/workers", json=registration())).json()["case_id"]
+    another = (await intake.post("/assistants", json=assistant())).json()["assistant_id"]
+    worker = f"/workers/{case_id}"
+    held = {
+        "kind": "career_guidance",
+        "held_on": "2026-11-20",
+        "assistant_id": helper,
+        "notes": "谈了家政岗位",
+    }
+    calls = [
+        ("POST", f"{worker}/guidance-sessions", {"json": held}),
+        ("GET", f"{worker}/guidance-sessions", {}),
+        ("POST", f"{worker}/plan", {"json": {"track": "job_search", "goals": ["三个月内就业"]}}),
+        ("POST", f"{worker}/plan/agreement", {}),
+        ("POST", f"{worker}/plan/approval", {"json": {"supervisor": "supervisor-1"}}),
+        ("GET", f"{worker}/plan", {}),
+        ("GET", f"{worker}/plan/revisions", {}),
+        ("GET", f"{worker}/history", {}),
+        ("PUT", f"{worker}/assistant", {"json": {"assistant_id": another}}),
+    ]
+    for method, path, options in calls:
+        response = await intake.request(method, path, headers=ASSISTANT, **options)
+        assert response.status_code < 300, response.text
+
+    plan = await intake.post("/restructuring-plans", json=RESTRUCTURING)
+    plan_id = plan.json()["plan_id"]
+    assert (await intake.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)).status_code == 200
+    roster = {"batch_id": "roster-1", "workers": [registration(), registration()]}
+    assert (
+        await intake.put(f"/restructuring-plans/{plan_id}/roster", json=roster, headers=ASSISTANT)
+    ).is_success
+    taken_in = await intake.post(
+        f"/restructuring-plans/{plan_id}/roster/intake", headers={"X-Reemploy-Actor": "plan-workflow"}
+    )
+    opened = taken_in.json()["case_ids"]
+
+    entries = await exported(intake)
+    assert summary(entries[1:-1]) == [
+        ("create", "guidance_session", case_id),
+        ("read", "guidance_session", case_id),
+        ("create", "plan", case_id),
+        ("update", "plan", case_id),
+        ("update", "plan", case_id),
+        ("read", "plan", case_id),
+        ("read", "plan", case_id),
+        ("read", "status_history", case_id),
+        ("update", "worker_case", case_id),
+        ("create", "plan_roster", plan_id),
+        *(("create", "worker_case", opened_id) for opened_id in opened),
+    ]
+    assert "notes" in entries[1]["fields"] and entries[-2]["actor"] == "plan-workflow"
