@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.common.logging import JsonFormatter, MaskPersonalData, mask
+from services.common.logging import JsonFormatter, MaskPersonalData, configure_logging, mask
 
 RESIDENT_ID = "11010519491231002X"
 MOBILE = "13800138000"
@@ -68,3 +68,17 @@ def test_a_logged_record_shows_no_personal_data_anywhere(captured: tuple[logging
     assert entry["mobiles"] == ["[mobile]"]
     assert entry["attempt"] == 2
     assert "bad number [resident-id]" in entry["exception"]
+
+
+def test_the_service_log_handler_masks(capsys: pytest.CaptureFixture[str]):
+    root = logging.getLogger()
+    handlers, level, factory = root.handlers[:], root.level, logging.getLogRecordFactory()
+    try:
+        configure_logging("INFO", "test-process")
+        logging.getLogger("tests.service_logging").warning("mobile %s", MOBILE)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        logging.setLogRecordFactory(factory)
+    entry = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert entry["message"] == "mobile [mobile]" and entry["process_name"] == "test-process"
