@@ -100,7 +100,7 @@ async def measure(kind: str, url: str) -> None:
 
     batch = [f"case-{number}" for number in range(500)]
     started = time.perf_counter()
-    while (await audit.verify(intake.sessions)).head_seq < RECORDS:
+    for _ in range(RECORDS // len(batch)):
         async with intake.sessions.begin() as session:
             await audit.record(
                 session,
@@ -117,7 +117,7 @@ async def measure(kind: str, url: str) -> None:
     started = time.perf_counter()
     lines = sum([1 async for _ in audit.export(intake.sessions)])
     exported = time.perf_counter() - started
-    assert report.ok and lines == report.records
+    assert report.ok and lines == report.records >= RECORDS
     out.write(f"  chain of {report.records:,} records (filled in {filled:.0f} s, 500 a transaction): ")
     out.write(f"verify {report.records / verified:,.0f} records/s, export {lines / exported:,.0f} lines/s\n")
     out.flush()
