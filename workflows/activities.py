@@ -16,6 +16,12 @@ from services.common.http import CORRELATION_HEADER
 from workflows.journey_memory import CancelFollowUpTask, CreateFollowUpTask
 
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})
+WORKER_ACTOR = "temporal-worker"
+"""How the services' audit logs name the workflows' activities until they authenticate with a client token."""
+
+
+def acting_for(purpose: str) -> dict[str, str]:
+    return {"X-Reemploy-Actor": WORKER_ACTOR, "X-Reemploy-Purpose": purpose}
 
 
 class JourneyActivities:
@@ -28,7 +34,11 @@ class JourneyActivities:
         response = await self.intake.post(
             "/journey-events",
             content=envelope.to_bytes(),
-            headers={"content-type": "application/json", CORRELATION_HEADER: envelope.correlationid},
+            headers={
+                "content-type": "application/json",
+                CORRELATION_HEADER: envelope.correlationid,
+                **acting_for("the worker's journey"),
+            },
         )
         succeed_or_raise(response, f"publishing {envelope.type} {envelope.id}")
 

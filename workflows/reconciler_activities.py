@@ -26,6 +26,7 @@ from contracts.journey import (
     JourneyInput,
     journey_id,
 )
+from workflows.activities import acting_for
 
 RECONCILER_NAME = "JourneyReconciler"
 SCHEDULE_ID = "journey-reconciler"
@@ -58,7 +59,9 @@ class ReconcilerActivities:
             params: dict[str, str | int] = {"status": "open", "sort": "registered", "limit": PAGE_SIZE}
             if cursor:
                 params["cursor"] = cursor
-            response = await self.intake.get("/workers", params=params)
+            response = await self.intake.get(
+                "/workers", params=params, headers=acting_for("finding open cases without a journey")
+            )
             response.raise_for_status()
             page = response.json()
             for case in page["items"]:

@@ -4,7 +4,7 @@ import httpx
 from pydantic import BaseModel
 from temporalio import activity
 
-from workflows.activities import succeed_or_raise
+from workflows.activities import acting_for, succeed_or_raise
 
 
 class VoteReminder(BaseModel):
@@ -32,12 +32,16 @@ class RestructuringActivities:
         response = await self.intake.post(
             f"/restructuring-plans/{reminder.plan_id}/vote-reminders",
             json=reminder.model_dump(exclude={"plan_id"}),
+            headers=acting_for("reminding the worker congress"),
         )
         succeed_or_raise(response, f"reminding the congress of plan {reminder.plan_id}")
 
     @activity.defn(name="take_in_roster")
     async def take_in_roster(self, request: RosterIntake) -> RosterTakenIn:
-        response = await self.intake.post(f"/restructuring-plans/{request.plan_id}/roster/intake")
+        response = await self.intake.post(
+            f"/restructuring-plans/{request.plan_id}/roster/intake",
+            headers=acting_for("taking in the workers of an approved restructuring plan"),
+        )
         if response.status_code == 404 and response.json().get("error") == "roster_not_lodged":
             return RosterTakenIn(lodged=False)
         succeed_or_raise(response, f"taking in the roster of plan {request.plan_id}")

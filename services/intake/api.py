@@ -16,7 +16,7 @@ from contracts.journey import (
     StableClosureRequest,
     UpdateOutcome,
 )
-from services.common.http import current_correlation_id
+from services.common.audit_api import CurrentAccess
 from services.intake import (
     guidance,
     journey_events,
@@ -84,24 +84,26 @@ def _registered(case: object) -> RegisteredWorker:
 
 
 @router.post("/workers", status_code=201, response_model=RegisteredWorker, responses=REGISTRATION_ERRORS)
-async def register_worker(registration: WorkerRegistration, intake: IntakeDep) -> RegisteredWorker:
+async def register_worker(
+    registration: WorkerRegistration, intake: IntakeDep, access: CurrentAccess
+) -> RegisteredWorker:
     """Register a laid-off worker: opens a case and starts their journey."""
-    case = await service.register_worker(
-        intake=intake, registration=registration, correlation_id=current_correlation_id()
-    )
+    case = await service.register_worker(intake=intake, registration=registration, access=access)
     return _registered(case)
 
 
 @router.get("/workers", response_model=CasePage, responses={422: {"model": ErrorBody}})
-async def list_workers(query: Annotated[CaseQuery, Query()], intake: IntakeDep) -> CasePage:
+async def list_workers(
+    query: Annotated[CaseQuery, Query()], intake: IntakeDep, access: CurrentAccess
+) -> CasePage:
     """Cases by street, community, assistant, status, hardship flag, layoff reason, plan and date ranges,
     sorted, a page at a time (pass `next_cursor` back as `cursor`)."""
-    return await search.search_cases(intake=intake, query=query)
+    return await search.search_cases(intake=intake, query=query, access=access)
 
 
 @router.get("/workers/{case_id}", response_model=RegisteredWorker, responses={404: {"model": ErrorBody}})
-async def get_worker(case_id: CaseId, intake: IntakeDep) -> RegisteredWorker:
-    return _registered(await service.get_case(intake=intake, case_id=case_id))
+async def get_worker(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> RegisteredWorker:
+    return _registered(await service.read_case(intake=intake, case_id=case_id, access=access))
 
 
 @router.post(
@@ -113,11 +115,11 @@ async def get_worker(case_id: CaseId, intake: IntakeDep) -> RegisteredWorker:
         409: {"model": ErrorBody, "description": "Already closed"},
     },
 )
-async def close_case(case_id: CaseId, closure: Closure, intake: IntakeDep) -> RegisteredWorker:
+async def close_case(
+    case_id: CaseId, closure: Closure, intake: IntakeDep, access: CurrentAccess
+) -> RegisteredWorker:
     """Close the case (stable employment, moved away, retired, deceased, declined service, other)."""
-    case = await lifecycle.close_case(
-        intake=intake, case_id=case_id, closure=closure, correlation_id=current_correlation_id()
-    )
+    case = await lifecycle.close_case(intake=intake, case_id=case_id, closure=closure, access=access)
     return _registered(case)
 
 
@@ -126,20 +128,20 @@ async def close_case(case_id: CaseId, closure: Closure, intake: IntakeDep) -> Re
     response_model=RegisteredWorker,
     responses={**ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody, "description": "Not closed"}},
 )
-async def reopen_case(case_id: CaseId, reopening: Reopening, intake: IntakeDep) -> RegisteredWorker:
+async def reopen_case(
+    case_id: CaseId, reopening: Reopening, intake: IntakeDep, access: CurrentAccess
+) -> RegisteredWorker:
     """Re-open a closed case; everything recorded on it stays."""
-    case = await lifecycle.reopen_case(
-        intake=intake, case_id=case_id, reopening=reopening, correlation_id=current_correlation_id()
-    )
+    case = await lifecycle.reopen_case(intake=intake, case_id=case_id, reopening=reopening, access=access)
     return _registered(case)
 
 
 @router.get(
     "/workers/{case_id}/history", response_model=list[StatusChange], responses={404: {"model": ErrorBody}}
 )
-async def case_history(case_id: CaseId, intake: IntakeDep) -> list[StatusChange]:
+async def case_history(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> list[StatusChange]:
     """When the case was opened, closed and re-opened, and why."""
-    return await lifecycle.status_history(intake=intake, case_id=case_id)
+    return await lifecycle.status_history(intake=intake, case_id=case_id, access=access)
 
 
 @router.get("/workers/{case_id}/journey", response_model=JourneyStatus, responses={404: {"model": ErrorBody}})
@@ -201,10 +203,10 @@ async def record_progress(case_id: CaseId, request: ProgressNote, intake: Intake
     tags=["journey"],
 )
 async def keep_journey_event(
-    envelope: Envelope, intake: IntakeDep, response: Response
+    envelope: Envelope, intake: IntakeDep, access: CurrentAccess, response: Response
 ) -> JourneyEventReceipt:
     """For the journey workflow: an event it publishes, kept in intake's outbox (once per event id)."""
-    kept = await journey_events.record_journey_event(intake=intake, envelope=envelope)
+    kept = await journey_events.record_journey_event(intake=intake, envelope=envelope, access=access)
     if not kept:
         response.status_code = 200
     return JourneyEventReceipt(event_id=envelope.id, kept=kept)
@@ -245,13 +247,12 @@ async def get_caseload(assistant_id: AssistantId, intake: IntakeDep) -> Caseload
     response_model=RegisteredWorker,
     responses={**ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody, "description": "No room"}},
 )
-async def reassign(case_id: CaseId, reassignment: Reassignment, intake: IntakeDep) -> RegisteredWorker:
+async def reassign(
+    case_id: CaseId, reassignment: Reassignment, intake: IntakeDep, access: CurrentAccess
+) -> RegisteredWorker:
     """A supervisor gives the case to another labour assistant of any community."""
     case = await network.reassign(
-        intake=intake,
-        case_id=case_id,
-        assistant_id=reassignment.assistant_id,
-        correlation_id=current_correlation_id(),
+        intake=intake, case_id=case_id, assistant_id=reassignment.assistant_id, access=access
     )
     return _registered(case)
 
@@ -265,24 +266,26 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
     response_model=ProfileVersion,
     responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "Changed meanwhile"}},
 )
-async def record_profile(case_id: CaseId, update: ProfileUpdate, intake: IntakeDep) -> ProfileVersion:
+async def record_profile(
+    case_id: CaseId, update: ProfileUpdate, intake: IntakeDep, access: CurrentAccess
+) -> ProfileVersion:
     """Record the skills profile (素质档案) as a new version; earlier versions stay viewable."""
-    return await records.record_skills_profile(
-        intake=intake, case_id=case_id, update=update, correlation_id=current_correlation_id()
-    )
+    return await records.record_skills_profile(intake=intake, case_id=case_id, update=update, access=access)
 
 
 @records_router.get("/workers/{case_id}/profile", response_model=ProfileVersion, responses=NOT_FOUND)
-async def get_profile(case_id: CaseId, intake: IntakeDep) -> ProfileVersion:
-    return await records.current_profile(intake=intake, case_id=case_id)
+async def get_profile(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> ProfileVersion:
+    return await records.current_profile(intake=intake, case_id=case_id, access=access)
 
 
 @records_router.get(
     "/workers/{case_id}/profile/versions", response_model=list[ProfileVersion], responses=NOT_FOUND
 )
-async def get_profile_versions(case_id: CaseId, intake: IntakeDep) -> list[ProfileVersion]:
+async def get_profile_versions(
+    case_id: CaseId, intake: IntakeDep, access: CurrentAccess
+) -> list[ProfileVersion]:
     """Every version of the profile, oldest first."""
-    return await records.profile_versions(intake=intake, case_id=case_id)
+    return await records.profile_versions(intake=intake, case_id=case_id, access=access)
 
 
 @records_router.post(
@@ -291,27 +294,30 @@ async def get_profile_versions(case_id: CaseId, intake: IntakeDep) -> list[Profi
     response_model=ConsentView,
     responses={**ERRORS, **NOT_FOUND},
 )
-async def grant_consent(case_id: CaseId, request: ConsentRequest, intake: IntakeDep) -> ConsentView:
+async def grant_consent(
+    case_id: CaseId, request: ConsentRequest, intake: IntakeDep, access: CurrentAccess
+) -> ConsentView:
     """The worker consents to share data with one agency, for one purpose, until a date."""
-    return await records.grant_consent(
-        intake=intake, case_id=case_id, request=request, correlation_id=current_correlation_id()
-    )
+    return await records.grant_consent(intake=intake, case_id=case_id, request=request, access=access)
 
 
 @records_router.get("/workers/{case_id}/consents", response_model=list[ConsentView], responses=NOT_FOUND)
-async def list_consents(case_id: CaseId, intake: IntakeDep) -> list[ConsentView]:
-    return await records.consents_of(intake=intake, case_id=case_id)
+async def list_consents(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> list[ConsentView]:
+    return await records.consents_of(intake=intake, case_id=case_id, access=access)
 
 
 @records_router.post(
     "/workers/{case_id}/consents/{consent_id}/withdrawal", response_model=ConsentView, responses=NOT_FOUND
 )
 async def withdraw_consent(
-    case_id: CaseId, consent_id: Annotated[str, Path(min_length=36, max_length=36)], intake: IntakeDep
+    case_id: CaseId,
+    consent_id: Annotated[str, Path(min_length=36, max_length=36)],
+    intake: IntakeDep,
+    access: CurrentAccess,
 ) -> ConsentView:
     """Withdraw a consent now; an event tells every downstream feed to stop."""
     return await records.withdraw_consent(
-        intake=intake, case_id=case_id, consent_id=consent_id, correlation_id=current_correlation_id()
+        intake=intake, case_id=case_id, consent_id=consent_id, access=access
     )
 
 
@@ -328,19 +334,19 @@ TRANSITION: dict[int | str, dict[str, Any]] = {
     responses={**ERRORS, **NOT_FOUND},
 )
 async def record_guidance_session(
-    case_id: CaseId, held: GuidanceSessionIn, intake: IntakeDep
+    case_id: CaseId, held: GuidanceSessionIn, intake: IntakeDep, access: CurrentAccess
 ) -> GuidanceSessionOut:
     """Record a guidance session held with the worker: kind, date, assistant, attendees, notes, next steps."""
-    return await guidance.record_guidance_session(
-        intake=intake, case_id=case_id, held=held, correlation_id=current_correlation_id()
-    )
+    return await guidance.record_guidance_session(intake=intake, case_id=case_id, held=held, access=access)
 
 
 @guidance_router.get(
     "/workers/{case_id}/guidance-sessions", response_model=list[GuidanceSessionOut], responses=NOT_FOUND
 )
-async def list_guidance_sessions(case_id: CaseId, intake: IntakeDep) -> list[GuidanceSessionOut]:
-    return await guidance.guidance_sessions_of(intake=intake, case_id=case_id)
+async def list_guidance_sessions(
+    case_id: CaseId, intake: IntakeDep, access: CurrentAccess
+) -> list[GuidanceSessionOut]:
+    return await guidance.guidance_sessions_of(intake=intake, case_id=case_id, access=access)
 
 
 @guidance_router.post(
@@ -349,19 +355,19 @@ async def list_guidance_sessions(case_id: CaseId, intake: IntakeDep) -> list[Gui
     response_model=PlanRevisionOut,
     responses={**ERRORS, **NOT_FOUND},
 )
-async def propose_plan(case_id: CaseId, proposal: PlanProposal, intake: IntakeDep) -> PlanRevisionOut:
+async def propose_plan(
+    case_id: CaseId, proposal: PlanProposal, intake: IntakeDep, access: CurrentAccess
+) -> PlanRevisionOut:
     """Propose the individual re-employment plan, or a revision of it."""
-    return await guidance.propose_plan(
-        intake=intake, case_id=case_id, proposal=proposal, correlation_id=current_correlation_id()
-    )
+    return await guidance.propose_plan(intake=intake, case_id=case_id, proposal=proposal, access=access)
 
 
 @guidance_router.post(
     "/workers/{case_id}/plan/agreement", response_model=PlanRevisionOut, responses={**NOT_FOUND, **TRANSITION}
 )
-async def agree_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
+async def agree_plan(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> PlanRevisionOut:
     """The worker agrees to the newest revision."""
-    return await guidance.agree_plan(intake=intake, case_id=case_id, correlation_id=current_correlation_id())
+    return await guidance.agree_plan(intake=intake, case_id=case_id, access=access)
 
 
 @guidance_router.post(
@@ -369,20 +375,22 @@ async def agree_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
     response_model=PlanRevisionOut,
     responses={**ERRORS, **NOT_FOUND, **TRANSITION},
 )
-async def approve_plan(case_id: CaseId, approval: PlanApproval, intake: IntakeDep) -> PlanRevisionOut:
+async def approve_plan(
+    case_id: CaseId, approval: PlanApproval, intake: IntakeDep, access: CurrentAccess
+) -> PlanRevisionOut:
     """A supervisor approves the newest revision, which the worker must have agreed to."""
-    return await guidance.approve_plan(
-        intake=intake, case_id=case_id, approval=approval, correlation_id=current_correlation_id()
-    )
+    return await guidance.approve_plan(intake=intake, case_id=case_id, approval=approval, access=access)
 
 
 @guidance_router.get("/workers/{case_id}/plan", response_model=PlanRevisionOut, responses=NOT_FOUND)
-async def get_plan(case_id: CaseId, intake: IntakeDep) -> PlanRevisionOut:
-    return await guidance.current_plan(intake=intake, case_id=case_id)
+async def get_plan(case_id: CaseId, intake: IntakeDep, access: CurrentAccess) -> PlanRevisionOut:
+    return await guidance.current_plan(intake=intake, case_id=case_id, access=access)
 
 
 @guidance_router.get(
     "/workers/{case_id}/plan/revisions", response_model=list[PlanRevisionOut], responses=NOT_FOUND
 )
-async def list_plan_revisions(case_id: CaseId, intake: IntakeDep) -> list[PlanRevisionOut]:
-    return await guidance.plan_revisions(intake=intake, case_id=case_id)
+async def list_plan_revisions(
+    case_id: CaseId, intake: IntakeDep, access: CurrentAccess
+) -> list[PlanRevisionOut]:
+    return await guidance.plan_revisions(intake=intake, case_id=case_id, access=access)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from services.common.audit_api import CurrentAccess
 from services.common.http import current_correlation_id
 from services.intake import restructuring, rosters
 from services.intake.api import ERRORS, NOT_FOUND, TRANSITION, IntakeDep
@@ -75,12 +76,12 @@ async def record_congress_vote(
     response_model=BulkIntakeOut,
     responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "The plan is not approved"}},
 )
-async def take_in_workers(plan_id: PlanId, batch: BulkIntakeIn, intake: IntakeDep) -> BulkIntakeOut:
+async def take_in_workers(
+    plan_id: PlanId, batch: BulkIntakeIn, intake: IntakeDep, access: CurrentAccess
+) -> BulkIntakeOut:
     """Open a case for every worker of an approved plan in one call. Every row is checked; one bad row
     refuses the whole batch, with an error per row. The same `batch_id` again answers the same cases."""
-    return await restructuring.take_in(
-        intake=intake, plan_id=plan_id, batch=batch, correlation_id=current_correlation_id()
-    )
+    return await restructuring.take_in(intake=intake, plan_id=plan_id, batch=batch, access=access)
 
 
 @restructuring_router.put(
@@ -92,10 +93,12 @@ async def take_in_workers(plan_id: PlanId, batch: BulkIntakeIn, intake: IntakeDe
         409: {"model": ErrorBody, "description": "Approved: the roster is final"},
     },
 )
-async def lodge_roster(plan_id: PlanId, roster: BulkIntakeIn, intake: IntakeDep) -> RosterOut:
+async def lodge_roster(
+    plan_id: PlanId, roster: BulkIntakeIn, intake: IntakeDep, access: CurrentAccess
+) -> RosterOut:
     """Lodge the affected workers with the plan: every row is checked now, and the roster is taken in
     automatically once the congress approves the plan. Lodging again replaces it until then."""
-    return await rosters.lodge_roster(intake=intake, plan_id=plan_id, roster=roster)
+    return await rosters.lodge_roster(intake=intake, plan_id=plan_id, roster=roster, access=access)
 
 
 @restructuring_router.get(
@@ -110,11 +113,9 @@ async def get_roster(plan_id: PlanId, intake: IntakeDep) -> RosterOut:
     response_model=BulkIntakeOut,
     responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "The plan is not approved"}},
 )
-async def take_in_roster(plan_id: PlanId, intake: IntakeDep) -> BulkIntakeOut:
+async def take_in_roster(plan_id: PlanId, intake: IntakeDep, access: CurrentAccess) -> BulkIntakeOut:
     """For the RestructuringPlan workflow: take the lodged roster in (idempotent by its batch id)."""
-    return await rosters.take_in_roster(
-        intake=intake, plan_id=plan_id, correlation_id=current_correlation_id()
-    )
+    return await rosters.take_in_roster(intake=intake, plan_id=plan_id, access=access)
 
 
 @restructuring_router.post(

@@ -8,6 +8,9 @@ from fastapi import FastAPI
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import text
 
+from services.common.audit import AuditLog
+from services.common.audit_api import AuditTrail, audit_router
+from services.common.auth import TokenVerifier
 from services.common.db import create_engine, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
@@ -42,12 +45,16 @@ def create_app(settings: ServiceSettings, policy: IntakePolicy | None = None) ->
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sessions = session_factory(engine)
+        audit = AuditLog(models.audit_log, models.audit_chain_head)
+        app.state.audit = AuditTrail(log=audit, sessions=sessions)
         app.state.intake = Intake(
-            sessions=session_factory(engine),
+            sessions=sessions,
             outbox=Outbox(models.outbox),
             journeys=JourneyGateway(temporal),
             personal_data=PersonalDataProtector(settings.secret_key),
             congress_voting_rule=policy.congress_voting_rule,
+            audit=audit,
         )
         yield
         await engine.dispose()
@@ -67,9 +74,11 @@ def create_app(settings: ServiceSettings, policy: IntakePolicy | None = None) ->
         bulk_max_body_bytes=settings.bulk_max_body_bytes,
         bulk_paths=BULK_PATHS,
     )
+    app.state.token_verifier = TokenVerifier.from_settings(settings)
     app.include_router(api.router)
     app.include_router(api.network_router)
     app.include_router(api.records_router)
     app.include_router(api.guidance_router)
     app.include_router(api_restructuring.restructuring_router)
+    app.include_router(audit_router)
     return app

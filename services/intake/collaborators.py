@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.journey import JourneyStatus, JourneyTimeline, UpdateOutcome
+from services.common.audit import AuditLog
 from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
 from services.intake.domain import DEFAULT_VOTING_RULE, VotingRule
@@ -30,4 +31,5 @@ class Intake:
     outbox: Outbox
     journeys: Journeys
     personal_data: PersonalDataProtector
+    audit: AuditLog
     congress_voting_rule: VotingRule = DEFAULT_VOTING_RULE

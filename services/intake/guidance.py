@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import GuidanceSessionRecorded, PlanStatusChanged
 from contracts.ids import uuid7
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
 from services.common.transitions import move
+from services.intake import audited
 from services.intake.collaborators import Intake
 from services.intake.domain import PLAN_TRANSITIONS, PlanAction, PlanStatus
 from services.intake.guards import require_case
@@ -25,7 +27,7 @@ from services.intake.schemas import (
 
 
 async def record_guidance_session(
-    *, intake: Intake, case_id: str, held: GuidanceSessionIn, correlation_id: str
+    *, intake: Intake, case_id: str, held: GuidanceSessionIn, access: Access
 ) -> GuidanceSessionOut:
     row = GuidanceSession(
         session_id=str(uuid7()),
@@ -52,20 +54,27 @@ async def record_guidance_session(
                 held_on=row.held_on,
                 assistant_id=row.assistant_id,
             ),
-            correlation_id=correlation_id,
+            correlation_id=access.correlation_id,
+        )
+        await audited.record(
+            session, intake, access, AuditAction.CREATE, audited.Resource.GUIDANCE_SESSION, [case_id]
         )
     return _session_view(row)
 
 
-async def guidance_sessions_of(*, intake: Intake, case_id: str) -> list[GuidanceSessionOut]:
-    async with intake.sessions() as session:
+async def guidance_sessions_of(*, intake: Intake, case_id: str, access: Access) -> list[GuidanceSessionOut]:
+    async with intake.sessions.begin() as session:
         await require_case(session, case_id)
         rows = await session.scalars(
             select(GuidanceSession)
             .where(GuidanceSession.case_id == case_id)
             .order_by(GuidanceSession.held_on, GuidanceSession.session_id)
         )
-        return [_session_view(row) for row in rows]
+        held = [_session_view(row) for row in rows]
+        await audited.record(
+            session, intake, access, AuditAction.READ, audited.Resource.GUIDANCE_SESSION, [case_id]
+        )
+        return held
 
 
 def _session_view(row: GuidanceSession) -> GuidanceSessionOut:
@@ -73,7 +82,7 @@ def _session_view(row: GuidanceSession) -> GuidanceSessionOut:
 
 
 async def propose_plan(
-    *, intake: Intake, case_id: str, proposal: PlanProposal, correlation_id: str
+    *, intake: Intake, case_id: str, proposal: PlanProposal, access: Access
 ) -> PlanRevisionOut:
     """A new revision, proposed; earlier revisions are kept as they were."""
     try:
@@ -91,28 +100,31 @@ async def propose_plan(
                 proposed_at=datetime.now(UTC),
             )
             session.add(row)
-            await _publish_status(intake, session, row, correlation_id)
+            await _publish_status(intake, session, row, access.correlation_id)
+            await audited.record(
+                session, intake, access, AuditAction.CREATE, audited.Resource.PLAN, [case_id]
+            )
     except IntegrityError as error:
         raise DomainError(409, "plan_changed", "The plan was revised meanwhile; reload and retry") from error
     return _plan_view(row)
 
 
-async def agree_plan(*, intake: Intake, case_id: str, correlation_id: str) -> PlanRevisionOut:
+async def agree_plan(*, intake: Intake, case_id: str, access: Access) -> PlanRevisionOut:
     """The worker agrees to the newest revision."""
-    return await _change_status(intake, case_id, PlanAction.WORKER_AGREES, correlation_id, approved_by=None)
+    return await _change_status(intake, case_id, PlanAction.WORKER_AGREES, access, approved_by=None)
 
 
 async def approve_plan(
-    *, intake: Intake, case_id: str, approval: PlanApproval, correlation_id: str
+    *, intake: Intake, case_id: str, approval: PlanApproval, access: Access
 ) -> PlanRevisionOut:
     """A supervisor approves the newest revision, once the worker has agreed to it."""
     return await _change_status(
-        intake, case_id, PlanAction.SUPERVISOR_APPROVES, correlation_id, approved_by=approval.supervisor
+        intake, case_id, PlanAction.SUPERVISOR_APPROVES, access, approved_by=approval.supervisor
     )
 
 
 async def _change_status(
-    intake: Intake, case_id: str, action: PlanAction, correlation_id: str, *, approved_by: str | None
+    intake: Intake, case_id: str, action: PlanAction, access: Access, *, approved_by: str | None
 ) -> PlanRevisionOut:
     async with intake.sessions.begin() as session:
         row = await _newest_revision(session, case_id)
@@ -123,7 +135,8 @@ async def _change_status(
             row.agreed_at = now
         if status is PlanStatus.APPROVED:
             row.approved_at, row.approved_by = now, approved_by
-        await _publish_status(intake, session, row, correlation_id)
+        await _publish_status(intake, session, row, access.correlation_id)
+        await audited.record(session, intake, access, AuditAction.UPDATE, audited.Resource.PLAN, [case_id])
     return _plan_view(row)
 
 
@@ -156,18 +169,22 @@ async def _publish_status(
     )
 
 
-async def current_plan(*, intake: Intake, case_id: str) -> PlanRevisionOut:
-    async with intake.sessions() as session:
-        return _plan_view(await _newest_revision(session, case_id))
+async def current_plan(*, intake: Intake, case_id: str, access: Access) -> PlanRevisionOut:
+    async with intake.sessions.begin() as session:
+        plan = _plan_view(await _newest_revision(session, case_id))
+        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.PLAN, [case_id])
+        return plan
 
 
-async def plan_revisions(*, intake: Intake, case_id: str) -> list[PlanRevisionOut]:
-    async with intake.sessions() as session:
+async def plan_revisions(*, intake: Intake, case_id: str, access: Access) -> list[PlanRevisionOut]:
+    async with intake.sessions.begin() as session:
         await require_case(session, case_id)
         rows = await session.scalars(
             select(PlanRevision).where(PlanRevision.case_id == case_id).order_by(PlanRevision.revision)
         )
-        return [_plan_view(row) for row in rows]
+        revisions = [_plan_view(row) for row in rows]
+        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.PLAN, [case_id])
+        return revisions
 
 
 def _plan_view(row: PlanRevision) -> PlanRevisionOut:

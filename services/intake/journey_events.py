@@ -13,14 +13,15 @@ from contracts.events import Event, UnknownEventType, parse_event
 from contracts.events.intake import ClosureReason
 from contracts.events.journey import SOURCE, JourneyStageChanged
 from contracts.journey import CLOSED_STAGES
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
-from services.intake import lifecycle
+from services.intake import audited, lifecycle
 from services.intake.collaborators import Intake
 from services.intake.guards import require_case
 from services.intake.schemas import Closure
 
 
-async def record_journey_event(*, intake: Intake, envelope: Envelope) -> bool:
+async def record_journey_event(*, intake: Intake, envelope: Envelope, access: Access) -> bool:
     """Keep a journey event; False when it was kept before (the activity retried)."""
     event = _journey_event(envelope)
     async with intake.sessions.begin() as session:
@@ -35,6 +36,9 @@ async def record_journey_event(*, intake: Intake, envelope: Envelope) -> bool:
             if event.stage in CLOSED_STAGES and case.status == "open":
                 await lifecycle.close_in(
                     session, intake, case, _closure(event), correlation_id=envelope.correlationid
+                )
+                await audited.record(
+                    session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case.case_id]
                 )
     return True
 

@@ -8,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import AssignmentReason, CaseClosed, CaseReopened
 from contracts.ids import uuid7
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
 from services.common.transitions import move
-from services.intake import network
+from services.intake import audited, network
 from services.intake.collaborators import Intake
 from services.intake.domain import CASE_TRANSITIONS, CaseAction, CaseStatus
 from services.intake.guards import require_case
@@ -31,10 +32,13 @@ def record_status(session: AsyncSession, case: WorkerCase, reason: str, note: st
     )
 
 
-async def close_case(*, intake: Intake, case_id: str, closure: Closure, correlation_id: str) -> WorkerCase:
+async def close_case(*, intake: Intake, case_id: str, closure: Closure, access: Access) -> WorkerCase:
     async with intake.sessions.begin() as session:
         case = await require_case(session, case_id)
-        await close_in(session, intake, case, closure, correlation_id=correlation_id)
+        await close_in(session, intake, case, closure, correlation_id=access.correlation_id)
+        await audited.record(
+            session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
+        )
     return case
 
 
@@ -53,9 +57,7 @@ async def close_in(
     )
 
 
-async def reopen_case(
-    *, intake: Intake, case_id: str, reopening: Reopening, correlation_id: str
-) -> WorkerCase:
+async def reopen_case(*, intake: Intake, case_id: str, reopening: Reopening, access: Access) -> WorkerCase:
     """Open the case again and give it to an assistant with room, as at registration."""
     try:
         async with intake.sessions.begin() as session:
@@ -67,28 +69,35 @@ async def reopen_case(
             await intake.outbox.add(
                 session,
                 CaseReopened(case_id=case_id, reason=reopening.reason, reopened_at=datetime.now(UTC)),
-                correlation_id=correlation_id,
+                correlation_id=access.correlation_id,
             )
             if assistant is not None:
                 await intake.outbox.add(
                     session,
                     network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
-                    correlation_id=correlation_id,
+                    correlation_id=access.correlation_id,
                 )
+            await audited.record(
+                session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
+            )
     except IntegrityError as error:
         raise DomainError(409, "case_already_open", "This person has another open case") from error
     return case
 
 
-async def status_history(*, intake: Intake, case_id: str) -> list[StatusChange]:
-    async with intake.sessions() as session:
+async def status_history(*, intake: Intake, case_id: str, access: Access) -> list[StatusChange]:
+    async with intake.sessions.begin() as session:
         await require_case(session, case_id)
         rows = await session.scalars(
             select(CaseStatusChange)
             .where(CaseStatusChange.case_id == case_id)
             .order_by(CaseStatusChange.changed_at, CaseStatusChange.change_id)
         )
-        return [StatusChange.model_validate(row, from_attributes=True) for row in rows]
+        history = [StatusChange.model_validate(row, from_attributes=True) for row in rows]
+        await audited.record(
+            session, intake, access, AuditAction.READ, audited.Resource.STATUS_HISTORY, [case_id]
+        )
+        return history
 
 
 def _move(case: WorkerCase, action: CaseAction) -> None:

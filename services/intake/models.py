@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.common.audit import audit_head_table, audit_table
 from services.common.tables import UtcDateTime, inbox_table, outbox_table
 
 metadata = MetaData()
@@ -109,6 +110,8 @@ class LabourAssistant(Base):
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+audit_log = audit_table(metadata)
+audit_chain_head = audit_head_table(metadata)
 
 
 class SkillsProfileVersion(Base):

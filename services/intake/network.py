@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import AssignmentReason, CaseAssigned
 from contracts.ids import uuid7
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
+from services.intake import audited
 from services.intake.collaborators import Intake
 from services.intake.guards import require_case
 from services.intake.models import Community, LabourAssistant, Street, WorkerCase
@@ -127,7 +129,7 @@ def assignment_event(
     )
 
 
-async def reassign(*, intake: Intake, case_id: str, assistant_id: str, correlation_id: str) -> WorkerCase:
+async def reassign(*, intake: Intake, case_id: str, assistant_id: str, access: Access) -> WorkerCase:
     """A supervisor gives the case to another assistant, who must have room."""
     async with intake.sessions.begin() as session:
         worker_case = await require_case(session, case_id)
@@ -151,7 +153,10 @@ async def reassign(*, intake: Intake, case_id: str, assistant_id: str, correlati
         await intake.outbox.add(
             session,
             assignment_event(worker_case, assistant, AssignmentReason.REASSIGNED, previous),
-            correlation_id=correlation_id,
+            correlation_id=access.correlation_id,
+        )
+        await audited.record(
+            session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
         )
     return worker_case
 

@@ -7,7 +7,9 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.events.intake import ConsentGranted, ConsentWithdrawn, SkillsProfileUpdated
 from contracts.ids import uuid7
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
+from services.intake import audited
 from services.intake.collaborators import Intake
 from services.intake.guards import require_case
 from services.intake.models import Consent, SkillsProfileVersion
@@ -15,7 +17,7 @@ from services.intake.schemas import ConsentRequest, ConsentView, ProfileUpdate, 
 
 
 async def record_skills_profile(
-    *, intake: Intake, case_id: str, update: ProfileUpdate, correlation_id: str
+    *, intake: Intake, case_id: str, update: ProfileUpdate, access: Access
 ) -> ProfileVersion:
     """Keep the profile as a new version; refuse a change made from a version that is no longer the newest."""
     try:
@@ -47,7 +49,10 @@ async def record_skills_profile(
                     desired_employment_forms=[form.value for form in profile.desired_employment_forms],
                     available_from=profile.availability.available_from if profile.availability else None,
                 ),
-                correlation_id=correlation_id,
+                correlation_id=access.correlation_id,
+            )
+            await audited.record(
+                session, intake, access, AuditAction.CREATE, audited.Resource.SKILLS_PROFILE, [case_id]
             )
     except IntegrityError as error:
         raise _stale(None) from error
@@ -61,19 +66,23 @@ def _stale(newest: int | None) -> DomainError:
     )
 
 
-async def profile_versions(*, intake: Intake, case_id: str) -> list[ProfileVersion]:
-    async with intake.sessions() as session:
+async def profile_versions(*, intake: Intake, case_id: str, access: Access) -> list[ProfileVersion]:
+    async with intake.sessions.begin() as session:
         await require_case(session, case_id)
         rows = await session.scalars(
             select(SkillsProfileVersion)
             .where(SkillsProfileVersion.case_id == case_id)
             .order_by(SkillsProfileVersion.version)
         )
-        return [_version_view(row) for row in rows]
+        versions = [_version_view(row) for row in rows]
+        await audited.record(
+            session, intake, access, AuditAction.READ, audited.Resource.SKILLS_PROFILE, [case_id]
+        )
+        return versions
 
 
-async def current_profile(*, intake: Intake, case_id: str) -> ProfileVersion:
-    versions = await profile_versions(intake=intake, case_id=case_id)
+async def current_profile(*, intake: Intake, case_id: str, access: Access) -> ProfileVersion:
+    versions = await profile_versions(intake=intake, case_id=case_id, access=access)
     if not versions:
         raise DomainError(404, "profile_not_recorded", f"No skills profile recorded for case {case_id}")
     return versions[-1]
@@ -89,7 +98,7 @@ def _version_view(row: SkillsProfileVersion) -> ProfileVersion:
 
 
 async def grant_consent(
-    *, intake: Intake, case_id: str, request: ConsentRequest, correlation_id: str
+    *, intake: Intake, case_id: str, request: ConsentRequest, access: Access
 ) -> ConsentView:
     row = Consent(
         consent_id=str(uuid7()),
@@ -112,14 +121,13 @@ async def grant_consent(
                 expires_on=row.expires_on,
                 granted_at=row.granted_at,
             ),
-            correlation_id=correlation_id,
+            correlation_id=access.correlation_id,
         )
+        await audited.record(session, intake, access, AuditAction.CREATE, audited.Resource.CONSENT, [case_id])
     return _consent_view(row)
 
 
-async def withdraw_consent(
-    *, intake: Intake, case_id: str, consent_id: str, correlation_id: str
-) -> ConsentView:
+async def withdraw_consent(*, intake: Intake, case_id: str, consent_id: str, access: Access) -> ConsentView:
     """Withdraw now; withdrawing twice changes nothing and answers the first withdrawal."""
     async with intake.sessions.begin() as session:
         row = await session.get(Consent, consent_id)
@@ -135,18 +143,23 @@ async def withdraw_consent(
                     agency=row.agency,
                     withdrawn_at=row.withdrawn_at,
                 ),
-                correlation_id=correlation_id,
+                correlation_id=access.correlation_id,
+            )
+            await audited.record(
+                session, intake, access, AuditAction.UPDATE, audited.Resource.CONSENT, [case_id]
             )
     return _consent_view(row)
 
 
-async def consents_of(*, intake: Intake, case_id: str) -> list[ConsentView]:
-    async with intake.sessions() as session:
+async def consents_of(*, intake: Intake, case_id: str, access: Access) -> list[ConsentView]:
+    async with intake.sessions.begin() as session:
         await require_case(session, case_id)
         rows = await session.scalars(
             select(Consent).where(Consent.case_id == case_id).order_by(Consent.granted_at)
         )
-        return [_consent_view(row) for row in rows]
+        consents = [_consent_view(row) for row in rows]
+        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.CONSENT, [case_id])
+        return consents
 
 
 def _consent_view(row: Consent, today: date | None = None) -> ConsentView:

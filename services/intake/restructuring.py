@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import BulkIntakeCompleted, CongressVoteRecorded, RestructuringPlanSubmitted
 from contracts.ids import uuid7
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
 from services.common.transitions import move
-from services.intake import service
+from services.intake import audited, service
 from services.intake.collaborators import Intake
 from services.intake.domain import (
     RESTRUCTURING_TRANSITIONS,
@@ -103,7 +104,7 @@ async def get_plan(*, intake: Intake, plan_id: str) -> RestructuringPlanOut:
         return _view(await require_plan(session, plan_id))
 
 
-async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, correlation_id: str) -> BulkIntakeOut:
+async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, access: Access) -> BulkIntakeOut:
     """Open a case for every worker of an approved plan, all or none; the same batch id answers the same."""
     async with intake.sessions() as session:
         if (earlier := await _earlier_batch(session, plan_id, batch.batch_id)) is not None:
@@ -125,7 +126,11 @@ async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, correlat
             case_ids = []
             for worker in batch.workers:
                 case = await service.open_case(
-                    session, intake, worker, correlation_id=correlation_id, restructuring_plan_id=plan_id
+                    session,
+                    intake,
+                    worker,
+                    correlation_id=access.correlation_id,
+                    restructuring_plan_id=plan_id,
                 )
                 if worker.labour_contract_transfer is not None:
                     case.labour_contract_transfer = worker.labour_contract_transfer.model_dump(mode="json")
@@ -138,7 +143,10 @@ async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, correlat
             await intake.outbox.add(
                 session,
                 BulkIntakeCompleted(plan_id=plan_id, batch_id=batch.batch_id, workers=len(case_ids)),
-                correlation_id=correlation_id,
+                correlation_id=access.correlation_id,
+            )
+            await audited.record(
+                session, intake, access, AuditAction.CREATE, audited.Resource.WORKER_CASE, case_ids
             )
     except IntegrityError:
         async with intake.sessions() as session:

@@ -10,8 +10,9 @@ import json
 from datetime import UTC, datetime
 
 from contracts.events.intake import CongressVoteReminded
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
-from services.intake import restructuring
+from services.intake import audited, restructuring
 from services.intake.collaborators import Intake
 from services.intake.domain import RestructuringStatus
 from services.intake.models import CongressVoteReminder, PlanRoster
@@ -20,7 +21,7 @@ from services.intake.schemas import BulkIntakeIn, BulkIntakeOut, RosterOut, Vote
 ROSTER = "plan_roster"
 
 
-async def lodge_roster(*, intake: Intake, plan_id: str, roster: BulkIntakeIn) -> RosterOut:
+async def lodge_roster(*, intake: Intake, plan_id: str, roster: BulkIntakeIn, access: Access) -> RosterOut:
     """Keep (or replace) the plan's roster until it is taken in; 422 with an error per wrong row."""
     async with intake.sessions.begin() as session:
         plan = await restructuring.require_plan(session, plan_id)
@@ -39,6 +40,9 @@ async def lodge_roster(*, intake: Intake, plan_id: str, roster: BulkIntakeIn) ->
             session.add(row)
         row.batch_id, row.workers = roster.batch_id, len(roster.workers)
         row.rows_encrypted, row.lodged_at = sealed, datetime.now(UTC)
+        await audited.record(
+            session, intake, access, AuditAction.CREATE, audited.Resource.PLAN_ROSTER, [plan_id]
+        )
     return RosterOut(plan_id=plan_id, batch_id=row.batch_id, workers=row.workers, lodged_at=row.lodged_at)
 
 
@@ -51,7 +55,7 @@ async def get_roster(*, intake: Intake, plan_id: str) -> RosterOut:
     return RosterOut(plan_id=plan_id, batch_id=row.batch_id, workers=row.workers, lodged_at=row.lodged_at)
 
 
-async def take_in_roster(*, intake: Intake, plan_id: str, correlation_id: str) -> BulkIntakeOut:
+async def take_in_roster(*, intake: Intake, plan_id: str, access: Access) -> BulkIntakeOut:
     async with intake.sessions() as session:
         await restructuring.require_plan(session, plan_id)
         row = await session.get(PlanRoster, plan_id)
@@ -60,9 +64,7 @@ async def take_in_roster(*, intake: Intake, plan_id: str, correlation_id: str) -
     batch = BulkIntakeIn.model_validate(
         json.loads(intake.personal_data.decrypt(row.rows_encrypted, purpose=ROSTER))
     )
-    return await restructuring.take_in(
-        intake=intake, plan_id=plan_id, batch=batch, correlation_id=correlation_id
-    )
+    return await restructuring.take_in(intake=intake, plan_id=plan_id, batch=batch, access=access)
 
 
 async def remind_congress(

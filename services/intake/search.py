@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
+from services.intake import audited
 from services.intake.collaborators import Intake
 from services.intake.models import CaseFlag, Community, WorkerCase
 from services.intake.schemas import CasePage, CaseQuery, CaseSort, RegisteredWorker
@@ -22,7 +24,8 @@ SORT_KEYS: dict[CaseSort, tuple[InstrumentedAttribute[Any], bool]] = {
 """Case ids are time-ordered (UUIDv7), so sorting by id is sorting by registration."""
 
 
-async def search_cases(*, intake: Intake, query: CaseQuery) -> CasePage:
+async def search_cases(*, intake: Intake, query: CaseQuery, access: Access) -> CasePage:
+    """A page of cases; each case shown is recorded in the audit log, in the same transaction."""
     statement = _filtered(query)
     key, descending = SORT_KEYS[query.sort]
     if query.cursor is not None:
@@ -35,9 +38,11 @@ async def search_cases(*, intake: Intake, query: CaseQuery) -> CasePage:
         if query.hardship_flag is not None:
             flag_order = CaseFlag.case_id.desc() if descending else CaseFlag.case_id.asc()
             ordering = [flag_order]
-    async with intake.sessions() as session:
+    async with intake.sessions.begin() as session:
         rows = list(await session.scalars(statement.order_by(*ordering).limit(query.limit + 1)))
-    page, more = rows[: query.limit], len(rows) > query.limit
+        page, more = rows[: query.limit], len(rows) > query.limit
+        shown = [row.case_id for row in page]
+        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.WORKER_CASE, shown)
     return CasePage(
         items=[RegisteredWorker.model_validate(row, from_attributes=True) for row in page],
         next_cursor=_cursor(query.sort, page[-1]) if more else None,

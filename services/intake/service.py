@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.intake import AssignmentReason, WorkerRegistered
 from contracts.ids import uuid7
 from contracts.journey import JourneyStatus, JourneyTimeline, UpdateOutcome
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
 from services.common.temporal import JourneyActionRefused
-from services.intake import lifecycle, network
+from services.intake import audited, lifecycle, network
 from services.intake.collaborators import Intake
 from services.intake.guards import require_case
 from services.intake.models import CaseFlag, WorkerCase
@@ -22,9 +23,7 @@ from services.intake.schemas import WorkerRegistration
 RESIDENT_ID = "resident_id"
 
 
-async def register_worker(
-    *, intake: Intake, registration: WorkerRegistration, correlation_id: str
-) -> WorkerCase:
+async def register_worker(*, intake: Intake, registration: WorkerRegistration, access: Access) -> WorkerCase:
     """Open a case and write `intake.worker_registered.v1` in the same transaction.
 
     A person has at most one open case: a second registration is refused with the open case's id, also when
@@ -34,7 +33,11 @@ async def register_worker(
     try:
         async with intake.sessions.begin() as session:
             await _refuse_second_open_case(session, lookup)
-            return await open_case(session, intake, registration, correlation_id=correlation_id)
+            case = await open_case(session, intake, registration, correlation_id=access.correlation_id)
+            await audited.record(
+                session, intake, access, AuditAction.CREATE, audited.Resource.WORKER_CASE, [case.case_id]
+            )
+            return case
     except IntegrityError:
         async with intake.sessions() as session:
             await _refuse_second_open_case(session, lookup)
@@ -128,6 +131,16 @@ async def _refuse_second_open_case(session: AsyncSession, lookup: str) -> None:
 async def get_case(*, intake: Intake, case_id: str) -> WorkerCase:
     async with intake.sessions() as session:
         return await require_case(session, case_id)
+
+
+async def read_case(*, intake: Intake, case_id: str, access: Access) -> WorkerCase:
+    """The case as shown to a caller, who is recorded in the audit log in the same transaction."""
+    async with intake.sessions.begin() as session:
+        case = await require_case(session, case_id)
+        await audited.record(
+            session, intake, access, AuditAction.READ, audited.Resource.WORKER_CASE, [case_id]
+        )
+        return case
 
 
 async def journey_of(*, intake: Intake, case_id: str) -> JourneyStatus:

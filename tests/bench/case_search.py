@@ -19,12 +19,21 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from contracts.ids import uuid7
+from services.common.audit import Access, Actor, ActorSource, AuditLog
 from services.common.db import create_engine, session_factory
 from services.common.migrations import upgrade
 from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
 from services.intake.collaborators import Intake
-from services.intake.models import CaseFlag, Community, Street, WorkerCase, outbox
+from services.intake.models import (
+    CaseFlag,
+    Community,
+    Street,
+    WorkerCase,
+    audit_chain_head,
+    audit_log,
+    outbox,
+)
 from services.intake.schemas import CaseQuery
 from services.intake.search import search_cases
 from tests.infrastructure import postgres_database
@@ -104,6 +113,9 @@ async def fill(url: str, cases: int) -> str:
     return assistants[0]
 
 
+ACCESS = Access(Actor("case-search-bench", ActorSource.HEADER), purpose="benchmark", correlation_id="bench")
+
+
 async def measure(url: str, assistant_id: str) -> dict[str, list[float]]:
     engine = create_engine(url)
     intake = Intake(
@@ -111,11 +123,12 @@ async def measure(url: str, assistant_id: str) -> dict[str, list[float]]:
         outbox=Outbox(outbox),
         journeys=None,  # type: ignore[arg-type]
         personal_data=PersonalDataProtector("bench"),
+        audit=AuditLog(audit_log, audit_chain_head),
     )
     timings: dict[str, list[float]] = {}
     async with intake.sessions() as session:
         some_case = await session.scalar(select(WorkerCase.case_id).limit(1))
-    first_page = await search_cases(intake=intake, query=QUERIES["page 2 of a community"])
+    first_page = await search_cases(intake=intake, query=QUERIES["page 2 of a community"], access=ACCESS)
     for _ in range(REPEATS):
         started = time.perf_counter()
         async with intake.sessions() as session:
@@ -125,7 +138,7 @@ async def measure(url: str, assistant_id: str) -> dict[str, list[float]]:
             if name == "page 2 of a community":
                 query = query.model_copy(update={"cursor": first_page.next_cursor})
             started = time.perf_counter()
-            page = await search_cases(intake=intake, query=query)
+            page = await search_cases(intake=intake, query=query, access=ACCESS)
             timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
             assert page.items, name
     await engine.dispose()
