@@ -70,7 +70,9 @@ async def test_names_and_ids_are_encrypted_at_rest(benefits: Benefits) -> None:
                 text("SELECT full_name_encrypted, resident_id_masked_encrypted FROM benefit_applications")
             )
         ).one()
-        deliveries = (await session.execute(text("SELECT body_encrypted FROM feed_deliveries"))).scalars().all()
+        deliveries = (
+            (await session.execute(text("SELECT body_encrypted FROM feed_deliveries"))).scalars().all()
+        )
     assert "张伟" not in "".join(stored) and "123X" not in "".join(stored)
     assert len(deliveries) == 1 and "张伟" not in deliveries[0]
 
