@@ -12,6 +12,7 @@ import yaml
 
 from contracts.envelope import Envelope
 from contracts.events import Event, registry
+from contracts.events.benefits import FEED_NOTICES
 from contracts.topics import EVENT_TOPICS, FEED_TOPICS, PARTITIONS, SUBSCRIPTIONS, dead_letter_topic
 
 ROOT = Path(__file__).resolve().parent.parent / "contracts"
@@ -88,7 +89,7 @@ def asyncapi() -> dict[str, Any]:
             "messages": {
                 t.replace(".", "_"): {"$ref": f"#/components/messages/{t.replace('.', '_')}"}
                 for t, m in sorted(events.items())
-                if m.topic == topic
+                if m.topic == topic or m in FEED_NOTICES
             },
             "bindings": {"kafka": {"partitions": PARTITIONS}},
         }

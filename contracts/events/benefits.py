@@ -203,6 +203,24 @@ FEED_MODELS: dict[Agency, type[FeedApplication]] = {
 }
 """The one feed message model per agency: its fields are everything that agency ever receives."""
 
+
+class DecisionReminder(Event):
+    """Sent on the agency's own feed (and webhook): an application's decision is due soon."""
+
+    event_type = "benefits.decision_reminder.v1"
+    topic = "feed.<agency>"
+    source = SOURCE
+    subject_field = "application_id"
+
+    application_id: str
+    kind: ApplicationKind
+    due_on: date
+    reminded_at: datetime
+
+
+FEED_NOTICES: tuple[type[Event], ...] = (DecisionReminder,)
+"""Messages every agency's feed carries, each published on the topic of the agency it is about."""
+
 EVENTS: tuple[type[Event], ...] = (
     ApplicationSubmitted,
     ApplicationDecided,
@@ -211,4 +229,5 @@ EVENTS: tuple[type[Event], ...] = (
     ApplicationWithdrawn,
     FeedDeliveryDeadLettered,
     *FEED_MODELS.values(),
+    *FEED_NOTICES,
 )

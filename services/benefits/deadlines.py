@@ -1,5 +1,6 @@
-"""Decision deadlines: a periodic sweep reminds the agency once before the due day and marks an
-application overdue once after it. Each mark is a conditional UPDATE, so concurrent sweeps publish once."""
+"""Decision deadlines: a periodic sweep reminds the agency (on its feed) and the assistant (an event) once
+before the due day, and marks an application overdue once after it. Each mark is a conditional UPDATE,
+so concurrent sweeps publish once."""
 
 import asyncio
 import logging
@@ -9,11 +10,18 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.benefits import ApplicationKind, ApplicationOverdue, ApplicationReminded
+from contracts.events.benefits import (
+    ApplicationKind,
+    ApplicationOverdue,
+    ApplicationReminded,
+    DecisionReminder,
+)
 from contracts.events.intake import Agency
 from contracts.ids import uuid7
+from services.benefits import consents
 from services.benefits.collaborators import BenefitsOffice
 from services.benefits.domain import REMINDER_DAYS_BEFORE_DUE, ApplicationStatus
+from services.benefits.feeds import send_to_agency
 from services.benefits.models import BenefitApplication
 
 log = logging.getLogger(__name__)
@@ -41,6 +49,7 @@ async def sweep_deadlines(office: BenefitsOffice) -> tuple[int, int]:
                     ApplicationReminded(**_about(application), due_on=application.due_on, reminded_at=now),
                     correlation_id=correlation_id,
                 )
+                await _remind_agency(session, office, application, correlation_id)
         for application in await session.scalars(
             select(BenefitApplication).where(
                 waiting, BenefitApplication.overdue_at.is_(None), BenefitApplication.due_on < today
@@ -54,6 +63,22 @@ async def sweep_deadlines(office: BenefitsOffice) -> tuple[int, int]:
                     correlation_id=correlation_id,
                 )
     return reminded, overdue
+
+
+async def _remind_agency(
+    session: AsyncSession, office: BenefitsOffice, application: BenefitApplication, correlation_id: str
+) -> None:
+    """The agency's own reminder, on its feed, while the worker still consents to share with it."""
+    now = office.clock()
+    if not await consents.is_active(session, application.case_id, application.agency, now.date()):
+        return
+    reminder = DecisionReminder(
+        application_id=application.application_id,
+        kind=ApplicationKind(application.kind),
+        due_on=application.due_on,
+        reminded_at=now,
+    )
+    await send_to_agency(session, office, application, reminder, correlation_id=correlation_id)
 
 
 def _about(application: BenefitApplication) -> dict[str, Any]:

@@ -1,13 +1,16 @@
-"""The agency feeds: each application becomes one minimal message for its agency, published on
-`feed.<agency>` through the outbox and queued as a signed webhook delivery, in the submitting transaction."""
+"""The agency feeds: each application becomes one minimal message for its agency (and a reminder when its
+decision is due soon), published on `feed.<agency>` through the outbox and queued as a signed webhook
+delivery, in the same transaction as the change."""
 
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.events import Event
 from contracts.events.benefits import FEED_MODELS, FeedApplication
 from contracts.events.intake import Agency
 from contracts.ids import uuid7
+from contracts.topics import feed_topic
 from services.benefits.collaborators import BenefitsOffice
 from services.benefits.models import BenefitApplication, FeedDelivery
 from services.common.personal_data import PersonalDataProtector
@@ -39,10 +42,23 @@ def feed_message(application: BenefitApplication, protector: PersonalDataProtect
 async def route_to_agency(
     session: AsyncSession, office: BenefitsOffice, application: BenefitApplication, *, correlation_id: str
 ) -> None:
-    """Publish the feed message on the agency's topic and queue its webhook delivery."""
-    envelope = await office.outbox.add(
-        session, feed_message(application, office.protector), correlation_id=correlation_id
-    )
+    """Send the application's feed message to its agency."""
+    message = feed_message(application, office.protector)
+    await send_to_agency(session, office, application, message, correlation_id=correlation_id)
+
+
+async def send_to_agency(
+    session: AsyncSession,
+    office: BenefitsOffice,
+    application: BenefitApplication,
+    message: Event,
+    *,
+    correlation_id: str,
+) -> None:
+    """Publish `message` on the application's agency topic and queue its webhook delivery."""
+    envelope = message.envelope(correlation_id=correlation_id)
+    await office.outbox.add_envelope(session, envelope, topic=feed_topic(application.agency))
+    now = office.clock()
     session.add(
         FeedDelivery(
             delivery_id=str(uuid7()),
@@ -54,7 +70,7 @@ async def route_to_agency(
             body_encrypted=office.protector.encrypt(envelope.model_dump_json(), purpose=DELIVERY_BODY),
             status="pending",
             attempts=0,
-            next_attempt_at=application.submitted_at,
-            created_at=application.submitted_at,
+            next_attempt_at=now,
+            created_at=now,
         )
     )

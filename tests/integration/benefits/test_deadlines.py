@@ -29,6 +29,32 @@ async def test_the_agency_is_reminded_then_the_application_is_overdue_each_once(
     assert (await benefits.http.get(f"/applications/{application['application_id']}")).json()[
         "overdue_at"
     ] is not None
+    [(topic, notice)] = await benefits.events("benefits.decision_reminder.v1")
+    assert topic == "feed.bank"
+    assert notice == {
+        "application_id": application["application_id"],
+        "kind": "micro_loan",
+        "due_on": application["due_on"],
+        "reminded_at": reminded["reminded_at"],
+    }
+    deliveries = (await benefits.http.get("/feed-deliveries", headers=benefits.issuer.operator())).json()
+    assert [d["event_type"] for d in deliveries] == [
+        "benefits.bank_application.v1",
+        "benefits.decision_reminder.v1",
+    ]
+
+
+async def test_no_reminder_goes_to_an_agency_the_worker_no_longer_consents_to(benefits: Benefits) -> None:
+    case_id = new_case()
+    consent_id = await benefits.consent(case_id, Agency.BANK)
+    await benefits.http.post("/applications", json=loan_request(case_id))
+    await benefits.withdraw_consent(case_id, Agency.BANK, consent_id)
+    benefits.clock.advance(timedelta(days=12))
+
+    assert await sweep_deadlines(benefits.office) == (1, 0)
+
+    assert len(await benefits.events("benefits.application_reminded.v1")) == 1
+    assert await benefits.events("benefits.decision_reminder.v1") == []
 
 
 async def test_a_decided_application_is_never_overdue_and_concurrent_sweeps_publish_once(
