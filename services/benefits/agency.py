@@ -82,16 +82,15 @@ async def register_webhook(
     *, office: BenefitsOffice, agency: Agency, registration: WebhookRegistration
 ) -> WebhookView:
     """Set (or replace) where the agency receives its feed, and the secret deliveries are signed with."""
+    now = office.clock()
+    secret = office.protector.encrypt(registration.secret, purpose=WEBHOOK_SECRET)
     async with office.transaction() as session:
         webhook = await session.get(AgencyWebhook, agency.value)
-        secret = office.protector.encrypt(registration.secret, purpose=WEBHOOK_SECRET)
         if webhook is None:
-            webhook = AgencyWebhook(
-                agency=agency.value, url="", secret_encrypted="", registered_at=office.clock()
-            )
+            webhook = AgencyWebhook(agency=agency.value)
             session.add(webhook)
         webhook.url = str(registration.url)
         webhook.secret_encrypted = secret
-        webhook.registered_at = office.clock()
+        webhook.registered_at = now
         await session.flush()
-        return WebhookView(agency=agency, url=webhook.url, registered_at=webhook.registered_at)
+        return WebhookView(agency=agency, url=webhook.url, registered_at=now)

@@ -7,7 +7,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +225,3 @@ async def receiver() -> AsyncIterator[Receiver]:
     async with serve(app) as base:
         record.url = f"{base}/hook"
         yield record
-
-
-def today_plus(days: int, clock: OfficeClock) -> date:
-    return clock.now.date() + timedelta(days=days)
