@@ -4,12 +4,16 @@ import asyncio
 import hashlib
 import hmac
 import json
+import time
 from datetime import timedelta
 
 import httpx
+from sqlalchemy import text
 
 from contracts.events.intake import Agency
-from tests.integration.benefits.conftest import Benefits, Receiver, loan_request, new_case
+from services.benefits.app import create_app
+from services.common.settings import ServiceSettings
+from tests.integration.benefits.conftest import TEST_DELIVERY, Benefits, Receiver, loan_request, new_case
 
 SECRET = "s" * 40
 
@@ -139,3 +143,35 @@ async def test_a_webhook_secret_is_long_and_the_url_is_http(benefits: Benefits) 
     )
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"url", "secret"}
+
+
+async def test_a_delivery_waiting_when_the_service_stops_is_sent_after_it_starts_again(
+    benefits: Benefits, receiver: Receiver
+) -> None:
+    await _register(benefits, receiver)
+    receiver.status = 503
+    _, _, application_id = await _loan(benefits)
+    async with httpx.AsyncClient() as http:
+        assert await benefits.dispatcher(http).deliver_due() == 1
+
+    restarted = create_app(
+        ServiceSettings(database_url=benefits.database_url),
+        clock=benefits.clock,
+        token_verifier=benefits.issuer.verifier(),
+        delivery=TEST_DELIVERY,
+    )
+    receiver.status = 200
+    benefits.clock.advance(timedelta(seconds=30))
+    async with restarted.router.lifespan_context(restarted):
+        deadline = time.monotonic() + 10
+        while await _statuses(benefits) != ["delivered"]:
+            assert time.monotonic() < deadline, "the restarted service did not deliver"
+            await asyncio.sleep(0.1)
+
+    assert len(receiver.received) == 2
+    assert json.loads(receiver.received[-1][1])["subject"] == application_id
+
+
+async def _statuses(benefits: Benefits) -> list[str]:
+    async with benefits.office.sessions() as session:
+        return list((await session.execute(text("SELECT status FROM feed_deliveries"))).scalars().all())
