@@ -41,8 +41,8 @@ def agency_view(office: BenefitsOffice, application: BenefitApplication) -> Agen
 async def shared_application(
     *, office: BenefitsOffice, agency: Agency, application_id: str
 ) -> AgencyApplicationView:
-    """One of the agency's applications; 404 for another agency's, 403 `consent_withdrawn` once the worker
-    withdrew consent to share with this agency."""
+    """One of the agency's applications; 404 for another agency's, 403 `consent_ended` once the worker's
+    consent to share with this agency was withdrawn or expired."""
     async with office.sessions() as session:
         application = await require_application(session, application_id, agency=agency)
         await _require_consent(session, office, application)
@@ -73,8 +73,8 @@ async def _require_consent(
     if not await consents.is_active(session, application.case_id, application.agency, office.clock().date()):
         raise DomainError(
             403,
-            "consent_withdrawn",
-            "The worker no longer consents to share this application with the agency",
+            "consent_ended",
+            "The worker's consent to share with this agency was withdrawn or has expired",
         )
 
 

@@ -1,6 +1,7 @@
 """The agency's API: its own applications only, tokens naming it, decisions once, consent withdrawal."""
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from contracts.events.intake import Agency
@@ -133,9 +134,27 @@ async def test_after_consent_is_withdrawn_the_bank_sees_nothing_and_no_new_appli
     listed = await benefits.http.get("/agencies/bank/applications", headers=bank)
     deliveries = await benefits.http.get("/feed-deliveries", headers=benefits.issuer.operator())
     another = await benefits.http.post("/applications", json=loan_request(case_id, application_key="loan-2"))
-    assert single.status_code == 403 and single.json()["error"] == "consent_withdrawn"
+    assert single.status_code == 403 and single.json()["error"] == "consent_ended"
     assert listed.json() == []
     assert [(d["status"], d["last_error"]) for d in deliveries.json()] == [
         ("cancelled", "the worker withdrew consent to share with this agency")
     ]
     assert another.status_code == 409 and another.json()["error"] == "consent_required"
+
+
+async def test_an_expired_consent_hides_the_application_from_the_agency(benefits: Benefits) -> None:
+    case_id = new_case()
+    await benefits.consent(case_id, Agency.BANK, days=1)
+    application_id = (await benefits.http.post("/applications", json=loan_request(case_id))).json()[
+        "application_id"
+    ]
+    bank = benefits.issuer.agency(Agency.BANK)
+    assert (
+        await benefits.http.get(f"/agencies/bank/applications/{application_id}", headers=bank)
+    ).status_code == 200
+
+    benefits.clock.advance(timedelta(days=2))
+
+    expired = await benefits.http.get(f"/agencies/bank/applications/{application_id}", headers=bank)
+    assert expired.status_code == 403 and expired.json()["error"] == "consent_ended"
+    assert (await benefits.http.get("/agencies/bank/applications", headers=bank)).json() == []
