@@ -218,7 +218,20 @@ class DecisionReminder(Event):
     reminded_at: datetime
 
 
-FEED_NOTICES: tuple[type[Event], ...] = (DecisionReminder,)
+class ApplicationRetracted(Event):
+    """Sent on the agency's own feed (and webhook): the worker withdrew the application; stop work on it."""
+
+    event_type = "benefits.application_retracted.v1"
+    topic = "feed.<agency>"
+    source = SOURCE
+    subject_field = "application_id"
+
+    application_id: str
+    kind: ApplicationKind
+    retracted_at: datetime
+
+
+FEED_NOTICES: tuple[type[Event], ...] = (DecisionReminder, ApplicationRetracted)
 """Messages every agency's feed carries, each published on the topic of the agency it is about."""
 
 EVENTS: tuple[type[Event], ...] = (

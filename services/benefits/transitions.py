@@ -3,10 +3,17 @@
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.benefits import ApplicationDecided, ApplicationKind, ApplicationWithdrawn
+from contracts.events.benefits import (
+    ApplicationDecided,
+    ApplicationKind,
+    ApplicationRetracted,
+    ApplicationWithdrawn,
+)
 from contracts.events.intake import Agency
+from services.benefits import consents
 from services.benefits.collaborators import BenefitsOffice
 from services.benefits.domain import ApplicationAction, ApplicationStatus, TransitionRefused, next_status
+from services.benefits.feeds import send_to_agency
 from services.benefits.models import BenefitApplication, FeedDelivery
 from services.common.errors import DomainError
 
@@ -33,7 +40,8 @@ async def change_status(
     correlation_id: str,
 ) -> None:
     """Move the application by `action` (409 `application_transition_refused` if the table has no such
-    move) and write `application_decided` or `application_withdrawn` to the outbox. The caller has set
+    move) and write `application_decided` or `application_withdrawn` to the outbox; a withdrawal cancels
+    what still waits to go to the agency and tells it, on its feed, to stop. The caller has set
     the decision's fields (amount, terms) before calling."""
     current = ApplicationStatus(application.status)
     try:
@@ -64,6 +72,11 @@ async def change_status(
             )
             .values(status="cancelled", last_error="application withdrawn", version=FeedDelivery.version + 1)
         )
+        if await consents.is_active(session, application.case_id, application.agency, now.date()):
+            retracted = ApplicationRetracted(
+                application_id=application.application_id, kind=kind, retracted_at=now
+            )
+            await send_to_agency(session, office, application, retracted, correlation_id=correlation_id)
     else:
         application.decided_at = now
         event = ApplicationDecided(

@@ -133,7 +133,7 @@ async def test_bad_input_names_the_field_and_the_rule(benefits: Benefits) -> Non
     assert await benefits.events("benefits.application_submitted.v1") == []
 
 
-async def test_an_application_is_withdrawn_once_and_its_delivery_is_cancelled(benefits: Benefits) -> None:
+async def test_an_application_is_withdrawn_once_and_the_agency_is_told_to_stop(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK)
     application_id = (await benefits.http.post("/applications", json=loan_request(case_id))).json()[
@@ -148,5 +148,10 @@ async def test_an_application_is_withdrawn_once_and_its_delivery_is_cancelled(be
 
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
     assert again.status_code == 409 and again.json()["error"] == "application_transition_refused"
-    assert [d["status"] for d in deliveries.json()] == ["cancelled"]
+    assert [(d["event_type"], d["status"]) for d in deliveries.json()] == [
+        ("benefits.bank_application.v1", "cancelled"),
+        ("benefits.application_retracted.v1", "pending"),
+    ]
+    [(topic, notice)] = await benefits.events("benefits.application_retracted.v1")
+    assert topic == "feed.bank" and notice["application_id"] == application_id
     assert len(await benefits.events("benefits.application_withdrawn.v1")) == 1
