@@ -21,6 +21,7 @@ from examples.bank.signatures import RejectedDelivery, verify
 from examples.bank.store import ApplicationStore
 
 LOAN_APPLICATION = "benefits.bank_application.v1"
+RETRACTION = "benefits.application_retracted.v1"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ def create_app(settings: BankSettings) -> FastAPI:
         event = json.loads(body)
         if event.get("type") == LOAN_APPLICATION:
             store.receive(request.headers.get("x-reemploy-delivery") or event["id"], event["data"])
+        elif event.get("type") == RETRACTION:
+            store.set_status(event["data"]["application_id"], "retracted")
         return Response(status_code=204)
 
     @app.get("/applications")

@@ -230,3 +230,27 @@ async def test_the_bank_refuses_tampered_and_stale_deliveries(parties: Parties) 
     assert [r.status_code for r in (tampered, replayed, unsigned)] == [401, 401, 401]
     assert "signature" in tampered.json()["detail"] and "five minutes" in replayed.json()["detail"]
     assert (await parties.http.get(f"{parties.bank}/applications")).json() == []
+
+
+async def test_a_withdrawn_application_is_retracted_at_the_bank(parties: Parties) -> None:
+    case_id = new_case()
+    await _consent_to_the_bank(parties.office, case_id)
+    submitted = await parties.http.post(f"{parties.benefits}/applications", json=loan_request(case_id))
+    application_id = submitted.json()["application_id"]
+    assert [a["application_id"] for a in await _bank_applications(parties, 1)] == [application_id]
+
+    withdrawn = await parties.http.post(
+        f"{parties.benefits}/applications/{application_id}/withdrawal", json={"reason": "found a job"}
+    )
+    assert withdrawn.status_code == 200
+
+    deadline = time.monotonic() + 15
+    while (await _bank_applications(parties, 1))[0]["status"] != "retracted":
+        assert time.monotonic() < deadline, "the bank was not told"
+        await asyncio.sleep(0.1)
+    refused = await parties.http.post(
+        f"{parties.bank}/applications/{application_id}/approve",
+        json={"amount_yuan": 1000, "term_months": 6, "guarantee": "none", "interest_subsidy_percent": 0},
+    )
+    assert refused.status_code == 502
+    assert refused.json()["detail"]["reemploy"]["error"] == "application_transition_refused"
