@@ -23,6 +23,18 @@ EVENT_TOPICS: tuple[str, ...] = (
 )
 
 
+AGENCIES: tuple[str, ...] = ("tax", "commerce", "bank", "health", "urban_construction", "labour_bureau")
+"""The partner agencies that receive a feed (the values of `contracts.events.intake.Agency`)."""
+
+
+def feed_topic(agency: str) -> str:
+    """Where the benefits service publishes one agency's minimal-data feed: `feed.<agency>`."""
+    return f"feed.{agency}"
+
+
+FEED_TOPICS: tuple[str, ...] = tuple(feed_topic(agency) for agency in AGENCIES)
+
+
 def dead_letter_topic(consumer: str) -> str:
     """Where a consumer sends the events it could not apply: `<consumer>.dlq`."""
     return f"{consumer}.dlq"
@@ -37,4 +49,6 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
 }
 """Which topics each consumer group reads. A service's consumer group is named after the service."""
 
-ALL_TOPICS: tuple[str, ...] = EVENT_TOPICS + tuple(dead_letter_topic(name) for name in SUBSCRIPTIONS)
+ALL_TOPICS: tuple[str, ...] = (
+    EVENT_TOPICS + FEED_TOPICS + tuple(dead_letter_topic(name) for name in SUBSCRIPTIONS)
+)

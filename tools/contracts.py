@@ -12,7 +12,8 @@ import yaml
 
 from contracts.envelope import Envelope
 from contracts.events import Event, registry
-from contracts.topics import EVENT_TOPICS, PARTITIONS, SUBSCRIPTIONS, dead_letter_topic
+from contracts.events.benefits import FEED_NOTICES
+from contracts.topics import EVENT_TOPICS, FEED_TOPICS, PARTITIONS, SUBSCRIPTIONS, dead_letter_topic
 
 ROOT = Path(__file__).resolve().parent.parent / "contracts"
 SCHEMAS = ROOT / "schemas"
@@ -50,7 +51,7 @@ def asyncapi() -> dict[str, Any]:
             "summary": (model.__doc__ or "").strip(),
             "contentType": "application/cloudevents+json",
             "payload": {"$ref": f"./schemas/{event_type}.json"},
-            "bindings": {"kafka": {"key": {"type": "string", "description": "The case id"}}},
+            "bindings": {"kafka": {"key": {"type": "string", "description": _key(model.subject_field)}}},
         }
     for topic in EVENT_TOPICS:
         producer = topic.split(".", 1)[0]
@@ -76,6 +77,27 @@ def asyncapi() -> dict[str, Any]:
                 "channel": {"$ref": f"#/channels/{_escape(topic)}"},
                 "summary": f"{consumer} applies these events once each (dedupe by event id)",
             }
+    for topic in FEED_TOPICS:
+        agency = topic.split(".", 1)[1]
+        channels[topic] = {
+            "address": topic,
+            "description": (
+                f"The {agency} agency's feed: only the fields its purpose needs, keyed by application id. "
+                "The same CloudEvents are POSTed to the agency's webhook, signed with "
+                '`X-Reemploy-Signature: sha256=<hex HMAC-SHA256 of "<X-Reemploy-Timestamp>.<body>">`.'
+            ),
+            "messages": {
+                t.replace(".", "_"): {"$ref": f"#/components/messages/{t.replace('.', '_')}"}
+                for t, m in sorted(events.items())
+                if m.topic == topic or m in FEED_NOTICES
+            },
+            "bindings": {"kafka": {"partitions": PARTITIONS}},
+        }
+        operations[f"benefits_feeds_{agency}"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{_escape(topic)}"},
+            "summary": f"The benefits relay publishes the {agency} feed; the agency reads it",
+        }
     for consumer in SUBSCRIPTIONS:
         topic = dead_letter_topic(consumer)
         channels[topic] = {
@@ -123,6 +145,10 @@ def asyncapi() -> dict[str, Any]:
         "operations": operations,
         "components": {"messages": messages},
     }
+
+
+def _key(subject_field: str) -> str:
+    return "The case id" if subject_field == "case_id" else f"The {subject_field.replace('_', ' ')}"
 
 
 def _escape(topic: str) -> str:

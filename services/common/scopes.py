@@ -22,6 +22,7 @@ COMPLAINTS_REFER = "complaints:refer"
 COMPLAINTS_REFERRALS = "complaints:referrals"
 BENEFITS_READ = "benefits:read"
 BENEFITS_DECIDE = "benefits:decide"
+BENEFITS_FEEDS = "benefits:feeds"
 TARGETS_READ = "targets:read"
 TARGETS_MANAGE = "targets:manage"
 DASHBOARD_READ = "dashboard:read"
@@ -45,6 +46,7 @@ SCOPES: dict[str, str] = {
     COMPLAINTS_REFERRALS: "an agency's view of the complaints referred to it, and its outcome",
     BENEFITS_READ: "read policy-support applications and decisions",
     BENEFITS_DECIDE: "an agency's decisions on policy support",
+    BENEFITS_FEEDS: "see agency feed deliveries and replay dead-lettered ones (operators)",
     TARGETS_READ: "read yearly targets and the target assessment",
     TARGETS_MANAGE: "set yearly targets per street and community",
     DASHBOARD_READ: "read the staff dashboard",

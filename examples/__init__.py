@@ -1,0 +1,1 @@
+"""Examples of outside systems that work with Reemploy."""

@@ -1,0 +1,1 @@
+"""An example lending bank that receives micro-loan applications from Reemploy and decides them."""

@@ -1,0 +1,1 @@
+"""The benefits service: policy-support applications, their deciding agencies, and the agency feeds."""

@@ -1,0 +1,132 @@
+"""Benefits routes: staff and the journey (`/applications`), agencies (`/agencies/{agency}/…`, tokens with
+the agency's claim), operators (`/feed-deliveries`)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from contracts.events.intake import Agency
+from services.benefits import agency as agency_side
+from services.benefits import applications, webhooks
+from services.benefits.collaborators import BenefitsOffice
+from services.benefits.domain import ApplicationStatus
+from services.benefits.schemas import (
+    AgencyApplicationView,
+    ApplicationRequest,
+    ApplicationView,
+    Decision,
+    DeliveryView,
+    WebhookRegistration,
+    WebhookView,
+    Withdrawal,
+)
+from services.common import scopes
+from services.common.auth import Principal, require
+from services.common.http import current_correlation_id
+
+router = APIRouter(tags=["applications"])
+agency_router = APIRouter(prefix="/agencies/{agency}", tags=["agencies"])
+operator_router = APIRouter(prefix="/feed-deliveries", tags=["feeds"])
+
+
+def _office(request: Request) -> BenefitsOffice:
+    office: BenefitsOffice = request.app.state.office
+    return office
+
+
+Office = Annotated[BenefitsOffice, Depends(_office)]
+AgencyReader = Annotated[Principal, Depends(require(scopes.BENEFITS_READ))]
+AgencyDecider = Annotated[Principal, Depends(require(scopes.BENEFITS_DECIDE))]
+Operator = Annotated[Principal, Depends(require(scopes.BENEFITS_FEEDS))]
+
+
+@router.post("/applications", response_model=ApplicationView, status_code=201)
+async def submit(request: ApplicationRequest, response: Response, office: Office) -> ApplicationView:
+    """Submit an application; it is routed to the competent agency at once. Needs the worker's consent to
+    that agency (409 `consent_required`). The same `application_key` again answers 200 with the same one."""
+    view, created = await applications.submit_application(
+        office=office, request=request, correlation_id=current_correlation_id()
+    )
+    if not created:
+        response.status_code = 200
+    return view
+
+
+@router.get("/applications", response_model=list[ApplicationView])
+async def list_applications(
+    office: Office, case_id: str | None = None, status: ApplicationStatus | None = None
+) -> list[ApplicationView]:
+    return await applications.list_applications(office=office, case_id=case_id, status=status)
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationView)
+async def read_application(application_id: str, office: Office) -> ApplicationView:
+    return await applications.read_application(office=office, application_id=application_id)
+
+
+@router.post("/applications/{application_id}/withdrawal", response_model=ApplicationView)
+async def withdraw(application_id: str, withdrawal: Withdrawal, office: Office) -> ApplicationView:
+    return await applications.withdraw_application(
+        office=office,
+        application_id=application_id,
+        withdrawal=withdrawal,
+        correlation_id=current_correlation_id(),
+    )
+
+
+@agency_router.get("/applications", response_model=list[AgencyApplicationView])
+async def agency_applications(
+    agency: Agency, caller: AgencyReader, office: Office, status: ApplicationStatus | None = None
+) -> list[AgencyApplicationView]:
+    """The agency's applications whose worker still consents to share with it, by due day."""
+    agency_side.require_own_agency(caller, agency)
+    return await agency_side.shared_applications(office=office, agency=agency, status=status)
+
+
+@agency_router.get("/applications/{application_id}", response_model=AgencyApplicationView)
+async def agency_application(
+    agency: Agency, application_id: str, caller: AgencyReader, office: Office
+) -> AgencyApplicationView:
+    agency_side.require_own_agency(caller, agency)
+    return await agency_side.shared_application(office=office, agency=agency, application_id=application_id)
+
+
+@agency_router.post("/applications/{application_id}/decision", response_model=AgencyApplicationView)
+async def decide(
+    agency: Agency, application_id: str, decision: Decision, caller: AgencyDecider, office: Office
+) -> AgencyApplicationView:
+    """Approve (an approved micro_loan states `amount_yuan` and `term_months`) or reject (with a reason)."""
+    agency_side.require_own_agency(caller, agency)
+    decided = await applications.decide_application(
+        office=office,
+        agency=agency,
+        application_id=application_id,
+        decision=decision,
+        correlation_id=current_correlation_id(),
+    )
+    return agency_side.agency_view(office, decided)
+
+
+@agency_router.put("/webhook", response_model=WebhookView)
+async def register_webhook(
+    agency: Agency, registration: WebhookRegistration, caller: AgencyDecider, office: Office
+) -> WebhookView:
+    """Where the agency receives its feed, and the HMAC secret its deliveries are signed with."""
+    agency_side.require_own_agency(caller, agency)
+    return await agency_side.register_webhook(office=office, agency=agency, registration=registration)
+
+
+@operator_router.get("", response_model=list[DeliveryView])
+async def deliveries(
+    _caller: Operator,
+    office: Office,
+    status: Annotated[str | None, Query(pattern="^(pending|delivered|dead_lettered|cancelled)$")] = None,
+    agency: Agency | None = None,
+) -> list[DeliveryView]:
+    """Webhook deliveries; `status=dead_lettered` is the list an operator replays from."""
+    return await webhooks.list_deliveries(office=office, status=status, agency=agency)
+
+
+@operator_router.post("/{delivery_id}/replay", response_model=DeliveryView)
+async def replay(delivery_id: str, _caller: Operator, office: Office) -> DeliveryView:
+    return await webhooks.replay_delivery(office=office, delivery_id=delivery_id)
