@@ -22,6 +22,7 @@ SERVICE_PORT_OFFSETS: dict[str, int] = {
     "placement": 2,
     "identity": 4,
     "complaints": 3,
+    "console": -1,
 }
 """Every service by name, with its HTTP port's offset from the stack's first service port (8001)."""
 

@@ -1,0 +1,323 @@
+"""What each page reads from the read model."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.journey import JourneyStage
+from services.console.domain import AreaKind, Indicator, median_of, progress, share
+from services.console.models import (
+    Achievement,
+    AssistantView,
+    CaseView,
+    CommunityStreet,
+    ComplaintView,
+    FollowUpView,
+    OutcomeView,
+    Target,
+    TimelineEntry,
+)
+
+LIST_LIMIT = 200
+STAGE_ORDER = {stage.value: position for position, stage in enumerate(JourneyStage)}
+
+
+def _overdue(today: date) -> Any:
+    return and_(
+        FollowUpView.status == "open",
+        or_(FollowUpView.overdue_noticed.is_(True), FollowUpView.due_on < today),
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    task_key: str
+    case_id: str
+    due_on: date
+    sequence: int
+    status: str
+    overdue: bool
+    escalated: bool
+    assistant_id: str | None
+
+
+def _follow_up_rows(rows: Any, today: date) -> list[FollowUpRow]:
+    return [
+        FollowUpRow(
+            task_key=task.task_key,
+            case_id=task.case_id,
+            due_on=task.due_on,
+            sequence=task.sequence,
+            status=task.status,
+            overdue=task.status == "open" and (task.overdue_noticed or task.due_on < today),
+            escalated=task.escalated,
+            assistant_id=assistant_id,
+        )
+        for task, assistant_id in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Caseload:
+    by_stage: list[tuple[str, int]]
+    due_today: list[FollowUpRow]
+    overdue: list[FollowUpRow]
+    open_tasks: list[FollowUpRow]
+    cases: list[CaseView]
+
+
+async def caseload(session: AsyncSession, *, assistant_id: str, today: date) -> Caseload:
+    mine = and_(CaseView.assistant_id == assistant_id, CaseView.status == "open")
+    stages = await session.execute(select(CaseView.stage, func.count()).where(mine).group_by(CaseView.stage))
+    by_stage: dict[str, int] = {}
+    for stage, count in stages.all():
+        name = stage or JourneyStage.ASSESSMENT.value
+        by_stage[name] = by_stage.get(name, 0) + int(count)
+    tasks = await session.execute(
+        select(FollowUpView, CaseView.assistant_id)
+        .join(CaseView, CaseView.case_id == FollowUpView.case_id)
+        .where(CaseView.assistant_id == assistant_id, FollowUpView.status == "open")
+        .order_by(FollowUpView.due_on)
+        .limit(LIST_LIMIT)
+    )
+    rows = _follow_up_rows(tasks.all(), today)
+    cases = await session.scalars(
+        select(CaseView).where(mine).order_by(CaseView.updated_at.desc()).limit(LIST_LIMIT)
+    )
+    return Caseload(
+        by_stage=sorted(by_stage.items(), key=lambda item: STAGE_ORDER.get(item[0], len(STAGE_ORDER))),
+        due_today=[row for row in rows if row.due_on == today],
+        overdue=[row for row in rows if row.overdue],
+        open_tasks=rows,
+        cases=list(cases),
+    )
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: CaseView
+    timeline: list[TimelineEntry]
+    follow_ups: list[FollowUpRow]
+    complaints: list[ComplaintView]
+    outcomes: list[OutcomeView]
+
+
+async def case_page(session: AsyncSession, *, case_id: str, today: date) -> CasePage | None:
+    case_view = await session.get(CaseView, case_id)
+    if case_view is None:
+        return None
+    timeline = await session.scalars(
+        select(TimelineEntry)
+        .where(TimelineEntry.case_id == case_id)
+        .order_by(TimelineEntry.occurred_at, TimelineEntry.seq)
+    )
+    tasks = await session.scalars(
+        select(FollowUpView).where(FollowUpView.case_id == case_id).order_by(FollowUpView.due_on)
+    )
+    complaints = await session.scalars(select(ComplaintView).where(ComplaintView.case_id == case_id))
+    outcomes = await session.scalars(select(OutcomeView).where(OutcomeView.case_id == case_id))
+    return CasePage(
+        case=case_view,
+        timeline=list(timeline),
+        follow_ups=_follow_up_rows([(task, case_view.assistant_id) for task in tasks], today),
+        complaints=list(complaints),
+        outcomes=list(outcomes),
+    )
+
+
+@dataclass(frozen=True)
+class AssistantLoad:
+    assistant_id: str
+    community_code: str | None
+    open_cases: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    loads: list[AssistantLoad]
+    overdue: list[FollowUpRow]
+    overdue_count: int
+    breaches: list[ComplaintView]
+    unassigned: int
+
+
+async def supervisor_overview(session: AsyncSession, *, today: date) -> Overview:
+    counts = await session.execute(
+        select(CaseView.assistant_id, func.count())
+        .where(CaseView.status == "open")
+        .group_by(CaseView.assistant_id)
+    )
+    open_by_assistant: dict[str | None, int] = {assistant: int(count) for assistant, count in counts.all()}
+    assistants = await session.execute(select(AssistantView.assistant_id, AssistantView.community_code))
+    communities = dict(assistants.all())
+    loads = [
+        AssistantLoad(assistant_id=assistant, community_code=communities.get(assistant), open_cases=count)
+        for assistant, count in open_by_assistant.items()
+        if assistant is not None
+    ]
+    loads += [
+        AssistantLoad(assistant_id=assistant, community_code=community, open_cases=0)
+        for assistant, community in communities.items()
+        if assistant not in open_by_assistant
+    ]
+    overdue = await session.execute(
+        select(FollowUpView, CaseView.assistant_id)
+        .join(CaseView, CaseView.case_id == FollowUpView.case_id)
+        .where(_overdue(today))
+        .order_by(FollowUpView.due_on)
+        .limit(LIST_LIMIT)
+    )
+    overdue_count = await session.scalar(
+        select(func.count()).select_from(FollowUpView).where(_overdue(today))
+    )
+    breaches = await session.scalars(
+        select(ComplaintView)
+        .where(ComplaintView.escalation_level.is_not(None), ComplaintView.status != "closed")
+        .order_by(ComplaintView.escalated_at)
+        .limit(LIST_LIMIT)
+    )
+    return Overview(
+        loads=sorted(loads, key=lambda load: (-load.open_cases, load.assistant_id)),
+        overdue=_follow_up_rows(overdue.all(), today),
+        overdue_count=int(overdue_count or 0),
+        breaches=list(breaches),
+        unassigned=open_by_assistant.get(None, 0),
+    )
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    area_kind: str
+    area_code: str
+    indicator: str
+    target: int
+    actual: int
+    progress: float
+
+
+async def target_assessment(session: AsyncSession, *, year: int) -> list[TargetLine]:
+    """Every target of the year against what was achieved in its community, or its street's communities."""
+    by_community = await session.execute(
+        select(Achievement.community_code, Achievement.indicator, func.count())
+        .where(Achievement.year == year)
+        .group_by(Achievement.community_code, Achievement.indicator)
+    )
+    actual: dict[tuple[str, str], int] = {}
+    per_community = [(community, indicator, int(count)) for community, indicator, count in by_community.all()]
+    streets = dict(
+        (await session.execute(select(CommunityStreet.community_code, CommunityStreet.street_code))).all()
+    )
+    for community, indicator, count in per_community:
+        if community is None:
+            continue
+        actual[(community, indicator)] = actual.get((community, indicator), 0) + count
+        street = streets.get(community)
+        if street is not None:
+            actual[(f"street:{street}", indicator)] = actual.get((f"street:{street}", indicator), 0) + count
+    targets = await session.scalars(
+        select(Target)
+        .where(Target.year == year)
+        .order_by(Target.area_kind, Target.area_code, Target.indicator)
+    )
+    lines = []
+    for target in targets:
+        key = target.area_code if target.area_kind == AreaKind.COMMUNITY else f"street:{target.area_code}"
+        achieved = actual.get((key, target.indicator), 0)
+        lines.append(
+            TargetLine(
+                area_kind=target.area_kind,
+                area_code=target.area_code,
+                indicator=target.indicator,
+                target=target.target,
+                actual=achieved,
+                progress=progress(achieved, target.target),
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class QuarterOutcomes:
+    exit_quarter: str
+    employed_q2: float | None
+    employed_q4: float | None
+    median_earnings_yuan: int | None
+    credential_rate: float | None
+    measured: int
+
+
+async def outcomes(session: AsyncSession) -> list[QuarterOutcomes]:
+    """Per exit quarter: employment in the 2nd and 4th quarter after exit, median earnings, credentials."""
+    totals = await session.execute(
+        select(
+            OutcomeView.exit_quarter,
+            OutcomeView.indicator,
+            func.count(),
+            func.sum(
+                case((or_(OutcomeView.employed.is_(True), OutcomeView.credential.is_(True)), 1), else_=0)
+            ),
+        ).group_by(OutcomeView.exit_quarter, OutcomeView.indicator)
+    )
+    figures: dict[str, dict[str, tuple[int, int]]] = {}
+    for quarter, indicator, count, positive in totals.all():
+        figures.setdefault(quarter, {})[indicator] = (int(count), int(positive or 0))
+    earnings = await session.execute(
+        select(OutcomeView.exit_quarter, OutcomeView.earnings_yuan).where(
+            OutcomeView.indicator == "earnings_q2_after_exit", OutcomeView.earnings_yuan.is_not(None)
+        )
+    )
+    earnings_by_quarter: dict[str, list[int]] = {}
+    for quarter, amount in earnings.all():
+        if amount is not None:
+            earnings_by_quarter.setdefault(quarter, []).append(amount)
+
+    def rate(quarter: str, indicator: str) -> float | None:
+        count, positive = figures[quarter].get(indicator, (0, 0))
+        return share(positive, count)
+
+    return [
+        QuarterOutcomes(
+            exit_quarter=quarter,
+            employed_q2=rate(quarter, "employed_q2_after_exit"),
+            employed_q4=rate(quarter, "employed_q4_after_exit"),
+            median_earnings_yuan=median_of(earnings_by_quarter.get(quarter, [])),
+            credential_rate=rate(quarter, "credential_attained"),
+            measured=max(count for count, _ in figures[quarter].values()),
+        )
+        for quarter in sorted(figures)
+    ]
+
+
+async def timeline_since(
+    session: AsyncSession, *, after_seq: int, assistant_id: str | None = None, limit: int = 50
+) -> list[TimelineEntry]:
+    """Entries newer than `after_seq`; for an assistant, only those of the cases they carry."""
+    query = select(TimelineEntry).where(TimelineEntry.seq > after_seq)
+    if assistant_id is not None:
+        query = query.join(CaseView, CaseView.case_id == TimelineEntry.case_id).where(
+            CaseView.assistant_id == assistant_id
+        )
+    return list(await session.scalars(query.order_by(TimelineEntry.seq).limit(limit)))
+
+
+async def latest_seq(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.coalesce(func.max(TimelineEntry.seq), 0))) or 0)
+
+
+async def indicators_by_year(session: AsyncSession, *, years: int, this_year: int) -> dict[str, list[int]]:
+    """Achievements per indicator for the last `years` years (the trend chart on the target page)."""
+    rows = await session.execute(
+        select(Achievement.year, Achievement.indicator, func.count())
+        .where(Achievement.year > this_year - years)
+        .group_by(Achievement.year, Achievement.indicator)
+    )
+    counts = {(int(year), indicator): int(count) for year, indicator, count in rows.all()}
+    return {
+        indicator.value: [
+            counts.get((year, indicator.value), 0) for year in range(this_year - years + 1, this_year + 1)
+        ]
+        for indicator in Indicator
+    }
