@@ -27,7 +27,6 @@ from contracts.events.placement import (
     BusinessStarted,
     FollowUpCompleted,
     FollowUpTaskCreated,
-    Hired,
 )
 from contracts.events.training import TrainingCompleted
 from services.common.consumer import EventHandler, Outcome, PermanentError
@@ -161,15 +160,11 @@ async def training_completed(session: AsyncSession, envelope: Envelope) -> None:
 
 
 async def _reemployed(session: AsyncSession, case_id: str, moment: datetime) -> None:
+    """Re-employment counts once a follow-up finds the worker still working, or a business started."""
     case = await _case(session, case_id, moment)
     await _achieve(session, subject_id=case_id, indicator=Indicator.REEMPLOYED, case=case, moment=moment)
     if case.aged_4050:
         await _achieve(session, subject_id=case_id, indicator=Indicator.PLACED_4050, case=case, moment=moment)
-
-
-async def hired(session: AsyncSession, envelope: Envelope) -> None:
-    event = _parse(Hired, envelope)
-    await _reemployed(session, event.case_id, event.hired_at)
 
 
 async def business_started(session: AsyncSession, envelope: Envelope) -> None:
@@ -218,6 +213,8 @@ async def follow_up_completed(session: AsyncSession, envelope: Envelope) -> None
     task.status = "completed"
     task.still_working = event.still_working
     task.completed_at = event.completed_at
+    if event.still_working:
+        await _reemployed(session, event.case_id, event.completed_at)
 
 
 async def follow_up_overdue(session: AsyncSession, envelope: Envelope) -> None:
@@ -315,7 +312,6 @@ EFFECTS: dict[str, Effect] = {
     CaseReopened.event_type: case_reopened,
     JourneyStageChanged.event_type: stage_changed,
     TrainingCompleted.event_type: training_completed,
-    Hired.event_type: hired,
     BusinessStarted.event_type: business_started,
     FollowUpTaskCreated.event_type: follow_up_task_created,
     FollowUpCompleted.event_type: follow_up_completed,

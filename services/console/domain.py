@@ -52,10 +52,10 @@ def home_page(role: Role) -> Page | None:
     return pages[0] if pages else None
 
 
-def may_see_case(role: Role, staff_id: str, case_assistant_id: str | None) -> bool:
+def may_see_case(role: Role, assistant_id: str, case_assistant_id: str | None) -> bool:
     """An assistant opens only the cases they carry; supervisors and rights officers open any."""
     if role is Role.LABOUR_ASSISTANT:
-        return case_assistant_id == staff_id
+        return case_assistant_id == assistant_id
     return may_open(role, Page.CASE)
 
 

@@ -30,7 +30,7 @@ async def live(
 ) -> StreamingResponse:
     sessions = sessions_of(request)
     t = translator(language(request))
-    own = staff.staff_id if staff.role is Role.LABOUR_ASSISTANT else None
+    own = staff.assistant_id if staff.role is Role.LABOUR_ASSISTANT else None
     poll_seconds: float = request.app.state.live_poll_seconds
     stream_seconds: float = request.app.state.live_stream_seconds
     if last_event_id is not None and last_event_id.isdigit():

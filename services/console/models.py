@@ -59,6 +59,15 @@ class AssistantView(Base):
     community_code: Mapped[str] = mapped_column(String(32))
 
 
+class AssistantLogin(Base):
+    """Which labour assistant of intake's network a staff login is (intake and identity number them apart)."""
+
+    __tablename__ = "assistant_logins"
+
+    staff_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    assistant_id: Mapped[str] = mapped_column(String(36))
+
+
 class CommunityStreet(Base):
     """Which street a community belongs to, as the leading group keeps it for street targets."""
 

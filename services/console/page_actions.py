@@ -15,6 +15,7 @@ from services.console.actions import ActionRefused, ServiceGateway, ServiceUnava
 from services.console.domain import REASSIGNS_CASES, RECORDS_FOLLOW_UPS, SETS_TARGETS, Role
 from services.console.forms import read_form
 from services.console.models import CaseView, FollowUpView
+from services.console.records import set_community_street, set_target
 from services.console.rendering import render, sessions_of
 from services.console.schemas import (
     CommunityStreetIn,
@@ -24,7 +25,6 @@ from services.console.schemas import (
     TargetIn,
 )
 from services.console.staff import SESSION_COOKIE, Staff, StaffDep
-from services.console.targets import set_community_street, set_target
 
 router = APIRouter(tags=["forms"], include_in_schema=False)
 
@@ -102,7 +102,7 @@ async def record_follow_up(request: Request, staff: StaffDep, task_key: TaskKey)
         case = None if task is None else await session.get(CaseView, task.case_id)
     if task is None or case is None:
         raise DomainError(404, "follow_up_not_found", f"No follow-up {task_key} in the console")
-    if staff.role is Role.LABOUR_ASSISTANT and case.assistant_id != staff.staff_id:
+    if staff.role is Role.LABOUR_ASSISTANT and case.assistant_id != staff.assistant_id:
         raise DomainError(403, "case_not_allowed", "This case is carried by another labour assistant")
     form = await read_form(request, FollowUpForm)
     try:

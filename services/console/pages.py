@@ -45,7 +45,7 @@ async def caseload_page(
     """An assistant sees their own caseload; a supervisor may open any assistant's."""
     allowed(staff, Page.CASELOAD)
     if staff.role is Role.LABOUR_ASSISTANT or assistant_id is None:
-        assistant_id = staff.staff_id
+        assistant_id = staff.assistant_id
     async with sessions_of(request)() as session:
         caseload = await queries.caseload(session, assistant_id=assistant_id, today=today_of(request))
     return render(
@@ -71,7 +71,7 @@ async def case_detail(request: Request, staff: StaffDep, case_id: CaseId) -> HTM
         assistants = list(await session.scalars(select(AssistantView).order_by(AssistantView.community_code)))
     if found is None:
         raise DomainError(404, "case_not_found", f"No case {case_id} in the console")
-    if not may_see_case(staff.role, staff.staff_id, found.case.assistant_id):
+    if not may_see_case(staff.role, staff.assistant_id, found.case.assistant_id):
         raise DomainError(403, "case_not_allowed", "This case is carried by another labour assistant")
     timeline = [
         {

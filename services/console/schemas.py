@@ -49,6 +49,12 @@ class CommunityStreetIn(Strict):
     street_code: str = Field(pattern=CODE)
 
 
+class AssistantLoginIn(Strict):
+    """The labour assistant (intake's `assistant_id`) a staff login is."""
+
+    assistant_id: str = Field(min_length=36, max_length=36)
+
+
 class ReassignmentForm(Strict):
     assistant_id: str = Field(min_length=36, max_length=36)
 

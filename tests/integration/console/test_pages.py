@@ -24,6 +24,7 @@ async def _case_with_hire(feed: Feed) -> tuple[str, Hired]:
     await feed.send(events.assigned(case_id, ASSISTANT))
     hire = events.hired(case_id, wage=4321)
     await feed.send(hire)
+    await feed.send(events.follow_up_completed(case_id, f"{case_id}-1"))
     return case_id, hire
 
 
@@ -52,6 +53,25 @@ async def test_each_role_opens_its_own_pages(console: httpx.AsyncClient, tokens:
     assert refused.status_code == 403 and refused.json()["error"] == "page_not_allowed"
     as_staff(console, tokens, "labour_assistant", ASSISTANT)
     assert (await console.get("/")).headers["location"] == "/caseload"
+
+
+async def test_a_linked_login_sees_the_caseload_of_its_assistant(
+    console: httpx.AsyncClient, feed: Feed, tokens: StaffTokens
+) -> None:
+    case_id, _ = await _case_with_hire(feed)
+    staff_id = events.an_id()
+    supervisor = {"Authorization": f"Bearer {tokens.token('supervisor', scope='network:manage')}"}
+    bad = await console.put(
+        f"/api/staff/{staff_id}/assistant", json={"assistant_id": "short"}, headers=supervisor
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "assistant_id"
+    linked = await console.put(
+        f"/api/staff/{staff_id}/assistant", json={"assistant_id": ASSISTANT}, headers=supervisor
+    )
+    assert linked.status_code == 200
+    as_staff(console, tokens, "labour_assistant", staff_id)
+    assert f"/cases/{case_id}" in (await console.get("/caseload")).text
+    assert (await console.get(f"/cases/{case_id}")).status_code == 200
 
 
 async def test_an_assistant_opens_only_their_cases(

@@ -13,8 +13,8 @@ from services.console import queries
 from services.console.consumers import build_handler
 from services.console.domain import AreaKind, Indicator
 from services.console.models import CaseView
+from services.console.records import set_community_street, set_target
 from services.console.schemas import CommunityStreetIn, TargetIn
-from services.console.targets import set_community_street, set_target
 from tests.infrastructure import migrated_database
 from tests.integration.console import events
 from tests.integration.console.conftest import MIGRATIONS, TODAY, Feed
@@ -110,6 +110,28 @@ async def _assessment(sessions: async_sessionmaker[AsyncSession]) -> dict[tuple[
     return {(line.area_code, line.indicator): (line.actual, line.target) for line in lines}
 
 
+async def test_a_hire_counts_as_re_employment_once_a_follow_up_finds_the_worker_working(
+    feed: Feed, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await set_target(
+        sessions,
+        target=TargetIn(
+            year=2026,
+            area_kind=AreaKind.COMMUNITY,
+            area_code="ZS-01",
+            indicator=Indicator.REEMPLOYED,
+            target=2,
+        ),
+        set_by="leader",
+    )
+    case_id = events.an_id()
+    await feed.send(events.registered(case_id))
+    await feed.send(events.hired(case_id))
+    assert await _assessment(sessions) == {("ZS-01", "reemployed"): (0, 2)}
+    await feed.send(events.follow_up_completed(case_id, "k-1"))
+    assert await _assessment(sessions) == {("ZS-01", "reemployed"): (1, 2)}
+
+
 async def test_targets_count_each_achievement_in_its_community_and_street(
     feed: Feed, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -121,13 +143,14 @@ async def test_targets_count_each_achievement_in_its_community_and_street(
     await set_community_street(sessions, mapping=CommunityStreetIn(community_code="ZS-02", street_code="ZS"))
     first, second, elsewhere = events.an_id(), events.an_id(), events.an_id()
     await feed.send(events.hired(first))
-    await feed.send(events.hired(first))
+    await feed.send(events.follow_up_completed(first, "first-1"))
+    await feed.send(events.follow_up_completed(first, "first-2"))
     await feed.send(events.registered(first, "ZS-01", aged_4050=True))
     await feed.send(events.registered(second, "ZS-02"))
     await feed.send(events.trained(second))
     await feed.send(events.business_started(second))
     await feed.send(events.registered(elsewhere, "XY-01"))
-    await feed.send(events.hired(elsewhere))
+    await feed.send(events.follow_up_completed(elsewhere, "elsewhere-1"))
     complaint_id = events.an_id()
     await feed.send(events.complaint_opened(first, complaint_id))
     await feed.send(events.complaint_closed(first, complaint_id))
@@ -182,7 +205,8 @@ async def test_a_rebuild_from_the_same_events_gives_the_same_pages(
 ) -> None:
     """Drop the read model, consume everything again from the beginning: the pages come out the same."""
     case_id = events.an_id()
-    await feed.send(events.hired(case_id))
+    await feed.send(events.follow_up_created(case_id, "done", date(2026, 10, 1)))
+    await feed.send(events.follow_up_completed(case_id, "done"))
     await feed.send(events.registered(case_id, aged_4050=True))
     await feed.send(events.assigned(case_id, ASSISTANT))
     await feed.send(events.follow_up_created(case_id, "k", date(2026, 11, 1)))

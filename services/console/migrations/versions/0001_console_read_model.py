@@ -17,6 +17,12 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "assistant_logins",
+        sa.Column("staff_id", sa.String(length=36), nullable=False),
+        sa.Column("assistant_id", sa.String(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("staff_id"),
+    )
+    op.create_table(
         "achievements",
         sa.Column("subject_id", sa.String(length=36), nullable=False),
         sa.Column("indicator", sa.String(length=30), nullable=False),
@@ -180,6 +186,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("assistant_logins")
     with op.batch_alter_table("timeline", schema=None) as batch_op:
         batch_op.drop_index("ix_timeline_case")
 
