@@ -75,9 +75,14 @@ def mask_event_data(role: Role, data: dict[str, object]) -> dict[str, object]:
     return {name: (MASK if name in PERSONAL_FIELDS else value) for name, value in data.items()}
 
 
+def short_id(identifier: str) -> str:
+    """The part of an id people can tell apart: the tail (a UUIDv7's head is its timestamp)."""
+    return identifier[-8:]
+
+
 def mask_case_id(role: Role, case_id: str) -> str:
-    """Aggregate readers (the leading group) see a case reference, never the full id."""
-    return case_id if role is not Role.LEADING_GROUP else f"{case_id[:8]}…"
+    """Aggregate readers (the leading group) see a short case reference, never the full id."""
+    return case_id if role is not Role.LEADING_GROUP else f"…{short_id(case_id)}"
 
 
 def is_newer_stage(current_sequence: int, incoming_sequence: int) -> bool:

@@ -66,6 +66,7 @@ class AssistantLogin(Base):
 
     staff_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     assistant_id: Mapped[str] = mapped_column(String(36))
+    community_code: Mapped[str] = mapped_column(String(32))
 
 
 class CommunityStreet(Base):

@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from services.common.errors import DomainError
 from services.console import queries
@@ -17,8 +16,8 @@ from services.console.domain import (
     mask_case_id,
     mask_event_data,
     may_see_case,
+    short_id,
 )
-from services.console.models import AssistantView
 from services.console.rendering import render, sessions_of, today_of
 from services.console.staff import StaffDep, allowed
 
@@ -47,11 +46,13 @@ async def caseload_page(
     if staff.role is Role.LABOUR_ASSISTANT or assistant_id is None:
         assistant_id = staff.assistant_id
     async with sessions_of(request)() as session:
+        seq = await queries.latest_seq(session)
         caseload = await queries.caseload(session, assistant_id=assistant_id, today=today_of(request))
     return render(
         request,
         "caseload.html",
         staff=staff,
+        seq=seq,
         page=Page.CASELOAD,
         caseload=caseload,
         assistant_id=assistant_id,
@@ -67,8 +68,11 @@ async def caseload_page(
 async def case_detail(request: Request, staff: StaffDep, case_id: CaseId) -> HTMLResponse:
     allowed(staff, Page.CASE)
     async with sessions_of(request)() as session:
+        seq = await queries.latest_seq(session)
         found = await queries.case_page(session, case_id=case_id, today=today_of(request))
-        assistants = list(await session.scalars(select(AssistantView).order_by(AssistantView.community_code)))
+        assistants = sorted(
+            (await queries.known_assistants(session)).items(), key=lambda item: (item[1], item[0])
+        )
     if found is None:
         raise DomainError(404, "case_not_found", f"No case {case_id} in the console")
     if not may_see_case(staff.role, staff.assistant_id, found.case.assistant_id):
@@ -86,6 +90,7 @@ async def case_detail(request: Request, staff: StaffDep, case_id: CaseId) -> HTM
         request,
         "case.html",
         staff=staff,
+        seq=seq,
         page=Page.CASE,
         found=found,
         timeline=timeline,
@@ -98,16 +103,18 @@ async def case_detail(request: Request, staff: StaffDep, case_id: CaseId) -> HTM
 async def supervisor_page(request: Request, staff: StaffDep) -> HTMLResponse:
     allowed(staff, Page.SUPERVISOR)
     async with sessions_of(request)() as session:
+        seq = await queries.latest_seq(session)
         overview = await queries.supervisor_overview(session, today=today_of(request))
     return render(
         request,
         "supervisor.html",
         staff=staff,
+        seq=seq,
         page=Page.SUPERVISOR,
         overview=overview,
         chart={
             "kind": "bar",
-            "labels": [load.assistant_id[:8] for load in overview.loads],
+            "labels": [short_id(load.assistant_id) for load in overview.loads],
             "series": [
                 {"label": "supervisor.open_cases", "values": [load.open_cases for load in overview.loads]}
             ],
@@ -122,12 +129,14 @@ async def targets_page(
     allowed(staff, Page.TARGETS)
     year = year or today_of(request).year
     async with sessions_of(request)() as session:
+        seq = await queries.latest_seq(session)
         lines = await queries.target_assessment(session, year=year)
         trend = await queries.indicators_by_year(session, years=TREND_YEARS, this_year=year)
     return render(
         request,
         "targets.html",
         staff=staff,
+        seq=seq,
         page=Page.TARGETS,
         year=year,
         lines=lines,
@@ -145,6 +154,7 @@ async def targets_page(
 async def outcomes_page(request: Request, staff: StaffDep) -> HTMLResponse:
     allowed(staff, Page.OUTCOMES)
     async with sessions_of(request)() as session:
+        seq = await queries.latest_seq(session)
         quarters = await queries.outcomes(session)
 
     def percent(value: float | None) -> float | None:
@@ -154,6 +164,7 @@ async def outcomes_page(request: Request, staff: StaffDep) -> HTMLResponse:
         request,
         "outcomes.html",
         staff=staff,
+        seq=seq,
         page=Page.OUTCOMES,
         quarters=quarters,
         chart={

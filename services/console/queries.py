@@ -11,6 +11,7 @@ from contracts.journey import JourneyStage
 from services.console.domain import AreaKind, Indicator, median_of, progress, share
 from services.console.models import (
     Achievement,
+    AssistantLogin,
     AssistantView,
     CaseView,
     CommunityStreet,
@@ -128,6 +129,14 @@ async def case_page(session: AsyncSession, *, case_id: str, today: date) -> Case
     )
 
 
+async def known_assistants(session: AsyncSession) -> dict[str, str]:
+    """Every labour assistant the console knows, with their community: from assignments, and from logins
+    linked to an assistant who has no case yet."""
+    linked = await session.execute(select(AssistantLogin.assistant_id, AssistantLogin.community_code))
+    assigned = await session.execute(select(AssistantView.assistant_id, AssistantView.community_code))
+    return dict(linked.all()) | dict(assigned.all())
+
+
 @dataclass(frozen=True)
 class AssistantLoad:
     assistant_id: str
@@ -151,8 +160,7 @@ async def supervisor_overview(session: AsyncSession, *, today: date) -> Overview
         .group_by(CaseView.assistant_id)
     )
     open_by_assistant: dict[str | None, int] = {assistant: int(count) for assistant, count in counts.all()}
-    assistants = await session.execute(select(AssistantView.assistant_id, AssistantView.community_code))
-    communities = dict(assistants.all())
+    communities = await known_assistants(session)
     loads = [
         AssistantLoad(assistant_id=assistant, community_code=communities.get(assistant), open_cases=count)
         for assistant, count in open_by_assistant.items()

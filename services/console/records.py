@@ -62,4 +62,9 @@ async def set_community_street(
 async def link_assistant_login(
     sessions: async_sessionmaker[AsyncSession], *, staff_id: str, link: AssistantLoginIn
 ) -> AssistantLogin:
-    return await _put(sessions, AssistantLogin, {"staff_id": staff_id}, {"assistant_id": link.assistant_id})
+    return await _put(
+        sessions,
+        AssistantLogin,
+        {"staff_id": staff_id},
+        {"assistant_id": link.assistant_id, "community_code": link.community_code},
+    )

@@ -24,7 +24,12 @@ function drawCharts(root) {
           borderColor: palette[index % palette.length],
         })),
       },
-      options: { animation: false, responsive: true, maintainAspectRatio: false },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     }));
   });
 }
@@ -56,7 +61,7 @@ function showLive(entry) {
   if (entry.case_id) {
     const link = document.createElement("a");
     link.href = "/cases/" + entry.case_id;
-    link.textContent = entry.case_ref.slice(0, 8);
+    link.textContent = entry.case_ref.slice(-8);
     item.append(" · ", link);
   } else if (entry.case_ref) {
     item.append(" · " + entry.case_ref);
@@ -67,7 +72,9 @@ function showLive(entry) {
 
 function listen() {
   if (!document.getElementById("live-feed") || typeof EventSource === "undefined") return;
-  const source = new EventSource("/live");
+  // Start after the last event the page was rendered from, so nothing between render and connect is missed.
+  const seq = document.body.dataset.seq;
+  const source = new EventSource(seq === undefined ? "/live" : "/live?after=" + seq);
   source.addEventListener("timeline", (message) => {
     showLive(JSON.parse(message.data));
     refreshMain();

@@ -66,7 +66,9 @@ async def test_a_linked_login_sees_the_caseload_of_its_assistant(
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "assistant_id"
     linked = await console.put(
-        f"/api/staff/{staff_id}/assistant", json={"assistant_id": ASSISTANT}, headers=supervisor
+        f"/api/staff/{staff_id}/assistant",
+        json={"assistant_id": ASSISTANT, "community_code": "ZS-01"},
+        headers=supervisor,
     )
     assert linked.status_code == 200
     as_staff(console, tokens, "labour_assistant", staff_id)

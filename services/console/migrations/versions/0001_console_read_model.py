@@ -20,6 +20,7 @@ def upgrade() -> None:
         "assistant_logins",
         sa.Column("staff_id", sa.String(length=36), nullable=False),
         sa.Column("assistant_id", sa.String(length=36), nullable=False),
+        sa.Column("community_code", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("staff_id"),
     )
     op.create_table(
