@@ -9,7 +9,7 @@ from services.common.auth import Principal, require
 from services.console import queries
 from services.console.records import link_assistant_login, set_community_street, set_target
 from services.console.rendering import sessions_of
-from services.console.schemas import AssistantLoginIn, CommunityStreetIn, ErrorBody, TargetIn, TargetOut
+from services.console.schemas import CODE, AssistantLoginIn, CommunityStreetIn, ErrorBody, TargetIn, TargetOut
 
 router = APIRouter(prefix="/api", tags=["targets"])
 StaffId = Annotated[str, Path(min_length=1, max_length=36)]
@@ -65,9 +65,12 @@ async def put_assistant_login(
 async def get_target_assessment(
     request: Request,
     year: Annotated[int, Query(ge=2000, le=2100)],
+    street: Annotated[str | None, Query(pattern=CODE)] = None,
+    *,
     _caller: Annotated[Principal, Depends(require("targets:read"))],
 ) -> list[TargetLineOut]:
-    """Every target of the year against what was achieved, with progress 0..1."""
+    """The year's targets against what was achieved, progress 0..1: streets (and communities in no street),
+    or with `street` that street's and its communities'."""
     async with sessions_of(request)() as session:
-        lines = await queries.target_assessment(session, year=year)
+        lines = await queries.target_assessment(session, year=year, street=street)
     return [TargetLineOut(**line.__dict__) for line in lines]

@@ -82,6 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "targets.trend": ("近五年完成情况", "Achievements over five years"),
     "targets.none": ("本年度尚未设定目标", "No target set for this year"),
     "targets.street_of": ("所属街道", "Street"),
+    "targets.all_streets": ("返回全部街道", "Back to all streets"),
     "targets.map_community": ("社区归属街道", "Community belongs to street"),
     "area.street": ("街道", "Street"),
     "area.community": ("社区", "Community"),

@@ -19,6 +19,7 @@ from services.console.domain import (
     short_id,
 )
 from services.console.rendering import render, sessions_of, today_of
+from services.console.schemas import CODE
 from services.console.staff import StaffDep, allowed
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -124,13 +125,17 @@ async def supervisor_page(request: Request, staff: StaffDep) -> HTMLResponse:
 
 @router.get("/targets", response_class=HTMLResponse)
 async def targets_page(
-    request: Request, staff: StaffDep, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+    request: Request,
+    staff: StaffDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    street: Annotated[str | None, Query(pattern=CODE)] = None,
 ) -> HTMLResponse:
+    """Streets (and communities in no street) first; `?street=` shows that street's communities."""
     allowed(staff, Page.TARGETS)
     year = year or today_of(request).year
     async with sessions_of(request)() as session:
         seq = await queries.latest_seq(session)
-        lines = await queries.target_assessment(session, year=year)
+        lines = await queries.target_assessment(session, year=year, street=street)
         trend = await queries.indicators_by_year(session, years=TREND_YEARS, this_year=year)
     return render(
         request,
@@ -139,6 +144,7 @@ async def targets_page(
         seq=seq,
         page=Page.TARGETS,
         year=year,
+        street=street,
         lines=lines,
         indicators=list(Indicator),
         area_kinds=list(AreaKind),

@@ -206,42 +206,61 @@ class TargetLine:
     progress: float
 
 
-async def target_assessment(session: AsyncSession, *, year: int) -> list[TargetLine]:
-    """Every target of the year against what was achieved in its community, or its street's communities."""
+async def target_assessment(
+    session: AsyncSession, *, year: int, street: str | None = None
+) -> list[TargetLine]:
+    """The year's targets against what was achieved in the community, or in the street's communities.
+
+    Without `street`: the streets' targets and those of communities in no street; with it: that street's
+    targets and its communities' (the drill-down).
+    """
+    streets = dict(
+        (await session.execute(select(CommunityStreet.community_code, CommunityStreet.street_code))).all()
+    )
     by_community = await session.execute(
         select(Achievement.community_code, Achievement.indicator, func.count())
         .where(Achievement.year == year)
         .group_by(Achievement.community_code, Achievement.indicator)
     )
-    actual: dict[tuple[str, str], int] = {}
-    per_community = [(community, indicator, int(count)) for community, indicator, count in by_community.all()]
-    streets = dict(
-        (await session.execute(select(CommunityStreet.community_code, CommunityStreet.street_code))).all()
-    )
-    for community, indicator, count in per_community:
+    actual: dict[tuple[str, str, str], int] = {}
+    for community, indicator, count in by_community.all():
         if community is None:
             continue
-        actual[(community, indicator)] = actual.get((community, indicator), 0) + count
-        street = streets.get(community)
-        if street is not None:
-            actual[(f"street:{street}", indicator)] = actual.get((f"street:{street}", indicator), 0) + count
-    targets = await session.scalars(
-        select(Target)
-        .where(Target.year == year)
-        .order_by(Target.area_kind, Target.area_code, Target.indicator)
+        actual[(AreaKind.COMMUNITY, community, indicator)] = int(count)
+        if (street_of := streets.get(community)) is not None:
+            key = (AreaKind.STREET.value, street_of, indicator)
+            actual[key] = actual.get(key, 0) + int(count)
+    query = select(Target.area_kind, Target.area_code, Target.indicator, Target.target).where(
+        Target.year == year
     )
+    if street is None:
+        query = query.where(
+            or_(
+                Target.area_kind == AreaKind.STREET,
+                Target.area_code.not_in(select(CommunityStreet.community_code)),
+            )
+        )
+    else:
+        query = query.where(
+            or_(
+                and_(Target.area_kind == AreaKind.STREET, Target.area_code == street),
+                Target.area_code.in_(
+                    select(CommunityStreet.community_code).where(CommunityStreet.street_code == street)
+                ),
+            )
+        )
+    rows = await session.execute(query.order_by(Target.area_kind.desc(), Target.area_code, Target.indicator))
     lines = []
-    for target in targets:
-        key = target.area_code if target.area_kind == AreaKind.COMMUNITY else f"street:{target.area_code}"
-        achieved = actual.get((key, target.indicator), 0)
+    for kind, code, indicator, target in rows.all():
+        achieved = actual.get((kind, code, indicator), 0)
         lines.append(
             TargetLine(
-                area_kind=target.area_kind,
-                area_code=target.area_code,
-                indicator=target.indicator,
-                target=target.target,
+                area_kind=kind,
+                area_code=code,
+                indicator=indicator,
+                target=target,
                 actual=achieved,
-                progress=progress(achieved, target.target),
+                progress=progress(achieved, target),
             )
         )
     return lines

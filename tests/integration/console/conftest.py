@@ -1,65 +1,27 @@
 """Fixtures of the console's tests: a migrated read model on each engine, events to feed it, staff tokens."""
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
-import jwt
 import pytest
 import pytest_asyncio
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.envelope import Envelope
 from contracts.events import Event
-from services.common.auth import TokenVerifier
 from services.common.consumer import EventHandler
 from services.common.db import create_engine, session_factory
 from services.common.settings import ServiceSettings
 from services.console.app import create_app
 from services.console.consumers import build_handler
 from tests.infrastructure import migrated_database
+from tests.integration.console.staff_tokens import StaffTokens
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "console" / "migrations"
-ISSUER = "http://identity.test"
-AUDIENCE = "reemploy"
 TODAY = date(2026, 11, 26)
-
-
-class StaffTokens:
-    """Signs staff tokens the way the identity service does (EdDSA, RFC 9068 claims) with a test key."""
-
-    def __init__(self) -> None:
-        self.key = Ed25519PrivateKey.generate()
-        self.kid = "console-test-key"
-
-    def jwks(self) -> dict[str, Any]:
-        public = jwt.algorithms.OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        return {"keys": [public | {"kid": self.kid, "use": "sig", "alg": "EdDSA"}]}
-
-    def verifier(self) -> TokenVerifier:
-        async def fetch() -> dict[str, Any]:
-            return self.jwks()
-
-        return TokenVerifier(ISSUER, AUDIENCE, f"{ISSUER}/.well-known/jwks.json", fetch_jwks=fetch)
-
-    def token(self, role: str, staff_id: str | None = None, **claims: str) -> str:
-        now = datetime.now(UTC)
-        body = {
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "sub": staff_id or str(uuid.uuid4()),
-            "iat": int(now.timestamp()),
-            "exp": int((now + timedelta(hours=1)).timestamp()),
-            "jti": str(uuid.uuid4()),
-            "role": role,
-            "scope": "dashboard:read targets:read targets:manage",
-        } | claims
-        return jwt.encode(body, self.key, algorithm="EdDSA", headers={"kid": self.kid, "typ": "at+jwt"})
 
 
 @dataclass

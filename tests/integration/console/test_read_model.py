@@ -105,8 +105,10 @@ async def test_complaints_open_escalate_and_close(
 
 
 async def _assessment(sessions: async_sessionmaker[AsyncSession]) -> dict[tuple[str, str], tuple[int, int]]:
+    """Every line of the year: the top level, and street ZS with its communities."""
     async with sessions() as session:
         lines = await queries.target_assessment(session, year=2026)
+        lines += await queries.target_assessment(session, year=2026, street="ZS")
     return {(line.area_code, line.indicator): (line.actual, line.target) for line in lines}
 
 
@@ -154,6 +156,9 @@ async def test_targets_count_each_achievement_in_its_community_and_street(
     complaint_id = events.an_id()
     await feed.send(events.complaint_opened(first, complaint_id))
     await feed.send(events.complaint_closed(first, complaint_id))
+    async with sessions() as session:
+        top = await queries.target_assessment(session, year=2026)
+    assert {line.area_code for line in top} == {"ZS"}
     assessment = await _assessment(sessions)
     assert assessment[("ZS-01", "reemployed")] == (1, 4)
     assert assessment[("ZS-01", "placed_4050")] == (1, 4)
