@@ -39,42 +39,43 @@ PAGES = {
 }
 BAR_MS = 150.0
 
+CASE_ID = "'c0000000-0000-4000-8000-' || lpad(n::text, 12, '0')"
+INDICATORS = "ARRAY['reemployed','trained','placed_4050','businesses_started','complaints_resolved']"
 FILL = [
     """INSERT INTO community_streets (community_code, street_code)
-       SELECT 'C' || lpad(c::text, 3, '0'), 'S' || lpad((c % 20)::text, 2, '0') FROM generate_series(0, 199) c""",
+       SELECT 'C' || lpad(c::text, 3, '0'), 'S' || lpad((c % 20)::text, 2, '0')
+       FROM generate_series(0, 199) c""",
     """INSERT INTO assistant_views (assistant_id, community_code)
        SELECT 'a0000000-0000-4000-8000-' || lpad(a::text, 12, '0'), 'C' || lpad((a % 200)::text, 3, '0')
        FROM generate_series(0, 699) a""",
-    """INSERT INTO case_views (case_id, community_code, assistant_id, stage, stage_sequence, status, aged_4050,
-         hardship_flags, open_complaints, updated_at)
-       SELECT 'c0000000-0000-4000-8000-' || lpad(n::text, 12, '0'), 'C' || lpad((n % 700 % 200)::text, 3, '0'),
+    f"""INSERT INTO case_views (case_id, community_code, assistant_id, stage, stage_sequence, status,
+         aged_4050, hardship_flags, open_complaints, updated_at)
+       SELECT {CASE_ID}, 'C' || lpad((n % 700 % 200)::text, 3, '0'),
          'a0000000-0000-4000-8000-' || lpad((n % 700)::text, 12, '0'),
          (ARRAY['assessment','guidance_and_plan','training','job_search','placed','follow_up',
                 'stable_employment','exited'])[1 + n % 8],
          1 + n % 8, CASE WHEN n % 8 >= 6 THEN 'closed' ELSE 'open' END, n % 5 = 0, '[]', 0,
          now() - (n % 900) * interval '1 day'
        FROM generate_series(0, :cases - 1) n""",
-    """INSERT INTO follow_up_views (task_key, case_id, due_on, sequence, subject_kind, status, overdue_noticed,
-         escalated)
-       SELECT 'task-' || n, 'c0000000-0000-4000-8000-' || lpad(n::text, 12, '0'),
+    f"""INSERT INTO follow_up_views (task_key, case_id, due_on, sequence, subject_kind, status,
+         overdue_noticed, escalated)
+       SELECT 'task-' || n, {CASE_ID},
          CASE WHEN n % 20 = 0 THEN current_date - 3 ELSE current_date + (n % 180) END,
          1 + n % 3, 'hire', CASE WHEN n % 3 = 0 THEN 'completed' ELSE 'open' END, false, n % 200 = 0
        FROM generate_series(0, :cases - 1) n""",
-    """INSERT INTO achievements (subject_id, indicator, year, case_id, community_code)
-       SELECT 'c0000000-0000-4000-8000-' || lpad(n::text, 12, '0'),
-         (ARRAY['reemployed','trained','placed_4050','businesses_started','complaints_resolved'])[1 + n % 5],
-         :year - (n % 3), 'c0000000-0000-4000-8000-' || lpad(n::text, 12, '0'),
+    f"""INSERT INTO achievements (subject_id, indicator, year, case_id, community_code)
+       SELECT {CASE_ID}, ({INDICATORS})[1 + n % 5], :year - (n % 3), {CASE_ID},
          'C' || lpad((n % 700 % 200)::text, 3, '0')
        FROM generate_series(0, :cases - 1, 2) n""",
-    """INSERT INTO complaint_views (complaint_id, case_id, category, status, escalation_level, escalated_at)
-       SELECT 'p' || n, 'c0000000-0000-4000-8000-' || lpad(n::text, 12, '0'), 'unpaid_wages', 'open',
+    f"""INSERT INTO complaint_views (complaint_id, case_id, category, status, escalation_level, escalated_at)
+       SELECT 'p' || n, {CASE_ID}, 'unpaid_wages', 'open',
          CASE WHEN n % 4 = 0 THEN 'supervisor' END, CASE WHEN n % 4 = 0 THEN now() END
        FROM generate_series(0, :cases - 1, 50) n""",
-    """INSERT INTO targets (year, area_code, indicator, area_kind, target, set_by, set_at)
+    f"""INSERT INTO targets (year, area_code, indicator, area_kind, target, set_by, set_at)
        SELECT :year, code, indicator, kind, 1000, 'bench', now()
        FROM (SELECT community_code AS code, 'community' AS kind FROM community_streets
              UNION SELECT DISTINCT street_code, 'street' FROM community_streets) areas,
-            unnest(ARRAY['reemployed','trained','placed_4050','businesses_started','complaints_resolved']) indicator""",
+            unnest({INDICATORS}) indicator""",
 ]
 
 
