@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.envelope import Envelope
@@ -42,6 +42,7 @@ from services.console.models import (
     TimelineEntry,
     inbox,
 )
+from services.console.tallies import count_achievement, load_of, move_load
 
 CONSUMER = "console"
 AGED_4050 = "aged_4050"
@@ -74,24 +75,27 @@ async def _case(session: AsyncSession, case_id: str, moment: datetime) -> CaseVi
 
 
 async def _achieve(
-    session: AsyncSession, *, subject_id: str, indicator: Indicator, case: CaseView, moment: datetime
+    session: AsyncSession, *, subject_id: str, indicator: Indicator, case: CaseView, year: int
 ) -> None:
-    key = (subject_id, indicator.value, moment.year)
+    key = (subject_id, indicator.value, year)
     if await session.get(Achievement, key) is None:
         session.add(
             Achievement(
                 subject_id=subject_id,
                 indicator=indicator.value,
-                year=moment.year,
+                year=year,
                 case_id=case.case_id,
                 community_code=case.community_code,
             )
         )
+        await count_achievement(
+            session, year=year, community_code=case.community_code, indicator=indicator.value
+        )
 
 
 async def worker_registered(session: AsyncSession, envelope: Envelope) -> None:
-    """Also settles what arrived before it: achievements learn their community, re-employment of an
-    aged "4050" worker counts as "4050" placed."""
+    """Also settles what arrived before it: achievements move to the case's community, and re-employment
+    of an aged "4050" worker counts as "4050" placed."""
     event = _parse(WorkerRegistered, envelope)
     case = await _case(session, event.case_id, event.registered_at)
     case.community_code = event.community_code
@@ -99,48 +103,54 @@ async def worker_registered(session: AsyncSession, envelope: Envelope) -> None:
     case.aged_4050 = AGED_4050 in event.hardship_flags
     case.layoff_date = event.layoff_date
     case.registered_at = event.registered_at
-    await session.flush()
-    await session.execute(
-        update(Achievement)
-        .where(Achievement.case_id == event.case_id)
-        .values(community_code=event.community_code)
-    )
+    earlier = list(await session.scalars(select(Achievement).where(Achievement.case_id == event.case_id)))
+    for achievement in earlier:
+        if achievement.community_code != event.community_code:
+            for community, delta in ((achievement.community_code, -1), (event.community_code, 1)):
+                await count_achievement(
+                    session,
+                    year=achievement.year,
+                    community_code=community,
+                    indicator=achievement.indicator,
+                    delta=delta,
+                )
+            achievement.community_code = event.community_code
     if case.aged_4050:
-        earlier = await session.scalars(
-            select(Achievement).where(
-                Achievement.case_id == event.case_id, Achievement.indicator == Indicator.REEMPLOYED.value
-            )
-        )
-        for reemployed in list(earlier):
-            key = (event.case_id, Indicator.PLACED_4050.value, reemployed.year)
-            if await session.get(Achievement, key) is None:
-                session.add(
-                    Achievement(
-                        subject_id=event.case_id,
-                        indicator=Indicator.PLACED_4050.value,
-                        year=reemployed.year,
-                        case_id=event.case_id,
-                        community_code=event.community_code,
-                    )
+        for reemployed in earlier:
+            if reemployed.indicator == Indicator.REEMPLOYED.value:
+                await _achieve(
+                    session,
+                    subject_id=event.case_id,
+                    indicator=Indicator.PLACED_4050,
+                    case=case,
+                    year=reemployed.year,
                 )
 
 
 async def case_assigned(session: AsyncSession, envelope: Envelope) -> None:
     event = _parse(CaseAssigned, envelope)
     case = await _case(session, event.case_id, event.assigned_at)
+    before = load_of(case)
     case.assistant_id = event.assistant_id
+    await move_load(session, before, case)
     if await session.get(AssistantView, event.assistant_id) is None:
         session.add(AssistantView(assistant_id=event.assistant_id, community_code=event.community_code))
 
 
 async def case_closed(session: AsyncSession, envelope: Envelope) -> None:
     event = _parse(CaseClosed, envelope)
-    (await _case(session, event.case_id, event.closed_at)).status = "closed"
+    case = await _case(session, event.case_id, event.closed_at)
+    before = load_of(case)
+    case.status = "closed"
+    await move_load(session, before, case)
 
 
 async def case_reopened(session: AsyncSession, envelope: Envelope) -> None:
     event = _parse(CaseReopened, envelope)
-    (await _case(session, event.case_id, event.reopened_at)).status = "open"
+    case = await _case(session, event.case_id, event.reopened_at)
+    before = load_of(case)
+    case.status = "open"
+    await move_load(session, before, case)
 
 
 async def stage_changed(session: AsyncSession, envelope: Envelope) -> None:
@@ -155,16 +165,22 @@ async def training_completed(session: AsyncSession, envelope: Envelope) -> None:
     event = _parse(TrainingCompleted, envelope)
     case = await _case(session, event.case_id, event.completed_at)
     await _achieve(
-        session, subject_id=event.case_id, indicator=Indicator.TRAINED, case=case, moment=event.completed_at
+        session,
+        subject_id=event.case_id,
+        indicator=Indicator.TRAINED,
+        case=case,
+        year=event.completed_at.year,
     )
 
 
 async def _reemployed(session: AsyncSession, case_id: str, moment: datetime) -> None:
     """Re-employment counts once a follow-up finds the worker still working, or a business started."""
     case = await _case(session, case_id, moment)
-    await _achieve(session, subject_id=case_id, indicator=Indicator.REEMPLOYED, case=case, moment=moment)
+    await _achieve(session, subject_id=case_id, indicator=Indicator.REEMPLOYED, case=case, year=moment.year)
     if case.aged_4050:
-        await _achieve(session, subject_id=case_id, indicator=Indicator.PLACED_4050, case=case, moment=moment)
+        await _achieve(
+            session, subject_id=case_id, indicator=Indicator.PLACED_4050, case=case, year=moment.year
+        )
 
 
 async def business_started(session: AsyncSession, envelope: Envelope) -> None:
@@ -176,7 +192,7 @@ async def business_started(session: AsyncSession, envelope: Envelope) -> None:
         subject_id=event.business_id,
         indicator=Indicator.BUSINESSES_STARTED,
         case=case,
-        moment=event.started_at,
+        year=event.started_at.year,
     )
 
 
@@ -276,7 +292,7 @@ async def complaint_closed(session: AsyncSession, envelope: Envelope) -> None:
         subject_id=event.complaint_id,
         indicator=Indicator.COMPLAINTS_RESOLVED,
         case=case,
-        moment=event.closed_at,
+        year=event.closed_at.year,
     )
 
 

@@ -95,7 +95,10 @@ class FollowUpView(Base):
     still_working: Mapped[bool | None] = mapped_column(Boolean)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
-    __table_args__ = (Index("ix_follow_up_views_status_due", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_follow_up_views_status_due", "status", "due_on"),
+        Index("ix_follow_up_views_status_noticed_due", "status", "overdue_noticed", "due_on"),
+    )
 
 
 class ComplaintView(Base):
@@ -140,6 +143,26 @@ class Achievement(Base):
     community_code: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_achievements_year_community", "year", "community_code", "indicator"),)
+
+
+class AssistantLoad(Base):
+    """How many open cases each labour assistant carries, kept as cases are assigned, closed, reopened."""
+
+    __tablename__ = "assistant_loads"
+
+    assistant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    open_cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AchievementTally(Base):
+    """Achievements counted per year, community ("" while the case's community is unknown) and indicator."""
+
+    __tablename__ = "achievement_tallies"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(30), primary_key=True)
+    achieved: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Target(Base):

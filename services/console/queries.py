@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.journey import JourneyStage
 from services.console.domain import AreaKind, Indicator, median_of, progress, share
 from services.console.models import (
-    Achievement,
+    AchievementTally,
+    AssistantLoad,
     AssistantLogin,
     AssistantView,
     CaseView,
@@ -21,15 +22,19 @@ from services.console.models import (
     Target,
     TimelineEntry,
 )
+from services.console.tallies import UNKNOWN_COMMUNITY
 
 LIST_LIMIT = 200
 STAGE_ORDER = {stage.value: position for position, stage in enumerate(JourneyStage)}
 
 
-def _overdue(today: date) -> Any:
-    return and_(
-        FollowUpView.status == "open",
-        or_(FollowUpView.overdue_noticed.is_(True), FollowUpView.due_on < today),
+def _overdue(today: date) -> tuple[Any, Any]:
+    """Open tasks past their date, and open tasks the journey noticed as overdue before it (each condition
+    alone can use an index; together with OR it could not)."""
+    is_open = FollowUpView.status == "open"
+    return (
+        and_(is_open, FollowUpView.due_on < today),
+        and_(is_open, FollowUpView.overdue_noticed.is_(True), FollowUpView.due_on >= today),
     )
 
 
@@ -138,7 +143,7 @@ async def known_assistants(session: AsyncSession) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class AssistantLoad:
+class AssistantBalance:
     assistant_id: str
     community_code: str | None
     open_cases: int
@@ -146,7 +151,7 @@ class AssistantLoad:
 
 @dataclass(frozen=True)
 class Overview:
-    loads: list[AssistantLoad]
+    loads: list[AssistantBalance]
     overdue: list[FollowUpRow]
     overdue_count: int
     breaches: list[ComplaintView]
@@ -154,33 +159,38 @@ class Overview:
 
 
 async def supervisor_overview(session: AsyncSession, *, today: date) -> Overview:
-    counts = await session.execute(
-        select(CaseView.assistant_id, func.count())
-        .where(CaseView.status == "open")
-        .group_by(CaseView.assistant_id)
+    counts = await session.execute(select(AssistantLoad.assistant_id, AssistantLoad.open_cases))
+    open_by_assistant = {assistant: int(count) for assistant, count in counts.all()}
+    unassigned = await session.scalar(
+        select(func.count())
+        .select_from(CaseView)
+        .where(CaseView.assistant_id.is_(None), CaseView.status == "open")
     )
-    open_by_assistant: dict[str | None, int] = {assistant: int(count) for assistant, count in counts.all()}
     communities = await known_assistants(session)
     loads = [
-        AssistantLoad(assistant_id=assistant, community_code=communities.get(assistant), open_cases=count)
+        AssistantBalance(assistant_id=assistant, community_code=communities.get(assistant), open_cases=count)
         for assistant, count in open_by_assistant.items()
-        if assistant is not None
     ]
     loads += [
-        AssistantLoad(assistant_id=assistant, community_code=community, open_cases=0)
+        AssistantBalance(assistant_id=assistant, community_code=community, open_cases=0)
         for assistant, community in communities.items()
         if assistant not in open_by_assistant
     ]
-    overdue = await session.execute(
-        select(FollowUpView, CaseView.assistant_id)
-        .join(CaseView, CaseView.case_id == FollowUpView.case_id)
-        .where(_overdue(today))
-        .order_by(FollowUpView.due_on)
-        .limit(LIST_LIMIT)
-    )
-    overdue_count = await session.scalar(
-        select(func.count()).select_from(FollowUpView).where(_overdue(today))
-    )
+    overdue_rows: list[Any] = []
+    overdue_count = 0
+    for condition in _overdue(today):
+        found = await session.execute(
+            select(FollowUpView, CaseView.assistant_id)
+            .join(CaseView, CaseView.case_id == FollowUpView.case_id)
+            .where(condition)
+            .order_by(FollowUpView.due_on)
+            .limit(LIST_LIMIT)
+        )
+        overdue_rows += found.all()
+        overdue_count += int(
+            await session.scalar(select(func.count()).select_from(FollowUpView).where(condition)) or 0
+        )
+    overdue_rows.sort(key=lambda row: row[0].due_on)
     breaches = await session.scalars(
         select(ComplaintView)
         .where(ComplaintView.escalation_level.is_not(None), ComplaintView.status != "closed")
@@ -189,10 +199,10 @@ async def supervisor_overview(session: AsyncSession, *, today: date) -> Overview
     )
     return Overview(
         loads=sorted(loads, key=lambda load: (-load.open_cases, load.assistant_id)),
-        overdue=_follow_up_rows(overdue.all(), today),
-        overdue_count=int(overdue_count or 0),
+        overdue=_follow_up_rows(overdue_rows[:LIST_LIMIT], today),
+        overdue_count=overdue_count,
         breaches=list(breaches),
-        unassigned=open_by_assistant.get(None, 0),
+        unassigned=int(unassigned or 0),
     )
 
 
@@ -218,14 +228,12 @@ async def target_assessment(
         (await session.execute(select(CommunityStreet.community_code, CommunityStreet.street_code))).all()
     )
     by_community = await session.execute(
-        select(Achievement.community_code, Achievement.indicator, func.count())
-        .where(Achievement.year == year)
-        .group_by(Achievement.community_code, Achievement.indicator)
+        select(AchievementTally.community_code, AchievementTally.indicator, AchievementTally.achieved).where(
+            AchievementTally.year == year, AchievementTally.community_code != UNKNOWN_COMMUNITY
+        )
     )
     actual: dict[tuple[str, str, str], int] = {}
     for community, indicator, count in by_community.all():
-        if community is None:
-            continue
         actual[(AreaKind.COMMUNITY, community, indicator)] = int(count)
         if (street_of := streets.get(community)) is not None:
             key = (AreaKind.STREET.value, street_of, indicator)
@@ -337,11 +345,11 @@ async def latest_seq(session: AsyncSession) -> int:
 async def indicators_by_year(session: AsyncSession, *, years: int, this_year: int) -> dict[str, list[int]]:
     """Achievements per indicator for the last `years` years (the trend chart on the target page)."""
     rows = await session.execute(
-        select(Achievement.year, Achievement.indicator, func.count())
-        .where(Achievement.year > this_year - years)
-        .group_by(Achievement.year, Achievement.indicator)
+        select(AchievementTally.year, AchievementTally.indicator, func.sum(AchievementTally.achieved))
+        .where(AchievementTally.year > this_year - years, AchievementTally.year <= this_year)
+        .group_by(AchievementTally.year, AchievementTally.indicator)
     )
-    counts = {(int(year), indicator): int(count) for year, indicator, count in rows.all()}
+    counts = {(int(year), indicator): int(count or 0) for year, indicator, count in rows.all()}
     return {
         indicator.value: [
             counts.get((year, indicator.value), 0) for year in range(this_year - years + 1, this_year + 1)

@@ -21,6 +21,8 @@ from services.common.settings import ServiceConsumerSettings
 from services.console.consumers import CONSUMER
 from services.console.models import (
     Achievement,
+    AchievementTally,
+    AssistantLoad,
     AssistantView,
     CaseView,
     ComplaintView,
@@ -33,7 +35,17 @@ from services.console.models import (
 log = logging.getLogger(__name__)
 JOIN_TIMEOUT_SECONDS = 60
 
-PROJECTION = (Achievement, AssistantView, CaseView, ComplaintView, FollowUpView, OutcomeView, TimelineEntry)
+PROJECTION = (
+    Achievement,
+    AchievementTally,
+    AssistantLoad,
+    AssistantView,
+    CaseView,
+    ComplaintView,
+    FollowUpView,
+    OutcomeView,
+    TimelineEntry,
+)
 """The tables built from events alone; the console's own records are not among them."""
 
 

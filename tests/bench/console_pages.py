@@ -2,7 +2,7 @@
 
 Fills a fresh console database in bulk (BENCH_CASES cases, default 1,000,000, with a follow-up each, 5% of
 them overdue, re-employment/training achievements, escalated complaints, 700 assistants, 200 communities in
-20 streets, every community's yearly targets), then times the pages through the whole app (ASGI, token
+20 streets, every community's yearly targets, and the counters the consumer keeps, counted from those rows), then times the pages through the whole app (ASGI, token
 check, queries, templates) next to `/healthz` measured in the same run as the baseline. Prints p50/p95 and
 writes docs/performance/console_pages.json. The issue's bar: p95 at most 150 ms.
 """
@@ -71,6 +71,10 @@ FILL = [
        SELECT 'p' || n, {CASE_ID}, 'unpaid_wages', 'open',
          CASE WHEN n % 4 = 0 THEN 'supervisor' END, CASE WHEN n % 4 = 0 THEN now() END
        FROM generate_series(0, :cases - 1, 50) n""",
+    """INSERT INTO assistant_loads (assistant_id, open_cases)
+       SELECT assistant_id, count(*) FROM case_views WHERE status = 'open' GROUP BY assistant_id""",
+    """INSERT INTO achievement_tallies (year, community_code, indicator, achieved)
+       SELECT year, coalesce(community_code, ''), indicator, count(*) FROM achievements GROUP BY 1, 2, 3""",
     f"""INSERT INTO targets (year, area_code, indicator, area_kind, target, set_by, set_at)
        SELECT :year, code, indicator, kind, 1000, 'bench', now()
        FROM (SELECT community_code AS code, 'community' AS kind FROM community_streets

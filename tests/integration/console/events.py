@@ -12,7 +12,14 @@ from contracts.events.complaints import (
     ComplaintOutcome,
     EscalationLevel,
 )
-from contracts.events.intake import AssignmentReason, CaseAssigned, LayoffReason, WorkerRegistered
+from contracts.events.intake import (
+    AssignmentReason,
+    CaseAssigned,
+    CaseClosed,
+    ClosureReason,
+    LayoffReason,
+    WorkerRegistered,
+)
 from contracts.events.journey import (
     FollowUpOverdue,
     JourneyStageChanged,
@@ -50,6 +57,10 @@ def assigned(case_id: str, assistant_id: str, community: str = "ZS-01") -> CaseA
         reason=AssignmentReason.AUTOMATIC,
         assigned_at=MOMENT,
     )
+
+
+def case_closed(case_id: str) -> CaseClosed:
+    return CaseClosed(case_id=case_id, reason=ClosureReason.MOVED_AWAY, closed_at=MOMENT)
 
 
 def stage(case_id: str, to: JourneyStage, sequence: int) -> JourneyStageChanged:

@@ -4,6 +4,7 @@ import asyncio
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.events.journey import OutcomeIndicator
@@ -12,7 +13,7 @@ from services.common.db import create_engine, session_factory
 from services.console import queries
 from services.console.consumers import build_handler
 from services.console.domain import AreaKind, Indicator
-from services.console.models import CaseView
+from services.console.models import AchievementTally, AssistantLoad, CaseView
 from services.console.records import set_community_street, set_target
 from services.console.schemas import CommunityStreetIn, TargetIn
 from tests.infrastructure import migrated_database
@@ -254,3 +255,29 @@ async def test_a_rebuild_from_the_same_events_gives_the_same_pages(
             assert case is not None and case.stage == "follow_up"
             assert await _assessment(built) == {("ZS-01", "placed_4050"): (1, 2)}
         await engine.dispose()
+
+
+async def test_counters_add_up_when_many_cases_are_applied_at_once(
+    feed: Feed, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Different cases are applied concurrently (as the consumer loop does); the counters stay exact."""
+    cases = [events.an_id() for _ in range(24)]
+
+    async def story(case_id: str, closes: bool) -> None:
+        await feed.send(events.follow_up_completed(case_id, f"{case_id}-1"))
+        await feed.send(events.registered(case_id, aged_4050=True))
+        await feed.send(events.assigned(case_id, ASSISTANT))
+        if closes:
+            await feed.send(events.case_closed(case_id))
+
+    await asyncio.gather(*(story(case_id, index % 4 == 0) for index, case_id in enumerate(cases)))
+    async with sessions() as session:
+        load = await session.get(AssistantLoad, ASSISTANT)
+        overview = await queries.supervisor_overview(session, today=TODAY)
+        tallies = {
+            (tally.community_code, tally.indicator): tally.achieved
+            for tally in await session.scalars(select(AchievementTally).where(AchievementTally.year == 2026))
+        }
+    assert load is not None and load.open_cases == 18
+    assert [(line.assistant_id, line.open_cases) for line in overview.loads] == [(ASSISTANT, 18)]
+    assert tallies == {("ZS-01", "reemployed"): 24, ("ZS-01", "placed_4050"): 24, ("", "reemployed"): 0}

@@ -17,6 +17,20 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "assistant_loads",
+        sa.Column("assistant_id", sa.String(length=36), nullable=False),
+        sa.Column("open_cases", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("assistant_id"),
+    )
+    op.create_table(
+        "achievement_tallies",
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("community_code", sa.String(length=32), nullable=False),
+        sa.Column("indicator", sa.String(length=30), nullable=False),
+        sa.Column("achieved", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("year", "community_code", "indicator"),
+    )
+    op.create_table(
         "assistant_logins",
         sa.Column("staff_id", sa.String(length=36), nullable=False),
         sa.Column("assistant_id", sa.String(length=36), nullable=False),
@@ -107,6 +121,9 @@ def upgrade() -> None:
     with op.batch_alter_table("follow_up_views", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_follow_up_views_case_id"), ["case_id"], unique=False)
         batch_op.create_index("ix_follow_up_views_status_due", ["status", "due_on"], unique=False)
+        batch_op.create_index(
+            "ix_follow_up_views_status_noticed_due", ["status", "overdue_noticed", "due_on"], unique=False
+        )
 
     op.create_table(
         "inbox",
@@ -187,6 +204,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("achievement_tallies")
+    op.drop_table("assistant_loads")
     op.drop_table("assistant_logins")
     with op.batch_alter_table("timeline", schema=None) as batch_op:
         batch_op.drop_index("ix_timeline_case")
@@ -208,6 +227,7 @@ def downgrade() -> None:
     op.drop_table("outbox")
     op.drop_table("inbox")
     with op.batch_alter_table("follow_up_views", schema=None) as batch_op:
+        batch_op.drop_index("ix_follow_up_views_status_noticed_due")
         batch_op.drop_index("ix_follow_up_views_status_due")
         batch_op.drop_index(batch_op.f("ix_follow_up_views_case_id"))
 
