@@ -1,10 +1,11 @@
 """Benchmark: the console's supervisor overview and target assessment at a million cases, on PostgreSQL.
 
-Fills a fresh console database in bulk (BENCH_CASES cases, default 1,000,000, with a follow-up each, 5% of
-them overdue, re-employment/training achievements, escalated complaints, 700 assistants, 200 communities in
-20 streets, every community's yearly targets, and the counters the consumer keeps, counted from those rows), then times the pages through the whole app (ASGI, token
-check, queries, templates) next to `/healthz` measured in the same run as the baseline. Prints p50/p95 and
-writes docs/performance/console_pages.json. The issue's bar: p95 at most 150 ms.
+Fills a fresh console database in bulk: BENCH_CASES cases (default 1,000,000) with a follow-up each (5% of
+them overdue), re-employment and training achievements, escalated complaints, 700 assistants, 200
+communities in 20 streets, every area's yearly targets, and the counters the consumer keeps (counted here
+from those rows). Then times the pages through the whole app (ASGI, token check, queries, templates) next
+to `/healthz` measured in the same run as the baseline. Prints p50/p95 and writes
+docs/performance/console_pages.json. The issue's bar: p95 at most 150 ms.
 """
 
 import asyncio
