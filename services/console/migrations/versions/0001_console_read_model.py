@@ -1,5 +1,5 @@
-"""The console's read model (cases, assistants, follow-ups, complaints, outcomes, achievements, timeline),
-its own targets and community streets; outbox and inbox.
+"""The console's read model (cases, assistants, follow-ups, complaints, outcomes, achievements and their
+counters, timeline), its own records (targets, community streets, assistant logins); outbox and inbox.
 
 Revision ID: 0001
 Revises:
