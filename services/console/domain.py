@@ -1,9 +1,7 @@
 """The console's rules: who sees which page, what is masked for whom, when a notice is newer, progress."""
 
-from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
-from statistics import median
 
 
 class Role(StrEnum):
@@ -118,7 +116,3 @@ def progress(actual: int, target: int) -> float:
 
 def share(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
-
-
-def median_of(values: Sequence[int]) -> int | None:
-    return None if not values else int(median(values))

@@ -129,6 +129,8 @@ class OutcomeView(Base):
     earnings_yuan: Mapped[int | None] = mapped_column(Integer)
     credential: Mapped[bool | None] = mapped_column(Boolean)
 
+    __table_args__ = (Index("ix_outcome_views_earnings", "indicator", "exit_quarter", "earnings_yuan"),)
+
 
 class Achievement(Base):
     """One thing that counts toward a yearly target: a worker re-employed, trained or placed ("4050"), a

@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.journey import JourneyStage
-from services.console.domain import AreaKind, Indicator, median_of, progress, share
+from services.console.domain import AreaKind, Indicator, progress, share
 from services.console.models import (
     AchievementTally,
     AssistantLoad,
@@ -284,6 +284,30 @@ class QuarterOutcomes:
     measured: int
 
 
+EARNINGS = "earnings_q2_after_exit"
+
+
+async def _median_earnings(session: AsyncSession, quarter: str) -> int | None:
+    """The middle of the quarter's earnings, read from the index in order rather than loaded whole."""
+    measured = and_(
+        OutcomeView.indicator == EARNINGS,
+        OutcomeView.exit_quarter == quarter,
+        OutcomeView.earnings_yuan.is_not(None),
+    )
+    count = int(await session.scalar(select(func.count()).select_from(OutcomeView).where(measured)) or 0)
+    if count == 0:
+        return None
+    middle = await session.scalars(
+        select(OutcomeView.earnings_yuan)
+        .where(measured)
+        .order_by(OutcomeView.earnings_yuan)
+        .offset((count - 1) // 2)
+        .limit(2 - count % 2)
+    )
+    values = [value for value in middle if value is not None]
+    return sum(values) // len(values)
+
+
 async def outcomes(session: AsyncSession) -> list[QuarterOutcomes]:
     """Per exit quarter: employment in the 2nd and 4th quarter after exit, median earnings, credentials."""
     totals = await session.execute(
@@ -299,15 +323,7 @@ async def outcomes(session: AsyncSession) -> list[QuarterOutcomes]:
     figures: dict[str, dict[str, tuple[int, int]]] = {}
     for quarter, indicator, count, positive in totals.all():
         figures.setdefault(quarter, {})[indicator] = (int(count), int(positive or 0))
-    earnings = await session.execute(
-        select(OutcomeView.exit_quarter, OutcomeView.earnings_yuan).where(
-            OutcomeView.indicator == "earnings_q2_after_exit", OutcomeView.earnings_yuan.is_not(None)
-        )
-    )
-    earnings_by_quarter: dict[str, list[int]] = {}
-    for quarter, amount in earnings.all():
-        if amount is not None:
-            earnings_by_quarter.setdefault(quarter, []).append(amount)
+    medians = {quarter: await _median_earnings(session, quarter) for quarter in figures}
 
     def rate(quarter: str, indicator: str) -> float | None:
         count, positive = figures[quarter].get(indicator, (0, 0))
@@ -318,7 +334,7 @@ async def outcomes(session: AsyncSession) -> list[QuarterOutcomes]:
             exit_quarter=quarter,
             employed_q2=rate(quarter, "employed_q2_after_exit"),
             employed_q4=rate(quarter, "employed_q4_after_exit"),
-            median_earnings_yuan=median_of(earnings_by_quarter.get(quarter, [])),
+            median_earnings_yuan=medians[quarter],
             credential_rate=rate(quarter, "credential_attained"),
             measured=max(count for count, _ in figures[quarter].values()),
         )

@@ -19,7 +19,6 @@ from services.console.domain import (
     mask_event_data,
     may_open,
     may_see_case,
-    median_of,
     progress,
     role_of,
 )
@@ -72,9 +71,8 @@ def test_overdue(status: str, due_on: date, noticed: bool, overdue: bool) -> Non
     assert is_overdue(status=status, due_on=due_on, today=date(2026, 11, 26), noticed=noticed) is overdue
 
 
-def test_progress_and_median() -> None:
+def test_progress() -> None:
     assert progress(1, 4) == 0.25 and progress(9, 4) == 1.0 and progress(0, 0) == 1.0
-    assert median_of([]) is None and median_of([3, 1, 2]) == 2
 
 
 def test_language_choice_and_fallback() -> None:

@@ -47,6 +47,8 @@ async def log_in(browser: Browser, stack: Stack, username: str) -> Page:
     context = await browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     await page.goto(f"{stack.url('console')}/login")
+    await page.keyboard.press("Tab")
+    await expect(page.locator(".skip")).to_be_focused()
     await page.get_by_label("用户名").fill(username)
     await page.get_by_label("密码").fill(PASSWORD)
     await page.get_by_role("button", name="登录").click()
@@ -181,6 +183,7 @@ async def test_supervisor_reassigns_an_overdue_case_and_the_target_page_moves(
     reemployed = leader.locator('tr[data-area="ZS-01"][data-indicator="reemployed"] td.actual')
     await expect(reemployed).to_have_text("0", timeout=WAIT_MS)
     await leader.wait_for_function("document.body.dataset.live === 'connected'")
+    await leader.evaluate("window.stayedOpen = true")
     await leader.screenshot(path=artifacts / "1-targets-before.png", full_page=True)
 
     supervisor = await log_in(browser, stack, "zhangwei")
@@ -212,6 +215,10 @@ async def test_supervisor_reassigns_an_overdue_case_and_the_target_page_moves(
     )
 
     await expect(reemployed).to_have_text("1", timeout=WAIT_MS)
+    assert await leader.evaluate("window.stayedOpen === true"), "the target page was reloaded"
     await expect(leader.locator("#live-feed li").first).to_contain_text("完成回访")
     await leader.screenshot(path=artifacts / "5-targets-after.png", full_page=True)
-    assert "?lang" not in leader.url and leader.url.endswith("done=saved")
+    await leader.get_by_role("link", name="English").click()
+    await expect(leader.locator("html")).to_have_attribute("lang", "en")
+    await expect(leader.get_by_role("heading", level=1)).to_contain_text("Target assessment")
+    await leader.screenshot(path=artifacts / "6-targets-english.png", full_page=True)

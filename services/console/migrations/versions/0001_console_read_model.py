@@ -174,6 +174,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outcome_views", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outcome_views_exit_quarter"), ["exit_quarter"], unique=False)
+        batch_op.create_index(
+            "ix_outcome_views_earnings", ["indicator", "exit_quarter", "earnings_yuan"], unique=False
+        )
 
     op.create_table(
         "targets",
@@ -213,6 +216,7 @@ def downgrade() -> None:
     op.drop_table("timeline")
     op.drop_table("targets")
     with op.batch_alter_table("outcome_views", schema=None) as batch_op:
+        batch_op.drop_index("ix_outcome_views_earnings")
         batch_op.drop_index(batch_op.f("ix_outcome_views_exit_quarter"))
 
     op.drop_table("outcome_views")
