@@ -22,7 +22,13 @@ from contracts.events.complaints import (
     ComplaintStatusChanged,
 )
 from contracts.events.intake import CaseAssigned, CaseClosed, CaseReopened, WorkerRegistered
-from contracts.events.journey import FollowUpEscalated, FollowUpOverdue, JourneyStageChanged, OutcomeMeasured
+from contracts.events.journey import (
+    FollowUpEscalated,
+    FollowUpOverdue,
+    JourneyStageChanged,
+    OutcomeMeasured,
+    ReviewDue,
+)
 from contracts.events.placement import (
     BusinessStarted,
     FollowUpCompleted,
@@ -39,6 +45,7 @@ from services.console.models import (
     ComplaintView,
     FollowUpView,
     OutcomeView,
+    ReviewView,
     TimelineEntry,
     inbox,
 )
@@ -159,6 +166,21 @@ async def stage_changed(session: AsyncSession, envelope: Envelope) -> None:
     if is_newer_stage(case.stage_sequence, event.sequence):
         case.stage = event.stage.value
         case.stage_sequence = event.sequence
+        case.stage_changed_at = event.changed_at
+
+
+async def review_due(session: AsyncSession, envelope: Envelope) -> None:
+    event = _parse(ReviewDue, envelope)
+    await _case(session, event.case_id, event.due_at)
+    session.add(
+        ReviewView(
+            event_id=envelope.id,
+            case_id=event.case_id,
+            kind=event.kind.value,
+            detail=event.detail[:500],
+            due_at=event.due_at,
+        )
+    )
 
 
 async def training_completed(session: AsyncSession, envelope: Envelope) -> None:
@@ -327,6 +349,7 @@ EFFECTS: dict[str, Effect] = {
     CaseClosed.event_type: case_closed,
     CaseReopened.event_type: case_reopened,
     JourneyStageChanged.event_type: stage_changed,
+    ReviewDue.event_type: review_due,
     TrainingCompleted.event_type: training_completed,
     BusinessStarted.event_type: business_started,
     FollowUpTaskCreated.event_type: follow_up_task_created,

@@ -36,6 +36,7 @@ class CaseView(Base):
     assistant_id: Mapped[str | None] = mapped_column(String(36))
     stage: Mapped[str | None] = mapped_column(String(30))
     stage_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    stage_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(10), default="open")
     aged_4050: Mapped[bool] = mapped_column(Boolean, default=False)
     hardship_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -99,6 +100,18 @@ class FollowUpView(Base):
         Index("ix_follow_up_views_status_due", "status", "due_on"),
         Index("ix_follow_up_views_status_noticed_due", "status", "overdue_noticed", "due_on"),
     )
+
+
+class ReviewView(Base):
+    """A review the journey asked of the case's assistant; it stays open until the stage changes after it."""
+
+    __tablename__ = "review_views"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[str] = mapped_column(String(500))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ComplaintView(Base):

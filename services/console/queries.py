@@ -19,6 +19,7 @@ from services.console.models import (
     ComplaintView,
     FollowUpView,
     OutcomeView,
+    ReviewView,
     Target,
     TimelineEntry,
 )
@@ -72,6 +73,7 @@ class Caseload:
     due_today: list[FollowUpRow]
     overdue: list[FollowUpRow]
     open_tasks: list[FollowUpRow]
+    reviews: list[ReviewView]
     cases: list[CaseView]
 
 
@@ -93,11 +95,19 @@ async def caseload(session: AsyncSession, *, assistant_id: str, today: date) -> 
     cases = await session.scalars(
         select(CaseView).where(mine).order_by(CaseView.updated_at.desc()).limit(LIST_LIMIT)
     )
+    reviews = await session.scalars(
+        select(ReviewView)
+        .join(CaseView, CaseView.case_id == ReviewView.case_id)
+        .where(mine, or_(CaseView.stage_changed_at.is_(None), ReviewView.due_at > CaseView.stage_changed_at))
+        .order_by(ReviewView.due_at)
+        .limit(LIST_LIMIT)
+    )
     return Caseload(
         by_stage=sorted(by_stage.items(), key=lambda item: STAGE_ORDER.get(item[0], len(STAGE_ORDER))),
         due_today=[row for row in rows if row.due_on == today],
         overdue=[row for row in rows if row.overdue],
         open_tasks=rows,
+        reviews=list(reviews),
         cases=list(cases),
     )
 

@@ -28,6 +28,7 @@ from services.console.models import (
     ComplaintView,
     FollowUpView,
     OutcomeView,
+    ReviewView,
     TimelineEntry,
     inbox,
 )
@@ -44,6 +45,7 @@ PROJECTION = (
     ComplaintView,
     FollowUpView,
     OutcomeView,
+    ReviewView,
     TimelineEntry,
 )
 """The tables built from events alone; the console's own records are not among them."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.events.journey import ReviewKind
 from contracts.journey import JourneyStage
 from services.console.domain import (
     PAGES_OF_ROLE,
@@ -93,6 +94,11 @@ def test_every_label_the_pages_use_is_in_both_languages() -> None:
         used.add(f"stage.{stage.value}")
     for indicator in Indicator:
         used.add(f"indicator.{indicator.value}")
+    for kind in ReviewKind:
+        used.add(f"review.{kind.value}")
+    for flag in ("aged_4050", "zero_employment_family", "disability", "long_term_unemployed"):
+        used.add(f"hardship.{flag}")
+    used |= {"status.open", "status.closed"}
     for page in (page for pages in PAGES_OF_ROLE.values() for page in pages if page is not Page.CASE):
         used.add(f"nav.{page.value}")
     assert used - keys == set()

@@ -25,6 +25,8 @@ from contracts.events.journey import (
     JourneyStageChanged,
     OutcomeIndicator,
     OutcomeMeasured,
+    ReviewDue,
+    ReviewKind,
 )
 from contracts.events.placement import BusinessStarted, FollowUpCompleted, FollowUpTaskCreated, Hired
 from contracts.events.training import TrainingCompleted
@@ -67,6 +69,16 @@ def stage(case_id: str, to: JourneyStage, sequence: int) -> JourneyStageChanged:
     return JourneyStageChanged(
         case_id=case_id, stage=to, previous_stage=None, sequence=sequence, reason="test", changed_at=MOMENT
     )
+
+
+def review_due(case_id: str, at: datetime) -> ReviewDue:
+    return ReviewDue(
+        case_id=case_id, kind=ReviewKind.JOB_SEARCH_STALLED, assistant_id=None, detail="90 days", due_at=at
+    )
+
+
+def stage_at(case_id: str, to: JourneyStage, sequence: int, at: datetime) -> JourneyStageChanged:
+    return stage(case_id, to, sequence).model_copy(update={"changed_at": at})
 
 
 def trained(case_id: str, at: datetime = MOMENT) -> TrainingCompleted:

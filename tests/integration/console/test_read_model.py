@@ -74,6 +74,22 @@ async def test_caseload_shows_follow_ups_due_today_and_overdue(
     assert [(load.assistant_id, load.open_cases) for load in overview.loads] == [(ASSISTANT, 1)]
 
 
+async def test_a_review_stays_on_the_caseload_until_the_stage_changes_after_it(
+    feed: Feed, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    case_id = events.an_id()
+    await feed.send(events.registered(case_id))
+    await feed.send(events.assigned(case_id, ASSISTANT))
+    await feed.send(events.stage_at(case_id, JourneyStage.JOB_SEARCH, 2, events.MOMENT))
+    await feed.send(events.review_due(case_id, events.MOMENT + timedelta(days=90)))
+    async with sessions() as session:
+        reviews = (await queries.caseload(session, assistant_id=ASSISTANT, today=TODAY)).reviews
+    assert [(review.kind, review.detail) for review in reviews] == [("job_search_stalled", "90 days")]
+    await feed.send(events.stage_at(case_id, JourneyStage.PLACED, 3, events.MOMENT + timedelta(days=91)))
+    async with sessions() as session:
+        assert (await queries.caseload(session, assistant_id=ASSISTANT, today=TODAY)).reviews == []
+
+
 async def test_the_journeys_overdue_notice_marks_a_task_overdue_before_its_date(
     feed: Feed, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -17,6 +17,17 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "review_views",
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("case_id", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=50), nullable=False),
+        sa.Column("detail", sa.String(length=500), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("event_id"),
+    )
+    with op.batch_alter_table("review_views", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_views_case_id"), ["case_id"], unique=False)
+    op.create_table(
         "assistant_loads",
         sa.Column("assistant_id", sa.String(length=36), nullable=False),
         sa.Column("open_cases", sa.Integer(), nullable=False),
@@ -65,6 +76,7 @@ def upgrade() -> None:
         sa.Column("assistant_id", sa.String(length=36), nullable=True),
         sa.Column("stage", sa.String(length=30), nullable=True),
         sa.Column("stage_sequence", sa.Integer(), nullable=False),
+        sa.Column("stage_changed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("aged_4050", sa.Boolean(), nullable=False),
         sa.Column("hardship_flags", sa.JSON(), nullable=False),
@@ -207,6 +219,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("review_views", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_views_case_id"))
+    op.drop_table("review_views")
     op.drop_table("achievement_tallies")
     op.drop_table("assistant_loads")
     op.drop_table("assistant_logins")
