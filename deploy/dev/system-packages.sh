@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (PostgreSQL server, docker-compose to validate the compose
-# file, promtool) when any is missing, and starts PostgreSQL with the role the tests use.
+# file, promtool, chromium and a CJK font for the console's browser test) when any is missing, and starts
+# PostgreSQL with the role the tests use.
 set -euo pipefail
 
 need=()
 command -v pg_ctlcluster >/dev/null && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v docker-compose >/dev/null || need+=(docker-compose)
 command -v promtool >/dev/null || need+=(prometheus)
+# The console's browser test drives Debian's chromium; a CJK font lets its screenshots show the Chinese labels.
+command -v chromium >/dev/null || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"

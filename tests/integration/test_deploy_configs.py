@@ -31,6 +31,7 @@ from services.common.settings import (
     ServiceSettings,
     WorkerSettings,
 )
+from services.console.settings import ConsoleSettings
 from services.identity.settings import IdentitySettings
 from tests.infrastructure import POSTGRES_ADMIN_URL
 
@@ -62,7 +63,7 @@ SETTINGS_OF_COMMAND: dict[str, type[KitSettings]] = {
     "worker": WorkerSettings,
     "topics": KitSettings,
 }
-"""What each `reemploy` subcommand reads (deploy/cli.py); identity's server reads IdentitySettings."""
+"""What each `reemploy` subcommand reads (deploy/cli.py)."""
 
 
 def _tool(name: str, apt_package: str) -> str:
@@ -232,9 +233,13 @@ def test_the_worker_finds_every_service_it_calls(services: dict[str, Any]) -> No
         assert host.port == HTTP_PORT and services[host.hostname or ""]["command"][0] == "serve", variable
 
 
+SERVER_SETTINGS: dict[str, type[KitSettings]] = {"identity": IdentitySettings, "console": ConsoleSettings}
+"""Services whose server reads settings of its own."""
+
+
 def _settings_class(argv: list[str]) -> type[KitSettings]:
-    if argv == ["serve", "identity"]:
-        return IdentitySettings
+    if argv[0] == "serve" and argv[1] in SERVER_SETTINGS:
+        return SERVER_SETTINGS[argv[1]]
     return SETTINGS_OF_COMMAND[argv[0]]
 
 
@@ -242,7 +247,7 @@ def test_every_process_accepts_its_environment(
     services: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each process loads its settings from what compose gives it, and no variable is misspelt."""
-    readers: list[type[KitSettings]] = [*SETTINGS_OF_COMMAND.values(), IdentitySettings]
+    readers: list[type[KitSettings]] = [*SETTINGS_OF_COMMAND.values(), *SERVER_SETTINGS.values()]
     known = {f"REEMPLOY_{field.upper()}" for settings in readers for field in settings.model_fields} | {
         f"REEMPLOY_{name.upper()}_URL" for name in ARRIVING_SERVICES
     }

@@ -1,0 +1,1 @@
+"""The staff dashboard: a read model of every topic, served as pages."""
