@@ -14,7 +14,7 @@ from tools.demo.api import Api
 from tools.demo.follow_ups import FollowUps
 from tools.demo.journeys import Programme, journey
 from tools.demo.progress import Progress
-from tools.demo.seeding import STAFF_PASSWORD, SUPERVISOR, Admin, Seeded, seed, still_there
+from tools.demo.seeding import STAFF_PASSWORD, SUPERVISOR, Admin, Seeded, post_vacancies, seed, still_there
 from tools.demo.training import Cohorts
 
 SERVICES = ("intake", "training", "placement", "complaints", "identity")
@@ -42,6 +42,8 @@ class State(BaseModel):
     token: str
     """Makes this district's registration references unique in the stack."""
     runs: int = 0
+    shape: str = ""
+    """Seed and sizes of the seeded district; a run with other ones seeds a district of its own."""
     seeded: Seeded | None = None
 
 
@@ -67,34 +69,35 @@ async def run_demo(options: Options, progress: Progress) -> Outcome:
     )
     api = Api(endpoints, in_flight=options.in_flight)
     try:
-        if state.seeded is None or not await still_there(api, state.seeded):
-            if state.seeded is not None:
-                state = _fresh_state(runs=state.runs)
-            state.seeded = await seed(
-                api, district, admin=options.admin, token=state.token, progress=progress
-            )
-        else:
-            progress.note("reusing the district seeded before (run {})", state.runs)
+        state, seeded = await _seeded(api, state, district, options, progress)
         state_file.write_text(state.model_dump_json(indent=2) + "\n")
-        await _drive(
-            api,
-            options,
-            progress,
-            Programme(
-                api=api,
-                seeded=state.seeded,
-                cohorts=Cohorts(
-                    api, progress, providers=state.seeded.providers, gather_seconds=options.gather_seconds
-                ),
-                progress=progress,
-                run=state.runs,
-                today=today,
-            ),
-            district,
+        employers = await post_vacancies(api, district, seeded.employers)
+        progress.note("the employers post {} vacancies", sum(len(found.vacancies) for found in employers))
+        seeded = seeded.model_copy(update={"employers": employers})
+        cohorts = Cohorts(api, progress, providers=seeded.providers, gather_seconds=options.gather_seconds)
+        programme = Programme(
+            api=api, seeded=seeded, cohorts=cohorts, progress=progress, run=state.runs, today=today
         )
+        await _drive(api, options, progress, programme, district)
     finally:
         await api.close()
     return Outcome(counts=dict(progress.counts), run=state.runs)
+
+
+async def _seeded(
+    api: Api, state: State, district: districts.District, options: Options, progress: Progress
+) -> tuple[State, Seeded]:
+    """The state with the district seeded: reused when it is still in the stack, seeded afresh otherwise."""
+    shape = f"seed {options.seed}, {options.assistants} assistants, {options.providers} providers, " + (
+        f"{options.employers} employers"
+    )
+    if state.seeded is not None and state.shape == shape and await still_there(api, state.seeded):
+        progress.note("reusing the district seeded before ({}); run {}", shape, state.runs)
+        return state, state.seeded
+    fresh = _fresh_state(runs=state.runs) if state.seeded is not None else state
+    fresh.shape = shape
+    fresh.seeded = await seed(api, district, admin=options.admin, token=fresh.token, progress=progress)
+    return fresh, fresh.seeded
 
 
 async def _drive(

@@ -1,7 +1,8 @@
 """The district's fixed parts through the APIs: network, staff, assistants, providers, courses, employers.
 
 What was seeded is kept in the demo's state file beside the stack's `endpoints.json`, so a second run reuses
-it (and only registers new workers). Streets, communities and staff users are skipped when they exist.
+it and only registers new workers; the employers post their vacancies again on every run (`post_vacancies`).
+Streets, communities and staff users are skipped when they exist.
 """
 
 import asyncio
@@ -31,7 +32,8 @@ class SeededEmployer(BaseModel):
     employer_id: str
     name: str
     kind: str
-    vacancies: list[SeededVacancy]
+    vacancies: list[SeededVacancy] = []
+    """This run's vacancies (not kept between runs)."""
 
 
 class Seeded(BaseModel):
@@ -69,8 +71,7 @@ async def seed(api: Api, district: District, *, admin: Admin, token: str, progre
     courses = await catalogue(api)
     progress.note("training: {} providers, {} courses", len(providers), len(courses))
     employers = list(await asyncio.gather(*(employer(api, given, token) for given in district.employers)))
-    vacancies = sum(len(found.vacancies) for found in employers)
-    progress.note("placement: {} employers, {} vacancies", len(employers), vacancies)
+    progress.note("placement: {} employers", len(employers))
     return Seeded(assistants=assistants, providers=providers, courses=courses, employers=employers)
 
 
@@ -182,6 +183,26 @@ async def employer(api: Api, given: Employer, token: str) -> SeededEmployer:
     }
     employer_id: str = (await api.call("POST", "placement", "/employers", json=body))["employer_id"]
     await api.call("POST", "placement", f"/employers/{employer_id}/verification")
+    return SeededEmployer(employer_id=employer_id, name=given.name, kind=given.kind)
+
+
+async def post_vacancies(
+    api: Api, district: District, employers: list[SeededEmployer]
+) -> list[SeededEmployer]:
+    """Every employer's vacancies of this run (the district's and the seeded employers match by order)."""
+    posted = await asyncio.gather(
+        *(
+            _vacancies(api, given, seeded)
+            for given, seeded in zip(district.employers, employers, strict=False)
+        )
+    )
+    return [
+        seeded.model_copy(update={"vacancies": vacancies})
+        for seeded, vacancies in zip(employers, posted, strict=False)
+    ]
+
+
+async def _vacancies(api: Api, given: Employer, seeded: SeededEmployer) -> list[SeededVacancy]:
     vacancies = []
     for vacancy in given.vacancies:
         offered = {
@@ -192,7 +213,8 @@ async def employer(api: Api, given: Employer, token: str) -> SeededEmployer:
             "community_code": given.community.code,
             "monthly_wage_yuan": vacancy.monthly_wage_yuan,
         }
-        created = await api.call("POST", "placement", f"/employers/{employer_id}/vacancies", json=offered)
+        path = f"/employers/{seeded.employer_id}/vacancies"
+        created = await api.call("POST", "placement", path, json=offered)
         vacancies.append(
             SeededVacancy(
                 vacancy_id=created["vacancy_id"],
@@ -202,4 +224,4 @@ async def employer(api: Api, given: Employer, token: str) -> SeededEmployer:
                 monthly_wage_yuan=vacancy.monthly_wage_yuan,
             )
         )
-    return SeededEmployer(employer_id=employer_id, name=given.name, kind=given.kind, vacancies=vacancies)
+    return vacancies
