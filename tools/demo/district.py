@@ -268,9 +268,9 @@ def _worker(rng: random.Random, index: int, communities: list[Community], today:
     layoff_date = today - timedelta(days=rng.randrange(3, 240))
     age = rng.choice((rng.randrange(24, 40), rng.randrange(40, 50), rng.randrange(45, 58)))
     birth_date = layoff_date - timedelta(days=age * 365 + rng.randrange(365))
-    members = rng.choice((1, 2, 2, 3, 4))
+    members = rng.choice((2, 2, 3, 3, 4))
     zero_employment = rng.random() < 0.15
-    employed = 0 if zero_employment else rng.randrange(min(members, 2))
+    employed = 0 if zero_employment else rng.randint(1, members - 1)
     area = rng.choice(AREAS)
     fate = rng.choices(list(FATE_WEIGHTS), weights=list(FATE_WEIGHTS.values()))[0]
     forms = ("full_time",) if fate is not Fate.FLEXIBLE else ("hourly", "part_time")
