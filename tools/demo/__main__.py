@@ -25,6 +25,9 @@ def parse(arguments: list[str]) -> Options:
     parser.add_argument("--in-flight", type=int, default=8, help="requests in flight at most")
     parser.add_argument("--arrivals-per-second", type=float, default=5.0, help="workers registered a second")
     parser.add_argument(
+        "--active-workers", type=int, default=60, help="journeys driven at once; arrivals wait for room"
+    )
+    parser.add_argument(
         "--follow-up-seconds",
         type=float,
         default=240.0,
@@ -37,7 +40,7 @@ def parse(arguments: list[str]) -> Options:
     parser.add_argument("--admin-username", default=identity.identity_bootstrap_admin_username)
     parser.add_argument("--admin-password", default=identity.identity_bootstrap_admin_password)
     given = parser.parse_args(arguments)
-    for name in ("workers", "assistants", "providers", "employers", "in_flight"):
+    for name in ("workers", "assistants", "providers", "employers", "in_flight", "active_workers"):
         if getattr(given, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if given.arrivals_per_second <= 0:
@@ -51,6 +54,7 @@ def parse(arguments: list[str]) -> Options:
         seed=given.seed,
         in_flight=given.in_flight,
         arrivals_per_second=given.arrivals_per_second,
+        active_workers=given.active_workers,
         follow_up_seconds=given.follow_up_seconds,
         gather_seconds=given.gather_seconds,
         console_url=given.console_url,

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 TRANSPORT_RETRIES = 3
+"""Retries of a request that was never sent (no connection); one sent is never sent twice."""
 
 
 class Refused(Exception):
@@ -30,7 +31,7 @@ class Refused(Exception):
 class Api:
     """Calls to the services by name (`intake`, `training`, …), at most `in_flight` at a time."""
 
-    def __init__(self, endpoints: Mapping[str, str], *, in_flight: int, timeout: float = 30.0) -> None:
+    def __init__(self, endpoints: Mapping[str, str], *, in_flight: int, timeout: float = 60.0) -> None:
         self.endpoints = endpoints
         self._slots = asyncio.Semaphore(in_flight)
         self._http = httpx.AsyncClient(
@@ -65,7 +66,7 @@ class Api:
                         method, url, json=json, params=params, data=data, headers=headers
                     )
                 break
-            except httpx.TransportError:
+            except (httpx.ConnectError, httpx.PoolTimeout):
                 if attempt == TRANSPORT_RETRIES:
                     raise
                 await asyncio.sleep(0.5 * 2**attempt)

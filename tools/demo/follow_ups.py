@@ -8,6 +8,8 @@ import asyncio
 import contextlib
 from typing import Any
 
+import httpx
+
 from tools.demo.api import Api, Refused
 from tools.demo.district import Fate, Worker
 from tools.demo.progress import Progress
@@ -61,7 +63,10 @@ class FollowUps:
 
     async def visit_until(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            await self.visit_open_tasks()
+            try:
+                await self.visit_open_tasks()
+            except (Refused, httpx.HTTPError) as failure:
+                self.progress.note("follow-up tasks not read this time: {!r}", failure)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), POLL_SECONDS)
 
@@ -78,7 +83,7 @@ class FollowUps:
             await self.api.call(
                 "POST", "placement", f"/follow-up-tasks/{task['task_key']}/completion", json=recorded
             )
-        except Refused as refused:
-            self.progress.note("follow-up {} not recorded: {}", task["task_key"], refused)
+        except (Refused, httpx.HTTPError) as failure:
+            self.progress.note("follow-up {} not recorded: {!r}", task["task_key"], failure)
             return
         self.progress.count("follow_ups")

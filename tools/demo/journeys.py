@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
+
 from tools.demo.api import Api, Refused
 from tools.demo.district import HIRED_FATES, Fate, Worker
 from tools.demo.names import BUSINESS_IDEAS
@@ -18,6 +20,7 @@ from tools.demo.seeding import Seeded, SeededEmployer, SeededVacancy
 from tools.demo.training import Cohorts, Trainee
 
 JOURNEY_WAIT_SECONDS = 120.0
+STAGE_POLL_SECONDS = 2.0
 WAITING_FOR_PLACEMENT = ("worker_not_found",)
 WAITING_FOR_JOURNEY = ("journey_not_started",)
 EXPECTED_STAGE = {"training": "training"}
@@ -45,12 +48,13 @@ class Programme:
 
 
 async def journey(programme: Programme, worker: Worker) -> None:
-    """Drive `worker` as far as their fate goes; a refusal is reported, not raised (the demo goes on)."""
+    """Drive `worker` as far as their fate goes; a refusal or a request that timed out is reported, not
+    raised (the demo goes on with the other workers)."""
     try:
         await _journey(programme, worker)
-    except Refused as refused:
-        programme.progress.count("lagging")
-        programme.progress.note("worker {} ({}) stopped: {}", worker.index, worker.fate, refused)
+    except (Refused, httpx.HTTPError) as failure:
+        programme.progress.count("stopped")
+        programme.progress.note("worker {} ({}) stopped: {!r}", worker.index, worker.fate, failure)
 
 
 async def _journey(programme: Programme, worker: Worker) -> None:
@@ -115,19 +119,14 @@ async def _journey(programme: Programme, worker: Worker) -> None:
 
 
 async def _stage(programme: Programme, case_id: str, stage: str) -> None:
-    """Wait until the journey is in `stage`; a journey that lags behind is counted and not waited for."""
-    api = programme.api
+    """Wait until intake records the journey in `stage` (the case's `journey_stage`, read from intake's
+    database, not queried from the workflow); a journey that lags behind is counted and not waited for."""
     deadline = programme.progress.elapsed() + JOURNEY_WAIT_SECONDS
     while programme.progress.elapsed() < deadline:
-        try:
-            status = await api.call("GET", "intake", f"/workers/{case_id}/journey")
-        except Refused as refused:
-            if refused.error not in WAITING_FOR_JOURNEY:
-                raise
-        else:
-            if status["stage"] == stage:
-                return
-        await _pause(1.0)
+        case = await programme.api.call("GET", "intake", f"/workers/{case_id}")
+        if case["journey_stage"] == stage:
+            return
+        await _pause(STAGE_POLL_SECONDS)
     programme.progress.count("lagging")
 
 

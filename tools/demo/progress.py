@@ -4,6 +4,7 @@ import asyncio
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import TextIO
 
 MILESTONES = (
@@ -21,6 +22,7 @@ MILESTONES = (
     "follow_ups",
     "no_vacancy",
     "lagging",
+    "stopped",
 )
 
 
@@ -45,8 +47,10 @@ class Progress:
         shown = [f"{name} {self.counts[name]}" for name in MILESTONES if self.counts[name]]
         return f"{self.counts['registered']}/{self.workers} workers · " + ", ".join(shown[1:])
 
-    async def report_every(self, seconds: float) -> None:
-        """Print the counts until cancelled."""
+    async def report_every(self, seconds: float, requests: Callable[[], int]) -> None:
+        """Print the counts, and the requests a second since the last report, until cancelled."""
+        made = requests()
         while True:
             await asyncio.sleep(seconds)
-            self.note("{}", self.line())
+            made, before = requests(), made
+            self.note("{} · {:.0f} requests/s", self.line(), (made - before) / seconds)

@@ -3,9 +3,11 @@
 import asyncio
 import json
 import secrets
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -30,6 +32,8 @@ class Options:
     seed: int
     in_flight: int
     arrivals_per_second: float
+    active_workers: int
+    """Workers whose journeys are driven at once; arrivals wait for room (the stack sets the pace)."""
     follow_up_seconds: float
     gather_seconds: float
     console_url: str
@@ -106,7 +110,7 @@ async def _drive(
     """Workers arrive at the given rate and go their ways; follow-ups are recorded meanwhile and after."""
     follow_ups = FollowUps(api, progress, programme.cases)
     stop = asyncio.Event()
-    reporting = asyncio.create_task(progress.report_every(5.0))
+    reporting = asyncio.create_task(progress.report_every(5.0, lambda: api.requests))
     visiting = asyncio.create_task(follow_ups.visit_until(stop))
     progress.note(
         "{} workers arrive, {:g} a second; the console is at {}",
@@ -114,9 +118,11 @@ async def _drive(
         options.arrivals_per_second,
         options.console_url,
     )
+    caseload = asyncio.Semaphore(options.active_workers)
     journeys = []
     for worker in district.workers:
-        journeys.append(asyncio.create_task(journey(programme, worker)))
+        await caseload.acquire()
+        journeys.append(asyncio.create_task(_in_caseload(caseload, journey(programme, worker))))
         await asyncio.sleep(1 / options.arrivals_per_second)
     await asyncio.gather(*journeys)
     progress.note(
@@ -127,6 +133,14 @@ async def _drive(
     await visiting
     reporting.cancel()
     progress.note("{}", progress.line())
+
+
+async def _in_caseload(caseload: asyncio.Semaphore, work: Coroutine[Any, Any, None]) -> None:
+    """Work on a worker's journey, then make room in the caseload for the next arrival."""
+    try:
+        await work
+    finally:
+        caseload.release()
 
 
 def _endpoints(path: Path) -> dict[str, str]:
