@@ -58,15 +58,49 @@ async def journey(programme: Programme, worker: Worker) -> None:
 
 
 async def _journey(programme: Programme, worker: Worker) -> None:
-    api, today = programme.api, programme.today
     rng = random.Random(f"{worker.index}-{programme.run}")
-    registered = await api.call("POST", "intake", "/workers", json=_registration(worker, programme.run))
+    case_id, assistant_id = await _register(programme, worker)
+    if worker.fate is Fate.REGISTERED:
+        return
+    await _assess(programme, worker, case_id, assistant_id, rng)
+    if worker.track is None:
+        return
+    await _plan(programme, worker, case_id, worker.track)
+    if worker.fate is Fate.EXITED:
+        await _exit(programme, case_id, rng)
+        return
+    if worker.track == "training":
+        passed = await programme.cohorts.train(
+            _course_of(programme.seeded, worker),
+            Trainee(case_id, assistant_id, worker.fate is not Fate.TRAINING_FAILED),
+        )
+        if not passed:
+            return
+        await _stage(programme, case_id, "job_search")
+    if worker.fate is Fate.BUSINESS:
+        await _start_business(programme, worker, case_id, rng)
+    elif worker.fate is Fate.WELFARE_POST:
+        await _welfare_post(programme, case_id)
+    else:
+        await _search_and_hire(programme, worker, case_id, assistant_id, rng)
+
+
+async def _register(programme: Programme, worker: Worker) -> tuple[str, str]:
+    """The case and its labour assistant (intake's pick, else the community's first assistant)."""
+    body = _registration(worker, programme.run)
+    registered = await programme.api.call("POST", "intake", "/workers", json=body)
     case_id: str = registered["case_id"]
     assistant_id = registered["assistant_id"] or programme.seeded.assistants.get(worker.community.code, "")
     programme.cases[case_id] = worker
     programme.progress.count("registered")
-    if worker.fate is Fate.REGISTERED:
-        return
+    return case_id, assistant_id
+
+
+async def _assess(
+    programme: Programme, worker: Worker, case_id: str, assistant_id: str, rng: random.Random
+) -> None:
+    """Consent to share with the labour bureau, the skills profile, and a guidance session."""
+    api, today = programme.api, programme.today
     consent = {
         "agency": "labour_bureau",
         "purpose": "再就业服务与免费职业培训",
@@ -83,39 +117,26 @@ async def _journey(programme: Programme, worker: Worker) -> None:
     }
     if assistant_id:
         await api.call("POST", "intake", f"/workers/{case_id}/guidance-sessions", json=guidance)
-    if worker.track is None:
-        return
-    plan = f"/workers/{case_id}/plan"
-    await api.call("POST", "intake", plan, json={"track": worker.track, "goals": _goals(worker)})
+
+
+async def _plan(programme: Programme, worker: Worker, case_id: str, track: str) -> None:
+    """The plan proposed, agreed by the worker, approved by the supervisor; the journey follows it."""
+    api, plan = programme.api, f"/workers/{case_id}/plan"
+    await api.call("POST", "intake", plan, json={"track": track, "goals": _goals(worker)})
     await api.call("POST", "intake", f"{plan}/agreement")
     await api.call("POST", "intake", f"{plan}/approval", json={"supervisor": "张主任"})
     programme.progress.count("planned")
-    await _stage(programme, case_id, EXPECTED_STAGE.get(worker.track, "job_search"))
-    if worker.fate is Fate.EXITED:
-        reason = rng.choice(("moved_away", "retired", "declined_service"))
-        await api.until(
-            "POST",
-            "intake",
-            f"/workers/{case_id}/journey/exit",
-            json={"reason": reason, "note": "本人申请退出"},
-            waiting_for=WAITING_FOR_JOURNEY,
-        )
-        programme.progress.count("exits")
-        return
-    if worker.track == "training":
-        passed = await programme.cohorts.train(
-            _course_of(programme.seeded, worker),
-            Trainee(case_id, assistant_id, worker.fate is not Fate.TRAINING_FAILED),
-        )
-        if not passed:
-            return
-        await _stage(programme, case_id, "job_search")
-    if worker.fate is Fate.BUSINESS:
-        await _start_business(programme, worker, case_id, rng)
-    elif worker.fate is Fate.WELFARE_POST:
-        await _welfare_post(programme, case_id)
-    else:
-        await _search_and_hire(programme, worker, case_id, assistant_id, rng)
+    await _stage(programme, case_id, EXPECTED_STAGE.get(track, "job_search"))
+
+
+async def _exit(programme: Programme, case_id: str, rng: random.Random) -> None:
+    exit_request = {
+        "reason": rng.choice(("moved_away", "retired", "declined_service")),
+        "note": "本人申请退出",
+    }
+    path = f"/workers/{case_id}/journey/exit"
+    await programme.api.until("POST", "intake", path, json=exit_request, waiting_for=WAITING_FOR_JOURNEY)
+    programme.progress.count("exits")
 
 
 async def _stage(programme: Programme, case_id: str, stage: str) -> None:
