@@ -44,8 +44,8 @@ class Progress:
         return time.monotonic() - self.started
 
     def line(self) -> str:
-        shown = [f"{name} {self.counts[name]}" for name in MILESTONES if self.counts[name]]
-        return f"{self.counts['registered']}/{self.workers} workers · " + ", ".join(shown[1:])
+        shown = [f"{name} {self.counts[name]}" for name in MILESTONES[1:] if self.counts[name]]
+        return f"{self.counts['registered']}/{self.workers} workers · " + ", ".join(shown)
 
     async def report_every(self, seconds: float, requests: Callable[[], int]) -> None:
         """Print the counts, and the requests a second since the last report, until cancelled."""
