@@ -70,8 +70,8 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
         ]
         assert [response.status_code for response in journeys] == [200] * 30
         stages = Counter(response.json()["stage"] for response in journeys)
-        assert {"assessment", "guidance_and_plan", "job_search", "exited"} <= set(stages), stages
-        assert stages["follow_up"] + stages["stable_employment"] >= 5, stages
+        assert {"assessment", "guidance_and_plan", "job_search", "exited"} <= set(stages), (stages, output)
+        assert stages["follow_up"] + stages["stable_employment"] >= 5, (stages, output)
 
         hires = http.get(f"{endpoints['placement']}/hires").json()
         forms = {hire["employment_form"] for hire in hires}
@@ -79,7 +79,7 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
         tasks = http.get(f"{endpoints['placement']}/follow-up-tasks", params={"limit": "500"}).json()
         assert {task["case_id"] for task in tasks} <= {case["case_id"] for case in registered}
         completed = [task for task in tasks if task["status"] == "completed"]
-        assert {1, 2, 3} <= {task["sequence"] for task in completed}, tasks
+        assert {1, 2, 3} <= {task["sequence"] for task in completed}, (tasks, output)
         certificates = [
             http.get(f"{endpoints['training']}/cases/{case['case_id']}/certificates").json()
             for case in registered
