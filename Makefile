@@ -28,6 +28,10 @@ test: $(STAMP) system-packages
 bench: $(STAMP)
 	set -e; for bench in tests/bench/[!_]*.py; do $(BIN)/python -m tests.bench.$$(basename $$bench .py); done
 
+## A living district for the dashboard, on a running `make up` (docs/demo.md); e.g. DEMO_ARGS="--workers 200".
+demo: $(STAMP)
+	$(BIN)/python -m tools.demo $(DEMO_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,0 +1,125 @@
+"""`make demo` against a `make up` stack: a small district is seeded and lives, and a second run adds to it.
+
+The stack runs as an operator starts it, on free ports, with a day of the journey compressed to 0.1 s; the
+demo runs as `python -m tools.demo` and talks to it over HTTP only. What it did is read back from the APIs.
+"""
+
+import random
+import socket
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.test_stack import RunningStack
+
+TIME_SCALE = "864000"
+SMALL = ["--workers", "30", "--assistants", "6", "--providers", "2", "--employers", "5"]
+BRISK = ["--arrivals-per-second", "10", "--gather-seconds", "2", "--follow-up-seconds", "25"]
+
+
+def free_block(size: int, taken: set[int]) -> int:
+    """The first of `size` consecutive ports that are free now and below the ephemeral range (32768 on),
+    where no outgoing connection takes one meanwhile. The stack counts its service and ops ports up from
+    the first one, so a single free port is not enough."""
+    while True:
+        first = random.randrange(20_000, 32_000 - size)
+        block = set(range(first, first + size))
+        if not block & taken and all(_bindable(port) for port in block):
+            taken |= block
+            return first
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture
+def compressed_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("REEMPLOY_JOURNEY_TIME_SCALE", TIME_SCALE)
+    taken: set[int] = set()
+    sizes = {"broker": 1, "temporal": 1, "ui": 1, "service": 10, "ops": 24}
+    ports = {name: free_block(size, taken) for name, size in sizes.items()}
+    running = RunningStack(tmp_path / "var", ports)
+    running.var_dir.mkdir()
+    yield running
+    if running.process is not None and running.process.poll() is None:
+        running.interrupt()
+
+
+def run_demo(endpoints_file: Path, *arguments: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.demo", "--endpoints", str(endpoints_file), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout
+
+
+def cases(http: httpx.Client, intake: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    params: dict[str, str] = {"limit": "100"}
+    while True:
+        page = http.get(f"{intake}/workers", params=params).json()
+        found += page["items"]
+        if page["next_cursor"] is None:
+            return found
+        params["cursor"] = page["next_cursor"]
+
+
+def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_workers(compressed_stack):
+    endpoints = compressed_stack.start()
+    endpoints_file = compressed_stack.var_dir / "endpoints.json"
+    output = run_demo(endpoints_file, *SMALL, *BRISK)
+
+    assert "stopped:" not in output, output
+    assert "http://127.0.0.1:8000" in output and "demo-supervisor / reemploy-district-2026" in output
+    with httpx.Client(timeout=10) as http:
+        registered = cases(http, endpoints["intake"])
+        assert len(registered) == 30
+        assert all(case["assistant_id"] for case in registered)
+        journeys = [
+            http.get(f"{endpoints['intake']}/workers/{case['case_id']}/journey") for case in registered
+        ]
+        assert [response.status_code for response in journeys] == [200] * 30
+        stages = Counter(response.json()["stage"] for response in journeys)
+        assert {"assessment", "guidance_and_plan", "job_search", "exited"} <= set(stages), (stages, output)
+        assert stages["follow_up"] + stages["stable_employment"] >= 5, (stages, output)
+
+        hires = http.get(f"{endpoints['placement']}/hires").json()
+        forms = {hire["employment_form"] for hire in hires}
+        assert len(hires) >= 5 and {"full_time", "public_welfare_post"} <= forms, forms
+        tasks = http.get(f"{endpoints['placement']}/follow-up-tasks", params={"limit": "500"}).json()
+        assert {task["case_id"] for task in tasks} <= {case["case_id"] for case in registered}
+        completed = [task for task in tasks if task["status"] == "completed"]
+        assert {1, 2, 3} <= {task["sequence"] for task in completed}, (tasks, output)
+        certificates = [
+            http.get(f"{endpoints['training']}/cases/{case['case_id']}/certificates").json()
+            for case in registered
+        ]
+        assert any(certificates)
+
+        login = {
+            "grant_type": "password",
+            "username": "demo-supervisor",
+            "password": "reemploy-district-2026",
+        }
+        token = http.post(f"{endpoints['identity']}/oauth2/token", data=login)
+        assert token.status_code == 200 and "plans:approve" in token.json()["scope"].split()
+
+    again = run_demo(endpoints_file, *SMALL[2:], "--workers", "5", *BRISK[:4], "--follow-up-seconds", "1")
+    assert "reusing the district seeded before" in again and "stopped:" not in again, again
+    with httpx.Client(timeout=10) as http:
+        assert len(cases(http, endpoints["intake"])) == 35
+    assert compressed_stack.interrupt() == 0
