@@ -2,6 +2,8 @@
 
 import asyncio
 import os
+import random
+import socket
 import subprocess
 import uuid
 from collections.abc import AsyncIterator
@@ -106,3 +108,44 @@ async def migrated_database(kind: str, directory: Path, migrations_dir: Path) ->
     async with postgres_database() as url:
         await upgrade(migrations_dir, url)
         yield url
+
+
+def stack_ports() -> dict[str, int]:
+    """Ports for a whole `make up` stack in one test, keyed as `RunningStack` takes them.
+
+    Blocks of consecutive ports, free now and below the ephemeral range (32768 on) so that no outgoing
+    connection takes one meanwhile: the stack counts service and ops ports up from one base port, the services
+    sit at their registry offsets around it (the console below), and Temporal also opens its port + 10.
+    """
+    from deploy.registry import service_definitions
+
+    definitions = service_definitions().values()
+    offsets = [definition.port_offset for definition in definitions]
+    consumers = sum(definition.consumers is not None for definition in definitions)
+    taken: set[int] = set()
+    service_block = _free_block(max(offsets) - min(offsets) + 1, taken)
+    return {
+        "broker": _free_block(1, taken),
+        "temporal": _free_block(11, taken),
+        "ui": _free_block(1, taken),
+        "service": service_block - min(offsets),
+        "ops": _free_block(len(offsets) + consumers + 2, taken),
+    }
+
+
+def _free_block(size: int, taken: set[int]) -> int:
+    while True:
+        first = random.randrange(20_000, 32_000 - size)
+        block = set(range(first, first + size))
+        if not block & taken and all(_bindable(port) for port in block):
+            taken |= block
+            return first
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True

@@ -25,12 +25,12 @@ from temporalio.client import Client
 
 from contracts.ids import uuid7
 from contracts.journey import EVENT_SIGNAL, TASK_QUEUE, WORKFLOW_NAME, JourneyEvent, JourneyInput
-from deploy.dev.components import free_port
 from deploy.dev.stack import Stack, StackSettings
 from services.common.db import create_engine
 from services.common.temporal import connect
 from services.intake.models import outbox
 from tests.factories import NETWORK, registration
+from tests.infrastructure import stack_ports
 
 RESULTS = Path(__file__).resolve().parents[2] / "docs" / "performance" / "registrations.json"
 BURST = int(os.environ.get("BENCH_BURST", "1000"))
@@ -237,13 +237,14 @@ def report(figures: Figures) -> str:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="reemploy-bench-") as directory:
+        ports = stack_ports()
         settings = StackSettings(
             var_dir=Path(directory),
-            broker_port=free_port(),
-            temporal_port=free_port(),
-            temporal_ui_port=free_port(),
-            first_service_port=free_port(),
-            first_ops_port=free_port(),
+            broker_port=ports["broker"],
+            temporal_port=ports["temporal"],
+            temporal_ui_port=ports["ui"],
+            first_service_port=ports["service"],
+            first_ops_port=ports["ops"],
         )
         stack = Stack(settings)
         try:

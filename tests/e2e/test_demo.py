@@ -4,8 +4,6 @@ The stack runs as an operator starts it, on free ports, with a day of the journe
 demo runs as `python -m tools.demo` and talks to it over HTTP only. What it did is read back from the APIs.
 """
 
-import random
-import socket
 import subprocess
 import sys
 from collections import Counter
@@ -16,40 +14,17 @@ import httpx
 import pytest
 
 from tests.e2e.test_stack import RunningStack
+from tests.infrastructure import stack_ports
 
 TIME_SCALE = "864000"
 SMALL = ["--workers", "30", "--assistants", "6", "--providers", "2", "--employers", "5"]
 BRISK = ["--arrivals-per-second", "10", "--gather-seconds", "2", "--follow-up-seconds", "25"]
 
 
-def free_block(size: int, taken: set[int]) -> int:
-    """The first of `size` consecutive ports that are free now and below the ephemeral range (32768 on),
-    where no outgoing connection takes one meanwhile. The stack counts its service and ops ports up from
-    the first one, so a single free port is not enough."""
-    while True:
-        first = random.randrange(20_000, 32_000 - size)
-        block = set(range(first, first + size))
-        if not block & taken and all(_bindable(port) for port in block):
-            taken |= block
-            return first
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
 @pytest.fixture
 def compressed_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("REEMPLOY_JOURNEY_TIME_SCALE", TIME_SCALE)
-    taken: set[int] = set()
-    sizes = {"broker": 1, "temporal": 1, "ui": 1, "service": 10, "ops": 24}
-    ports = {name: free_block(size, taken) for name, size in sizes.items()}
-    running = RunningStack(tmp_path / "var", ports)
+    running = RunningStack(tmp_path / "var", stack_ports())
     running.var_dir.mkdir()
     yield running
     if running.process is not None and running.process.poll() is None:

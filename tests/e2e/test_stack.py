@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy.dev.components import free_port
 from tests.factories import NETWORK, registration
+from tests.infrastructure import stack_ports
 
 
 class RunningStack:
@@ -84,15 +84,7 @@ def wait_for_journey(http: httpx.Client, base: str, case_id: str, timeout: float
 
 @pytest.fixture
 def stack(tmp_path: Path):
-    temporal_port = free_port()
-    ports = {
-        "broker": free_port(),
-        "temporal": temporal_port,
-        "ui": free_port(),
-        "service": free_port(),
-        "ops": free_port(),
-    }
-    running = RunningStack(tmp_path / "var", ports)
+    running = RunningStack(tmp_path / "var", stack_ports())
     running.var_dir.mkdir()
     yield running
     if running.process is not None and running.process.poll() is None:

@@ -1,19 +1,27 @@
 """A two-year journey continues as new before its history grows large, and keeps everything it knew."""
 
+import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus
 
 from contracts.journey import FollowUpStatus, JourneyStage
 from tests.integration.journey.conftest import Journeys, eventually
 from tests.integration.journey.histories import keep_history
+from workflows import policy
+from workflows.policy import JourneyPolicy
 
 MONTHS = 24
 PROGRESS_NOTES_A_MONTH = 40
 
 
-async def test_a_two_year_journey_continues_as_new_with_its_memory_and_small_histories(journeys: Journeys):
+async def test_a_two_year_journey_continues_as_new_with_its_memory_and_small_histories(
+    journeys: Journeys, monkeypatch: pytest.MonkeyPatch
+):
+    """The locality's policy continues as new every 400 events, so that how signals happen to be batched
+    into workflow tasks cannot decide whether the path crosses the threshold."""
+    monkeypatch.setitem(policy.LOCAL_POLICIES, "LL", JourneyPolicy(history_events_before_continue_as_new=400))
     case_id = await journeys.register()
-    await journeys.start(case_id)
+    await journeys.start(case_id, community_code="LL-01")
     first_run = (await journeys.handle(case_id).describe()).run_id
     await journeys.approve_plan(case_id, "job_search")
     for month in range(MONTHS - 4):
