@@ -71,10 +71,14 @@ class JourneyActionRefused(Exception):
     """The journey's update validator refused a caseworker action; the message says why."""
 
 
+class JourneyUnavailable(Exception):
+    """Temporal did not answer for the journey in time (or is unreachable)."""
+
+
 class JourneyGateway:
     """Reads a worker's journey and sends it caseworker actions (Temporal queries and updates).
 
-    Reads answer None when the journey does not exist (yet).
+    Reads answer None when the journey does not exist (yet); `JourneyUnavailable` when Temporal is silent.
     """
 
     def __init__(self, temporal: LazyTemporalClient) -> None:
@@ -88,8 +92,7 @@ class JourneyGateway:
 
     async def act(self, case_id: str, update: str, request: BaseModel) -> UpdateOutcome | None:
         """Run a caseworker action; raises `JourneyActionRefused` when the journey's rules refuse it."""
-        client = await self.temporal.get()
-        handle = client.get_workflow_handle(journey_id(case_id))
+        handle = (await self._client()).get_workflow_handle(journey_id(case_id))
         try:
             outcome: UpdateOutcome = await handle.execute_update(update, request, result_type=UpdateOutcome)
         except WorkflowUpdateFailedError as failed:
@@ -97,16 +100,21 @@ class JourneyGateway:
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 return None
-            raise
+            raise JourneyUnavailable(error.message) from error
         return outcome
 
+    async def _client(self) -> Client:
+        try:
+            return await self.temporal.get()
+        except RuntimeError as unreachable:
+            raise JourneyUnavailable(str(unreachable)) from unreachable
+
     async def _query(self, case_id: str, query: str, result: type[Answer]) -> Answer | None:
-        client = await self.temporal.get()
-        handle = client.get_workflow_handle(journey_id(case_id))
+        handle = (await self._client()).get_workflow_handle(journey_id(case_id))
         try:
             answer: Answer = await handle.query(query, result_type=result)
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 return None
-            raise
+            raise JourneyUnavailable(error.message) from error
         return answer

@@ -1,5 +1,7 @@
 """Intake use cases: each takes its collaborators as keyword arguments."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -13,7 +15,7 @@ from contracts.ids import uuid7
 from contracts.journey import JourneyStatus, JourneyTimeline, UpdateOutcome
 from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
-from services.common.temporal import JourneyActionRefused
+from services.common.temporal import JourneyActionRefused, JourneyUnavailable
 from services.intake import audited, lifecycle, network
 from services.intake.collaborators import Intake
 from services.intake.guards import require_case
@@ -146,25 +148,39 @@ async def read_case(*, intake: Intake, case_id: str, access: Access) -> WorkerCa
 async def journey_of(*, intake: Intake, case_id: str) -> JourneyStatus:
     """The stage of the case's journey, as the running workflow reports it."""
     await get_case(intake=intake, case_id=case_id)
-    return _started(case_id, await intake.journeys.status(case_id))
+    async with _journey_answers():
+        return _started(case_id, await intake.journeys.status(case_id))
 
 
 async def journey_timeline(*, intake: Intake, case_id: str) -> JourneyTimeline:
     await get_case(intake=intake, case_id=case_id)
-    return _started(case_id, await intake.journeys.timeline(case_id))
+    async with _journey_answers():
+        return _started(case_id, await intake.journeys.timeline(case_id))
 
 
 async def act_on_journey(*, intake: Intake, case_id: str, update: str, request: BaseModel) -> UpdateOutcome:
     """A caseworker action on the journey (a Temporal update); 409 with the reason when its rules refuse."""
     await get_case(intake=intake, case_id=case_id)
     try:
-        outcome = await intake.journeys.act(case_id, update, request)
+        async with _journey_answers():
+            outcome = await intake.journeys.act(case_id, update, request)
     except JourneyActionRefused as refused:
         raise DomainError(409, "journey_action_refused", str(refused)) from refused
     return _started(case_id, outcome)
 
 
 Answer = TypeVar("Answer")
+
+
+@asynccontextmanager
+async def _journey_answers() -> AsyncIterator[None]:
+    """Temporal not answering is a 503 the caller may retry, not a server error."""
+    try:
+        yield
+    except JourneyUnavailable as unavailable:
+        raise DomainError(
+            503, "journey_unavailable", f"The journey did not answer in time: {unavailable}"
+        ) from unavailable
 
 
 def _started(case_id: str, answer: Answer | None) -> Answer:

@@ -2,12 +2,16 @@
 
 from datetime import UTC, datetime
 
+import httpx
 from sqlalchemy import func, select
 
 from contracts.events.journey import JourneyStageChanged
 from contracts.journey import JourneyStage
+from deploy.dev.components import free_port
+from services.common.settings import ServiceSettings
+from services.intake.app import create_app
 from services.intake.models import outbox
-from tests.factories import registration
+from tests.factories import NETWORK, registration
 
 
 def stage_changed(case_id: str, stage: JourneyStage, sequence: int, **extra) -> dict:
@@ -64,3 +68,17 @@ async def test_events_that_are_not_the_journeys_are_refused(intake_api):
     broken["data"]["sequence"] = 0
     invalid = await intake_api.post("/journey-events", json=broken)
     assert invalid.status_code == 422 and invalid.json()["errors"][0]["field"] == "data.sequence"
+
+
+async def test_a_journey_read_when_temporal_is_unreachable_is_a_503(intake_database_url):
+    app = create_app(
+        ServiceSettings(database_url=intake_database_url, temporal_address=f"127.0.0.1:{free_port()}")
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as intake:
+            for path, body in NETWORK:
+                await intake.post(path, json=body)
+            case_id = (await intake.post("/workers", json=registration())).json()["case_id"]
+            answer = await intake.get(f"/workers/{case_id}/journey")
+    assert answer.status_code == 503 and answer.json()["error"] == "journey_unavailable"
