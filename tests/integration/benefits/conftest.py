@@ -4,7 +4,6 @@ and a webhook receiver on a real port."""
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,13 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 import pytest_asyncio
 import uvicorn
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from fastapi import FastAPI, Request, Response
-from jwt.algorithms import get_default_algorithms
 from sqlalchemy import select
 
 from contracts.envelope import Envelope
@@ -31,45 +27,18 @@ from services.benefits.collaborators import BenefitsOffice, DeliveryPolicy
 from services.benefits.consumers import build_handler
 from services.benefits.webhooks import FeedDispatcher
 from services.common import scopes
-from services.common.auth import TokenVerifier
 from services.common.settings import ServiceSettings
 from tests.infrastructure import migrated_database
+from tests.tokens import TestIssuer
 
 MIGRATIONS = Path(models.__file__).parent / "migrations"
-ISSUER = "https://issuer.benefits.test"
-AUDIENCE = "reemploy"
 TEST_DELIVERY = DeliveryPolicy(
     max_attempts=3, base_delay=timedelta(seconds=30), max_delay=timedelta(minutes=5), timeout_seconds=5
 )
 
 
-class TestIssuer:
-    """Signs tokens with a fresh Ed25519 key and serves its JWKS to the verifier."""
-
-    def __init__(self) -> None:
-        self.key = ed25519.Ed25519PrivateKey.generate()
-
-    async def jwks(self) -> dict[str, Any]:
-        public = get_default_algorithms()["EdDSA"].to_jwk(self.key.public_key(), as_dict=True)
-        return {"keys": [{**public, "kid": "test", "alg": "EdDSA", "use": "sig"}]}
-
-    def verifier(self) -> TokenVerifier:
-        return TokenVerifier(ISSUER, AUDIENCE, f"{ISSUER}/jwks", fetch_jwks=self.jwks)
-
-    def headers(self, *granted: str, **claims: str) -> dict[str, str]:
-        now = int(time.time())
-        body = {
-            "iss": ISSUER,
-            "sub": "client-1",
-            "aud": AUDIENCE,
-            "iat": now,
-            "exp": now + 600,
-            "jti": str(uuid7()),
-            "scope": " ".join(granted),
-            **claims,
-        }
-        token = jwt.encode(body, self.key, algorithm="EdDSA", headers={"kid": "test"})
-        return {"authorization": f"Bearer {token}"}
+class BenefitsIssuer(TestIssuer):
+    """The test issuer, with the tokens of agencies and the feed operator."""
 
     def agency(self, agency: Agency, *granted: str) -> dict[str, str]:
         chosen = granted or (scopes.BENEFITS_READ, scopes.BENEFITS_DECIDE)
@@ -97,7 +66,7 @@ class Benefits:
     http: httpx.AsyncClient
     office: BenefitsOffice
     clock: OfficeClock
-    issuer: TestIssuer
+    issuer: BenefitsIssuer
     database_url: str
 
     async def consent(self, case_id: str, agency: Agency, *, days: int = 365) -> str:
@@ -163,7 +132,7 @@ async def benefits_database_url(request: pytest.FixtureRequest, tmp_path: Path) 
 
 @pytest_asyncio.fixture
 async def benefits(benefits_database_url: str) -> AsyncIterator[Benefits]:
-    clock, issuer = OfficeClock(), TestIssuer()
+    clock, issuer = OfficeClock(), BenefitsIssuer()
     app = create_app(
         ServiceSettings(database_url=benefits_database_url),
         clock=clock,
