@@ -1,6 +1,7 @@
 """Complaints routes: parse, call one use case, answer with a response model.
 
-Readers say who they are with `X-Reemploy-Role` (and `X-Reemploy-Agency`) until tokens land; see access.py.
+Agencies call with their own access token (`complaints:referrals`, the path's agency in its `agency` claim);
+station staff and the workflow still say who they are with `X-Reemploy-Role`. See access.py.
 """
 
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ from contracts.complaint_workflow import (
 )
 from services.common.http import current_correlation_id
 from services.complaints import actions, agency, deadlines, handling, service
-from services.complaints.access import CurrentReader
+from services.complaints.access import CurrentAgency, CurrentReader
 from services.complaints.collaborators import Station
 from services.complaints.schemas import (
     Acknowledgement,
@@ -44,7 +45,7 @@ agency_router = APIRouter(tags=["referred agencies"])
 ComplaintId = Annotated[str, Path(min_length=36, max_length=36, description="The complaint id")]
 ActionKey = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,100}$", description="Chosen by the workflow")]
 REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "X-Reemploy-Role missing"},
+    401: {"model": ErrorBody, "description": "No reader named, or the token is missing or invalid"},
     403: {"model": ErrorBody, "description": "The reader may not do this"},
     404: {"model": ErrorBody, "description": "No such complaint"},
 }
@@ -234,7 +235,7 @@ async def record_action(
     "/agencies/{agency_name}/referrals", response_model=list[ComplaintSummary], responses=REFUSALS
 )
 async def referrals_waiting(
-    agency_name: ReferralAgency, station: StationDep, reader: CurrentReader
+    agency_name: ReferralAgency, station: StationDep, reader: CurrentAgency
 ) -> list[ComplaintSummary]:
     """The complaints referred to this agency that wait for its answer (the agency's own scoped view)."""
     return await agency.referrals_waiting(station=station, agency=agency_name, reader=reader)
@@ -250,7 +251,7 @@ async def answer_referral(
     complaint_id: ComplaintId,
     body: AgencyAnswer,
     station: StationDep,
-    reader: CurrentReader,
+    reader: CurrentAgency,
 ) -> ComplaintDetails:
     """The agency's finding: upheld, partially upheld or not upheld closes the complaint; not competent
     sends it back to the station."""

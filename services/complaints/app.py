@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from services.common.auth import TokenVerifier
 from services.common.db import create_engine, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
@@ -18,9 +19,10 @@ from services.complaints.deadlines import TemporalComplaintWorkflows
 
 DESCRIPTION = (
     "The workers' rights-protection service station (维权服务站): complaints, their deadlines, escalation, "
-    "referral to a competent agency, resolution and the worker's satisfaction. Until tokens land, readers "
-    "say who they are with `X-Reemploy-Role` and `X-Reemploy-Agency`. Errors answer with "
-    "`{error, message, errors: [{field, reason}], details}`."
+    "referral to a competent agency, resolution and the worker's satisfaction. Agencies call with their "
+    "own access token (scope `complaints:referrals`, the path's agency in its `agency` claim); station staff "
+    "and the workflow still say who they are with `X-Reemploy-Role` until their tokens land. Errors answer "
+    "with `{error, message, errors: [{field, reason}], details}`."
 )
 
 
@@ -28,7 +30,12 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(settings: ServiceSettings, *, clock: Callable[[], datetime] = _utc_now) -> FastAPI:
+def create_app(
+    settings: ServiceSettings,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+    token_verifier: TokenVerifier | None = None,
+) -> FastAPI:
     engine = create_engine(settings.database_url)
     temporal = LazyTemporalClient(settings.temporal_address, settings.temporal_namespace)
 
@@ -40,6 +47,7 @@ def create_app(settings: ServiceSettings, *, clock: Callable[[], datetime] = _ut
             clock=clock,
             workflows=TemporalComplaintWorkflows(temporal),
         )
+        app.state.token_verifier = token_verifier or TokenVerifier.from_settings(settings)
         yield
         await engine.dispose()
 

@@ -57,7 +57,7 @@ def answer_effect(finding: AgencyFinding) -> tuple[StatusAction, ComplaintOutcom
 
 
 class Role(StrEnum):
-    """Who reads or acts. Until tokens land, the role comes from the `X-Reemploy-Role` header."""
+    """Who reads or acts: an agency from its token; staff and the workflow, for now, `X-Reemploy-Role`."""
 
     RIGHTS_OFFICER = "rights_officer"
     SUPERVISOR = "supervisor"

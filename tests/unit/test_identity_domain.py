@@ -72,6 +72,17 @@ def test_a_client_cannot_be_granted_scopes_beyond_its_kind():
     assert [p["field"] for p in service] == ["scopes"]
 
 
+def test_only_agency_clients_hold_the_complaints_agency_scope():
+    """The complaints service takes a `complaints:referrals` token's `agency` claim as the referred agency."""
+    agency = NO_PARTIES | {"agency_code": "labour_inspection"}
+    referrals = frozenset({s.COMPLAINTS_REFERRALS})
+    assert client_registration_problems(ClientKind.AGENCY, agency, referrals) == []
+    for kind, party in ((ClientKind.EMPLOYER, "employer_id"), (ClientKind.PROVIDER, "provider_id")):
+        problems = client_registration_problems(kind, NO_PARTIES | {party: "x-1"}, referrals)
+        assert [p["field"] for p in problems] == ["scopes"], kind
+    assert all(s.COMPLAINTS_REFERRALS not in held for held in ROLE_SCOPES.values())
+
+
 def test_staff_rules():
     password = "a long enough password"
     assert staff_problems("li", password, Role.LABOUR_ASSISTANT, "ZS-01", "ZS") == []

@@ -1,5 +1,5 @@
 """Fixtures for the complaints service: a migrated database on each engine, the API in this process with a
-clock the test moves, and the events its outbox holds."""
+clock the test moves, agencies' tokens from a test issuer, and the events its outbox holds."""
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -16,11 +16,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from contracts.envelope import Envelope
 from deploy.dev import components
+from services.common import scopes
 from services.common.db import create_engine
 from services.common.settings import ServiceSettings
 from services.complaints import models
 from services.complaints.app import create_app
 from tests.infrastructure import migrated_database
+from tests.tokens import TestIssuer
 
 MIGRATIONS = Path(models.__file__).parent / "migrations"
 
@@ -29,8 +31,16 @@ SUPERVISOR = {"X-Reemploy-Role": "supervisor"}
 WORKFLOW = {"X-Reemploy-Role": "workflow"}
 
 
-def agency(name: str) -> dict[str, str]:
-    return {"X-Reemploy-Role": "agency", "X-Reemploy-Agency": name}
+ISSUER = TestIssuer()
+"""Signs every complaints test's tokens; the `complaints_api` fixture's verifier trusts it."""
+FORGER = TestIssuer()
+"""An issuer the service does not trust: its tokens must be refused."""
+
+
+def agency(name: str, *granted: str) -> dict[str, str]:
+    """An agency client's token for `name`, with `complaints:referrals` unless other scopes are named."""
+    chosen = granted or (scopes.COMPLAINTS_REFERRALS,)
+    return ISSUER.headers(*chosen, client_kind="agency", agency=name)
 
 
 @dataclass
@@ -66,7 +76,7 @@ async def complaints_api(
         database_url=complaints_database_url,
         temporal_address=time_skipping.client.service_client.config.target_host,
     )
-    app = create_app(settings, clock=station_clock)
+    app = create_app(settings, clock=station_clock, token_verifier=ISSUER.verifier())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
