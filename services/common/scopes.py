@@ -12,7 +12,7 @@ NETWORK_MANAGE = "network:manage"
 PLANS_APPROVE = "plans:approve"
 RESTRUCTURING_MANAGE = "restructuring:manage"
 TRAINING_READ = "training:read"
-TRAINING_MANAGE = "training:manage"
+TRAINING_PROVIDE = "training:provide"
 PLACEMENT_READ = "placement:read"
 PLACEMENT_WRITE = "placement:write"
 VACANCIES_MANAGE = "vacancies:manage"
@@ -36,7 +36,7 @@ SCOPES: dict[str, str] = {
     PLANS_APPROVE: "approve re-employment plans",
     RESTRUCTURING_MANAGE: "record enterprise restructuring plans and worker-congress votes",
     TRAINING_READ: "read courses, classes and enrolments",
-    TRAINING_MANAGE: "publish a provider's courses and classes, record attendance, completion, certificates",
+    TRAINING_PROVIDE: "a provider publishes, concludes and cancels its own classes and records attendance",
     PLACEMENT_READ: "read vacancies, referrals, hires and follow-ups",
     PLACEMENT_WRITE: "record referrals, hires, businesses started and follow-ups",
     VACANCIES_MANAGE: "post an employer's vacancies, answer referrals, confirm hires",

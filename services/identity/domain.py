@@ -57,7 +57,7 @@ CLIENT_SCOPES: Mapping[ClientKind, frozenset[str]] = {
         {s.CASES_READ_SHARED, s.BENEFITS_READ, s.BENEFITS_DECIDE, s.COMPLAINTS_REFERRALS}
     ),
     ClientKind.EMPLOYER: frozenset({s.VACANCIES_MANAGE}),
-    ClientKind.PROVIDER: frozenset({s.TRAINING_MANAGE}),
+    ClientKind.PROVIDER: frozenset({s.TRAINING_PROVIDE}),
     ClientKind.SERVICE: frozenset(s.SCOPES) - {s.IDENTITY_ADMIN},
 }
 """The scopes a client of each kind may be granted; each client is granted a subset at registration."""

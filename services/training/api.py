@@ -1,7 +1,8 @@
 """Training routes: parse, call one use case, answer with a response model.
 
-Provider-scoped routes carry the provider in the path (`/providers/{provider_id}/classes/...`) and the use
-cases only touch that provider's classes, so a token's provider can be checked against the path.
+Provider-scoped routes carry the provider in the path (`/providers/{provider_id}/classes/...`), need a
+provider client's token with `training:provide` naming that provider (`access.acting_provider`), and their
+use cases only touch that provider's classes.
 """
 
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from contracts.occupations import OccupationArea as Area
 from services.common.http import current_correlation_id
 from services.training import (
+    access,
     attendance,
     catalogue,
     classes,
@@ -136,7 +138,15 @@ async def retire_course(course_id: CourseId, training: TrainingDep) -> CourseOut
     return await catalogue.retire_course(training=training, course_id=course_id)
 
 
-provider_classes = APIRouter(tags=["provider's classes"])
+PROVIDER_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No token, or an invalid one"},
+    403: {"model": ErrorBody, "description": "Lacks `training:provide`, or acts for another provider"},
+}
+provider_classes = APIRouter(
+    tags=["provider's classes"],
+    dependencies=[Depends(access.acting_provider)],
+    responses=PROVIDER_AUTH_ERRORS,
+)
 
 
 @provider_classes.post(

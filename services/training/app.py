@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from services.common.auth import TokenVerifier
 from services.common.db import create_engine, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
@@ -17,11 +18,19 @@ from services.training.collaborators import Training, utc_now
 DESCRIPTION = (
     "Free practical training (培训引路) with partner providers: providers and their accreditation, the "
     "course catalogue, classes with a waitlist, enrolment, attendance, completion and certificates, course "
-    "recommendations and statistics. Errors answer with `{error, message, errors: [{field, reason}]}`."
+    "recommendations and statistics. A provider manages its own classes under "
+    "`/providers/{provider_id}/classes` with a provider client's token (`training:provide`) naming that "
+    "provider. Errors answer with `{error, message, errors: [{field, reason}], details}`."
 )
 
 
-def create_app(settings: ServiceSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+def create_app(
+    settings: ServiceSettings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    token_verifier: TokenVerifier | None = None,
+) -> FastAPI:
+    """`token_verifier` replaces the one built from the settings (tests inject their issuer's)."""
     engine = create_engine(settings.database_url)
 
     @asynccontextmanager
@@ -29,6 +38,7 @@ def create_app(settings: ServiceSettings, *, clock: Callable[[], datetime] = utc
         app.state.training = Training(
             sessions=session_factory(engine), outbox=Outbox(models.outbox), clock=clock
         )
+        app.state.token_verifier = token_verifier or TokenVerifier.from_settings(settings)
         yield
         await engine.dispose()
 

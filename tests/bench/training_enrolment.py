@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from contracts.events.intake import Agency, ConsentGranted
+from services.common import scopes
 from services.common.db import create_engine, session_factory
 from services.common.migrations import upgrade
 from services.common.settings import ServiceSettings
@@ -32,6 +33,7 @@ from services.training.app import create_app
 from services.training.consumers import build_handler
 from tests.factories import worker_registered
 from tests.infrastructure import postgres_database
+from tests.tokens import TestIssuer
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "400"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
@@ -41,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = ROOT / "services" / "training" / "migrations"
 RESULTS = ROOT / "docs" / "performance" / "training_enrolment.json"
 ASSISTANT = "0190aaaa-0000-7000-8000-000000000001"
+ISSUER = TestIssuer()
 
 
 async def known_cases(url: str, count: int) -> list[str]:
@@ -110,8 +113,11 @@ async def setup(api: httpx.AsyncClient, classes: int) -> list[str]:
             },
         )
     ).json()["course_id"]
+    as_provider = ISSUER.headers(scopes.TRAINING_PROVIDE, client_kind="provider", provider_id=provider)
     return [
-        (await api.post(f"/providers/{provider}/classes", json=class_body(course))).json()["class_id"]
+        (
+            await api.post(f"/providers/{provider}/classes", json=class_body(course), headers=as_provider)
+        ).json()["class_id"]
         for _ in range(classes)
     ]
 
@@ -146,7 +152,7 @@ async def enrol_all(api: httpx.AsyncClient, pairs: list[tuple[str, str]]) -> dic
 async def measure(url: str) -> dict[str, dict[str, float]]:
     await upgrade(MIGRATIONS, url)
     cases = await known_cases(url, WORKERS * 2)
-    app = create_app(ServiceSettings(database_url=url), clock=lambda: NOW)
+    app = create_app(ServiceSettings(database_url=url), clock=lambda: NOW, token_verifier=ISSUER.verifier())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://training") as api:

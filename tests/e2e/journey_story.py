@@ -28,6 +28,7 @@ from services.common.relay import Relay, RelayTuning
 from services.common.settings import ServiceSettings
 from services.common.temporal import connect
 from tests.infrastructure import migrated_database
+from tests.tokens import TestIssuer
 from workflows.activities import JourneyActivities
 from workflows.bridge import CONSUMER_NAME, JourneyBridge
 from workflows.reconciler_activities import ReconcilerActivities
@@ -50,6 +51,8 @@ class ProgrammeInProcess:
         self.task_queue = f"journeys-{uuid.uuid4().hex[:8]}"
         self.stop = asyncio.Event()
         self.apis: dict[str, httpx.AsyncClient] = {}
+        self.issuer = TestIssuer()
+        """The issuer every service trusts here: outside clients (a provider) call with its tokens."""
         self._resources = AsyncExitStack()
         self._tasks: list[asyncio.Task[None]] = []
         self._worker: Worker | None = None
@@ -89,6 +92,7 @@ class ProgrammeInProcess:
         )
         app = definition.create_app(ServiceSettings(database_url=url, temporal_address=self.temporal_address))
         await self._resources.enter_async_context(app.router.lifespan_context(app))
+        app.state.token_verifier = self.issuer.verifier()
         self.apis[definition.name] = await self._resources.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{definition.name}")
         )

@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from contracts.journey import journey_id
+from services.common import scopes
 from tests.e2e.conftest import TIME_SCALE
 from tests.e2e.journey_story import ProgrammeInProcess, answer, eventually, temporal
 from tests.factories import NETWORK, assistant, registration
@@ -99,6 +100,9 @@ async def trained(programme: ProgrammeInProcess, case_id: str, assistant_id: str
         "skills_taught": ["knife work", "stir frying"],
     }
     course_id = answer(await training.post("/courses", json=course), 201)["course_id"]
+    as_provider = programme.issuer.headers(
+        scopes.TRAINING_PROVIDE, client_kind="provider", provider_id=provider_id
+    )
     first_session = datetime.now(UTC) + timedelta(seconds=2)
     sessions = [
         {
@@ -119,6 +123,7 @@ async def trained(programme: ProgrammeInProcess, case_id: str, assistant_id: str
                 "enrolment_closes_on": _in_days(1),
                 "sessions": sessions,
             },
+            headers=as_provider,
         ),
         201,
     )
@@ -145,10 +150,12 @@ async def trained(programme: ProgrammeInProcess, case_id: str, assistant_id: str
         await _until(datetime.fromisoformat(session["starts_at"]))
         marks = {"marks": [{"enrolment_id": enrolled["enrolment_id"], "present": True}]}
         path = f"/providers/{provider_id}/classes/{class_id}/sessions/{session['session_id']}/attendance"
-        answer(await training.post(path, json=marks))
+        answer(await training.post(path, json=marks, headers=as_provider))
     results = {"assessments": [{"enrolment_id": enrolled["enrolment_id"], "passed": True}]}
     concluded = answer(
-        await training.post(f"/providers/{provider_id}/classes/{class_id}/results", json=results)
+        await training.post(
+            f"/providers/{provider_id}/classes/{class_id}/results", json=results, headers=as_provider
+        )
     )
     [completed] = concluded["completed"]
     assert (completed["case_id"], completed["attendance_rate"]) == (case_id, 1.0)

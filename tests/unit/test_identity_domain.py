@@ -59,7 +59,7 @@ def test_a_client_names_exactly_whom_it_acts_for():
         {"field": "agency_code", "reason": "required for a client of kind agency"}
     ]
     both = NO_PARTIES | {"agency_code": "tax", "provider_id": "school-1"}
-    problems = client_registration_problems(ClientKind.PROVIDER, both, frozenset({s.TRAINING_MANAGE}))
+    problems = client_registration_problems(ClientKind.PROVIDER, both, frozenset({s.TRAINING_PROVIDE}))
     assert {p["field"] for p in problems} == {"agency_code"}
     assert client_registration_problems(ClientKind.SERVICE, NO_PARTIES, frozenset({s.CASES_READ})) == []
 

@@ -16,6 +16,7 @@ from tools.demo.api import Api
 from tools.demo.follow_ups import FollowUps
 from tools.demo.journeys import Programme, journey
 from tools.demo.progress import Progress
+from tools.demo.provider_clients import ProviderClients
 from tools.demo.seeding import STAFF_PASSWORD, SUPERVISOR, Admin, Seeded, post_vacancies, seed, still_there
 from tools.demo.training import Cohorts
 
@@ -78,7 +79,18 @@ async def run_demo(options: Options, progress: Progress) -> Outcome:
         employers = await post_vacancies(api, district, seeded.employers)
         progress.note("the employers post {} vacancies", sum(len(found.vacancies) for found in employers))
         seeded = seeded.model_copy(update={"employers": employers})
-        cohorts = Cohorts(api, progress, providers=seeded.providers, gather_seconds=options.gather_seconds)
+        clients = ProviderClients(api)
+        await clients.register(options.admin, seeded.providers)
+        progress.note(
+            "training: a provider client in identity for each of the {} providers", len(seeded.providers)
+        )
+        cohorts = Cohorts(
+            api,
+            progress,
+            providers=seeded.providers,
+            clients=clients,
+            gather_seconds=options.gather_seconds,
+        )
         programme = Programme(
             api=api, seeded=seeded, cohorts=cohorts, progress=progress, run=state.runs, today=today
         )

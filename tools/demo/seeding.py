@@ -106,10 +106,16 @@ async def network(api: Api, district: District) -> None:
         await api.call("PUT", "placement", f"/communities/{community.code}", json=located)
 
 
+async def admin_token(api: Api, admin: Admin) -> str:
+    """A token of identity's administrator (`identity:admin`)."""
+    login = {"grant_type": "password", "username": admin.username, "password": admin.password}
+    token: str = (await api.call("POST", "identity", "/oauth2/token", data=login))["access_token"]
+    return token
+
+
 async def staff(api: Api, district: District, admin: Admin) -> None:
     """The demo supervisor and a staff user per labour assistant; users that exist are left as they are."""
-    login = {"grant_type": "password", "username": admin.username, "password": admin.password}
-    token = (await api.call("POST", "identity", "/oauth2/token", data=login))["access_token"]
+    token = await admin_token(api, admin)
     people = [
         {"username": SUPERVISOR, "display_name": "张主任", "role": "supervisor"},
         *(

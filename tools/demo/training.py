@@ -12,6 +12,7 @@ from typing import Any
 
 from tools.demo.api import Api
 from tools.demo.progress import Progress
+from tools.demo.provider_clients import ProviderClients
 
 SESSIONS = 3
 LEAD_SECONDS = 4.0
@@ -41,12 +42,14 @@ class Cohorts:
         progress: Progress,
         *,
         providers: list[str],
+        clients: ProviderClients,
         gather_seconds: float,
         size: int = 25,
     ) -> None:
         self.api = api
         self.progress = progress
         self.providers = providers
+        self.clients = clients
         self.gather_seconds = gather_seconds
         self.size = size
         self._open: dict[str, Cohort] = {}
@@ -107,7 +110,13 @@ class Cohorts:
                 for number in range(SESSIONS)
             ],
         }
-        published = await self.api.call("POST", "training", f"/providers/{provider_id}/classes", json=body)
+        published = await self.api.call(
+            "POST",
+            "training",
+            f"/providers/{provider_id}/classes",
+            json=body,
+            token=await self.clients.token(provider_id),
+        )
         class_path = f"/providers/{provider_id}/classes/{published['class_id']}"
         enrolled = await asyncio.gather(
             *(self._enrol(published["class_id"], trainee) for trainee, _ in cohort.members),
@@ -125,9 +134,13 @@ class Cohorts:
             await _until(datetime.fromisoformat(session["starts_at"]))
             marks = [{"enrolment_id": enrolment, "present": True} for enrolment, _, _ in present]
             path = f"{class_path}/sessions/{session['session_id']}/attendance"
-            await self.api.call("POST", "training", path, json={"marks": marks})
+            token = await self.clients.token(provider_id)
+            await self.api.call("POST", "training", path, json={"marks": marks}, token=token)
         results = [{"enrolment_id": enrolment, "passed": trainee.passes} for enrolment, trainee, _ in present]
-        await self.api.call("POST", "training", f"{class_path}/results", json={"assessments": results})
+        token = await self.clients.token(provider_id)
+        await self.api.call(
+            "POST", "training", f"{class_path}/results", json={"assessments": results}, token=token
+        )
         for _, trainee, passed in present:
             self.progress.count("trained" if trainee.passes else "failed")
             passed.set_result(trainee.passes)

@@ -37,7 +37,7 @@ async def test_admin_endpoints_need_an_identity_admin_token(identity):
     ("body", "field"),
     [
         ({"kind": "agency", "scopes": ["benefits:decide"]}, "agency_code"),
-        ({"kind": "agency", "agency_code": "tax", "scopes": ["training:manage"]}, "scopes"),
+        ({"kind": "agency", "agency_code": "tax", "scopes": ["training:provide"]}, "scopes"),
         (
             {"kind": "employer", "employer_id": "e-1", "agency_code": "tax", "scopes": ["vacancies:manage"]},
             "agency_code",

@@ -101,7 +101,7 @@ async def test_concurrent_rotations_make_one_next_key_and_activate_it_once(ident
 @pytest.mark.parametrize("algorithm", ["ES256", "RS256"])
 async def test_every_algorithm_signs_tokens_that_verify(identity, algorithm):
     headers = await identity.admin_headers()
-    credentials = await identity.register_client("provider", ["training:manage"], provider_id="school-1")
+    credentials = await identity.register_client("provider", ["training:provide"], provider_id="school-1")
     kid = (
         await identity.http.post("/admin/signing-keys", json={"algorithm": algorithm}, headers=headers)
     ).json()["kid"]

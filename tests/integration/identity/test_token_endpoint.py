@@ -39,7 +39,7 @@ async def test_a_provider_gets_a_token_by_form_credentials_and_a_narrower_scope(
     assert principal.scopes == {"cases:read"}
     assert principal.client_kind == "service"
     provider_id, provider_secret = await identity.register_client(
-        "provider", ["training:manage"], provider_id="school-7"
+        "provider", ["training:provide"], provider_id="school-7"
     )
     token = await identity.token(auth=(provider_id, provider_secret), grant_type="client_credentials")
     assert (await identity.verifier().verify(token.json()["access_token"])).provider_id == "school-7"

@@ -1,5 +1,6 @@
 """Fixtures of the training tests: a migrated training database on each engine, the API in this process with
-a clock the test moves, and intake's events applied through training's own consumer handler."""
+a clock the test moves and trusting the tests' token issuer, and intake's events applied through training's
+own consumer handler."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from services.common.settings import ServiceSettings
 from services.training import consumers
 from services.training.app import create_app
 from tests.infrastructure import migrated_database
-from tests.integration.training.support import Clock
+from tests.integration.training.support import ISSUER, Clock
 
 TRAINING_MIGRATIONS = Path(consumers.__file__).parent / "migrations"
 
@@ -42,8 +43,9 @@ def clock() -> Clock:
 
 @pytest_asyncio.fixture
 async def training_api(training_database_url: str, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
-    """The training API in this process, its time given by `clock`."""
-    app = create_app(ServiceSettings(database_url=training_database_url, max_body_bytes=65536), clock=clock)
+    """The training API in this process, its time given by `clock`, trusting the tokens of `ISSUER`."""
+    settings = ServiceSettings(database_url=training_database_url, max_body_bytes=65536)
+    app = create_app(settings, clock=clock, token_verifier=ISSUER.verifier())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://training") as client:

@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contracts.envelope import Envelope, schema_url
 from contracts.events import Event
 from contracts.events.intake import Agency, ConsentGranted, SkillsProfileUpdated
+from services.common import scopes
 from services.common.consumer import EventHandler
 from services.training.models import outbox
 from tests.factories import worker_registered
+from tests.tokens import TestIssuer
 
 
 class Clock:
@@ -129,8 +131,22 @@ def class_body(course_id: str, *, capacity: int = 20, sessions: int = 10, **over
     return body | overrides
 
 
+ISSUER = TestIssuer()
+"""The issuer whose verifier the training API of these tests trusts."""
+
+
+def as_provider(provider_id: str, *granted: str) -> dict[str, str]:
+    """The headers of a provider client acting for `provider_id`, with `training:provide` unless told."""
+    chosen = granted or (scopes.TRAINING_PROVIDE,)
+    return ISSUER.headers(*chosen, client_kind="provider", provider_id=provider_id)
+
+
 async def publish(api: httpx.AsyncClient, provider_id: str, course_id: str, **options: Any) -> dict[str, Any]:
-    response = await api.post(f"/providers/{provider_id}/classes", json=class_body(course_id, **options))
+    response = await api.post(
+        f"/providers/{provider_id}/classes",
+        json=class_body(course_id, **options),
+        headers=as_provider(provider_id),
+    )
     assert response.status_code == 201, response.text
     published: dict[str, Any] = response.json()
     return published

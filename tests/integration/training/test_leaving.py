@@ -7,6 +7,7 @@ import pytest
 from contracts.events.intake import CaseClosed, ClosureReason
 from tests.integration.training.support import (
     accredited_provider,
+    as_provider,
     class_body,
     course,
     enrol,
@@ -61,11 +62,15 @@ async def test_a_cancelled_class_withdraws_everyone_and_takes_no_more(
         await enrol(training_api, class_id, await open_case(intake_feed))
     other = await accredited_provider(training_api, name="工人俱乐部", kind="workers_club")
     body = {"reason": "the kitchen is under repair"}
-    foreign = await training_api.post(f"/providers/{other}/classes/{class_id}/cancellation", json=body)
+    foreign = await training_api.post(
+        f"/providers/{other}/classes/{class_id}/cancellation", json=body, headers=as_provider(other)
+    )
     assert foreign.status_code == 404
 
     cancelled = await training_api.post(
-        f"/providers/{provider_id}/classes/{class_id}/cancellation", json=body
+        f"/providers/{provider_id}/classes/{class_id}/cancellation",
+        json=body,
+        headers=as_provider(provider_id),
     )
 
     assert cancelled.status_code == 200, cancelled.text
@@ -84,10 +89,16 @@ async def test_a_cancelled_class_withdraws_everyone_and_takes_no_more(
 
     late = await enrol(training_api, class_id, await open_case(intake_feed))
     assert (late.status_code, late.json()["error"]) == (409, "class_cancelled")
-    again = await training_api.post(f"/providers/{provider_id}/classes/{class_id}/cancellation", json=body)
+    again = await training_api.post(
+        f"/providers/{provider_id}/classes/{class_id}/cancellation",
+        json=body,
+        headers=as_provider(provider_id),
+    )
     assert (again.status_code, again.json()["error"]) == (409, "class_transition_refused")
     blank = await training_api.post(
-        f"/providers/{provider_id}/classes/{class_id}/cancellation", json={"reason": ""}
+        f"/providers/{provider_id}/classes/{class_id}/cancellation",
+        json={"reason": ""},
+        headers=as_provider(provider_id),
     )
     assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "reason"
 
@@ -100,7 +111,9 @@ async def test_a_retired_course_gets_no_new_classes_but_its_classes_run_on(train
     retired = await training_api.post(f"/courses/{course_id}/retirement")
 
     assert retired.json()["active"] is False
-    refused = await training_api.post(f"/providers/{provider_id}/classes", json=class_body(course_id))
+    refused = await training_api.post(
+        f"/providers/{provider_id}/classes", json=class_body(course_id), headers=as_provider(provider_id)
+    )
     assert (refused.status_code, refused.json()["error"]) == (409, "course_inactive")
     assert (await enrol(training_api, running, await open_case(intake_feed))).status_code == 201
 

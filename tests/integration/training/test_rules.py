@@ -11,6 +11,7 @@ from tests.integration.training.support import (
     COOKING,
     PROVIDER,
     accredited_provider,
+    as_provider,
     class_body,
     course,
     deliver,
@@ -138,14 +139,18 @@ async def test_only_an_accredited_provider_publishes_classes(training_api, train
     course_id = await course(training_api)
     pending = (await training_api.post("/providers", json=PROVIDER)).json()
     refused = await training_api.post(
-        f"/providers/{pending['provider_id']}/classes", json=class_body(course_id)
+        f"/providers/{pending['provider_id']}/classes",
+        json=class_body(course_id),
+        headers=as_provider(pending["provider_id"]),
     )
     assert (refused.status_code, refused.json()["error"]) == (409, "provider_not_accredited")
 
     provider_id = await accredited_provider(training_api, name="东风社区学校", kind="community_school")
     suspended = await training_api.post(f"/providers/{provider_id}/accreditation", json={"action": "suspend"})
     assert suspended.json()["accreditation"] == "suspended"
-    again = await training_api.post(f"/providers/{provider_id}/classes", json=class_body(course_id))
+    again = await training_api.post(
+        f"/providers/{provider_id}/classes", json=class_body(course_id), headers=as_provider(provider_id)
+    )
     assert again.json()["error"] == "provider_not_accredited"
     revoked = await training_api.post(f"/providers/{provider_id}/accreditation", json={"action": "revoke"})
     assert revoked.json()["accreditation"] == "revoked"
@@ -169,7 +174,9 @@ async def test_only_an_accredited_provider_publishes_classes(training_api, train
 async def test_a_bad_class_is_refused_naming_the_field(training_api, change, field):
     provider_id = await accredited_provider(training_api)
     body = class_body(await course(training_api)) | change
-    response = await training_api.post(f"/providers/{provider_id}/classes", json=body)
+    response = await training_api.post(
+        f"/providers/{provider_id}/classes", json=body, headers=as_provider(provider_id)
+    )
     assert response.status_code == 422
     assert response.json()["error"] == "validation_failed"
     assert field in {error["field"] for error in response.json()["errors"]}
@@ -180,7 +187,9 @@ async def test_sessions_need_a_time_zone_and_must_end_after_they_start(training_
     body = class_body(await course(training_api))
     body["sessions"][0]["starts_at"] = "2026-12-07T09:00:00"
     body["sessions"][1]["ends_at"] = body["sessions"][1]["starts_at"]
-    response = await training_api.post(f"/providers/{provider_id}/classes", json=body)
+    response = await training_api.post(
+        f"/providers/{provider_id}/classes", json=body, headers=as_provider(provider_id)
+    )
     fields = {error["field"] for error in response.json()["errors"]}
     assert response.status_code == 422 and {"sessions.0.starts_at", "sessions.1"} <= fields
 
@@ -194,10 +203,13 @@ async def test_a_provider_reaches_only_its_own_classes(training_api, intake_feed
     foreign = await training_api.post(
         f"/providers/{other}/classes/{cooking_class['class_id']}/sessions/{held['session_id']}/attendance",
         json=marks,
+        headers=as_provider(other),
     )
     assert (foreign.status_code, foreign.json()["error"]) == (404, "class_not_found")
     results = await training_api.post(
-        f"/providers/{other}/classes/{cooking_class['class_id']}/results", json={"assessments": []}
+        f"/providers/{other}/classes/{cooking_class['class_id']}/results",
+        json={"assessments": []},
+        headers=as_provider(other),
     )
     assert results.status_code == 404
 
@@ -208,24 +220,27 @@ async def test_attendance_waits_for_the_session_and_names_strangers(
     provider_id = cooking_class["provider_id"]
     enrolment = (await enrol(training_api, cooking_class["class_id"], await open_case(intake_feed))).json()
     held = cooking_class["sessions"][1]
+    provider = as_provider(provider_id)
     class_url = f"/providers/{provider_id}/classes/{cooking_class['class_id']}"
     url = f"{class_url}/sessions/{held['session_id']}/attendance"
     marks = [{"enrolment_id": enrolment["enrolment_id"], "present": True}]
-    early = await training_api.post(url, json={"marks": marks})
+    early = await training_api.post(url, json={"marks": marks}, headers=provider)
     assert (early.status_code, early.json()["error"]) == (409, "session_not_started")
 
     clock.now = datetime.fromisoformat(held["starts_at"])
     stranger = {"enrolment_id": "0190ffff-0000-7000-8000-000000000000", "present": True}
-    mixed = await training_api.post(url, json={"marks": [*marks, stranger]})
+    mixed = await training_api.post(url, json={"marks": [*marks, stranger]}, headers=provider)
     assert mixed.status_code == 422
     assert mixed.json()["errors"] == [
         {"field": "marks.1.enrolment_id", "reason": "not enrolled in this class"}
     ]
-    duplicate = await training_api.post(url, json={"marks": marks + marks})
+    duplicate = await training_api.post(url, json={"marks": marks + marks}, headers=provider)
     assert duplicate.status_code == 422
 
-    assert (await training_api.post(url, json={"marks": marks})).json()["present"] == 1
-    corrected = await training_api.post(url, json={"marks": [{**marks[0], "present": False}]})
+    assert (await training_api.post(url, json={"marks": marks}, headers=provider)).json()["present"] == 1
+    corrected = await training_api.post(
+        url, json={"marks": [{**marks[0], "present": False}]}, headers=provider
+    )
     assert corrected.json()["present"] == 0
 
 
@@ -234,12 +249,12 @@ async def test_results_need_every_assessment_and_conclude_the_class_once(
 ):
     provider_id, class_id = cooking_class["provider_id"], cooking_class["class_id"]
     enrolment = (await enrol(training_api, class_id, await open_case(intake_feed))).json()
-    url = f"/providers/{provider_id}/classes/{class_id}/results"
-    early = await training_api.post(url, json={"assessments": []})
+    url, provider = f"/providers/{provider_id}/classes/{class_id}/results", as_provider(provider_id)
+    early = await training_api.post(url, json={"assessments": []}, headers=provider)
     assert (early.status_code, early.json()["error"]) == (409, "class_not_finished")
 
     clock.now = datetime(2026, 12, 20, tzinfo=UTC)
-    missing = await training_api.post(url, json={"assessments": []})
+    missing = await training_api.post(url, json={"assessments": []}, headers=provider)
     assert missing.status_code == 422
     assert missing.json()["errors"] == [
         {"field": "assessments", "reason": f"no result for enrolment {enrolment['enrolment_id']}"}
@@ -247,10 +262,12 @@ async def test_results_need_every_assessment_and_conclude_the_class_once(
     assert await outbox_events(training_engine, "training.failed.v1") == []
 
     done = await training_api.post(
-        url, json={"assessments": [{"enrolment_id": enrolment["enrolment_id"], "passed": True}]}
+        url,
+        json={"assessments": [{"enrolment_id": enrolment["enrolment_id"], "passed": True}]},
+        headers=provider,
     )
     assert done.json()["failed"][0]["failure_reason"] == "attendance_below_minimum"
-    again = await training_api.post(url, json={"assessments": []})
+    again = await training_api.post(url, json={"assessments": []}, headers=provider)
     assert (again.status_code, again.json()["error"]) == (409, "class_transition_refused")
     late = await enrol(training_api, class_id, await open_case(intake_feed))
     assert late.json()["error"] == "class_concluded"

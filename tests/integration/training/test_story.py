@@ -10,6 +10,7 @@ from datetime import datetime
 from contracts.events.training import CertificateIssued, TrainingCompleted, TrainingFailed
 from tests.integration.training.support import (
     accredited_provider,
+    as_provider,
     course,
     enrol,
     open_case,
@@ -66,6 +67,7 @@ async def test_a_cooking_class_from_publication_to_certificates(
         sheet = await api.post(
             f"/providers/{provider_id}/classes/{class_id}/sessions/{held['session_id']}/attendance",
             json={"marks": marks},
+            headers=as_provider(provider_id),
         )
         assert sheet.status_code == 200, sheet.text
         assert sheet.json()["marked"] == 20
@@ -79,6 +81,7 @@ async def test_a_cooking_class_from_publication_to_certificates(
                 for enrolment_id in in_class
             ]
         },
+        headers=as_provider(provider_id),
     )
     assert results.status_code == 200, results.text
     outcome = results.json()

@@ -12,6 +12,7 @@ from services.training.models import DemandedVacancy, KnownCase
 from tests.integration.training.support import (
     POSTED,
     accredited_provider,
+    as_provider,
     course,
     deliver,
     enrol,
@@ -167,11 +168,14 @@ async def test_statistics_count_concluded_classes_by_provider_course_and_month(
         marks = [
             {"enrolment_id": e["enrolment_id"], "present": n < present} for n, e in enumerate(enrolments)
         ]
-        sheet = await training_api.post(f"{base}/sessions/{session_id}/attendance", json={"marks": marks})
+        provider = as_provider(provider_id)
+        sheet = await training_api.post(
+            f"{base}/sessions/{session_id}/attendance", json={"marks": marks}, headers=provider
+        )
         assert sheet.status_code == 200
         assessments = [{"enrolment_id": e["enrolment_id"], "passed": True} for e in enrolments]
         assert (
-            await training_api.post(f"{base}/results", json={"assessments": assessments})
+            await training_api.post(f"{base}/results", json={"assessments": assessments}, headers=provider)
         ).status_code == 200
 
     by_course = (await training_api.get("/statistics", params={"group_by": "course"})).json()
