@@ -19,9 +19,9 @@ from services.placement.collaborators import Placement
 
 DESCRIPTION = (
     "The free job-intermediary service: employers, vacancies (flexible forms included), matching with "
-    "explanations, referrals, hires, businesses started, job fairs and follow-up tasks. An employer posts and "
-    "closes its vacancies, answers referrals and hires under `/employers/{employer_id}` with an employer "
-    "client's token (`vacancies:manage`) naming that employer. Errors answer with "
+    "explanations, referrals, hires, businesses started, job fairs and follow-up tasks. An employer "
+    "posts and closes its vacancies, answers referrals and hires under `/employers/{employer_id}` with "
+    "an employer client's token (`vacancies:manage`) naming that employer. Errors answer with "
     "`{error, message, errors: [{field, reason}], details}`."
 )
 
