@@ -4,7 +4,7 @@ Intake, training and placement run as their FastAPI apps over ASGI, each on an S
 with its relay to a real Tansu broker. Training's and placement's consumer groups keep their views, the
 bridge turns events into signals on `journey-{case_id}`, and a Temporal worker on the real dev server runs
 the journeys, whose activities call intake and placement over HTTP. Every interval of the journey is
-compressed by `time_scale`.
+compressed by `time_scale`. The services verify tokens signed by `issuer`, a test issuer.
 """
 
 import asyncio
@@ -28,6 +28,7 @@ from services.common.relay import Relay, RelayTuning
 from services.common.settings import ServiceSettings
 from services.common.temporal import connect
 from tests.infrastructure import migrated_database
+from tests.tokens import TestIssuer
 from workflows.activities import JourneyActivities
 from workflows.bridge import CONSUMER_NAME, JourneyBridge
 from workflows.reconciler_activities import ReconcilerActivities
@@ -50,6 +51,7 @@ class ProgrammeInProcess:
         self.task_queue = f"journeys-{uuid.uuid4().hex[:8]}"
         self.stop = asyncio.Event()
         self.apis: dict[str, httpx.AsyncClient] = {}
+        self.issuer = TestIssuer()
         self._resources = AsyncExitStack()
         self._tasks: list[asyncio.Task[None]] = []
         self._worker: Worker | None = None
@@ -89,6 +91,7 @@ class ProgrammeInProcess:
         )
         app = definition.create_app(ServiceSettings(database_url=url, temporal_address=self.temporal_address))
         await self._resources.enter_async_context(app.router.lifespan_context(app))
+        app.state.token_verifier = self.issuer.verifier()
         self.apis[definition.name] = await self._resources.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{definition.name}")
         )
