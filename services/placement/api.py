@@ -46,11 +46,13 @@ Code = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{2,32}$")]
 Limit = Annotated[int, Query(ge=1, le=100)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed JSON"},
-    401: {"model": ErrorBody, "description": "No token, or an invalid one (employer routes)"},
-    403: {"model": ErrorBody, "description": "The token lacks the scope or acts for another employer"},
     404: {"model": ErrorBody, "description": "Not found (or not this employer's)"},
     409: {"model": ErrorBody, "description": "Refused in the record's current state"},
     422: {"model": ErrorBody, "description": "Invalid field, or a discriminatory requirement"},
+}
+EMPLOYER_ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
+    401: {"model": ErrorBody, "description": "No token, or an invalid or expired one"},
+    403: {"model": ErrorBody, "description": "No `vacancies:manage`, or another employer's token"},
 }
 
 
@@ -119,7 +121,7 @@ _employer_change("reinstatement", EmployerAction.REINSTATE, "Reinstate a suspend
     status_code=201,
     response_model=VacancyOut,
     tags=["vacancies"],
-    responses=ERRORS,
+    responses=EMPLOYER_ERRORS,
 )
 async def post_vacancy(employer_id: OwnEmployerId, vacancy: VacancyIn, placement: PlacementDep) -> Any:
     """Post a vacancy (any employment form). Filters on age, sex, ethnicity, marital status, household
@@ -133,7 +135,7 @@ async def post_vacancy(employer_id: OwnEmployerId, vacancy: VacancyIn, placement
     "/employers/{employer_id}/vacancies/{vacancy_id}/closure",
     response_model=VacancyOut,
     tags=["vacancies"],
-    responses=ERRORS,
+    responses=EMPLOYER_ERRORS,
 )
 async def close_vacancy(
     employer_id: OwnEmployerId, vacancy_id: Id, closure: VacancyClosure, placement: PlacementDep
@@ -228,7 +230,7 @@ async def get_referral(referral_id: Id, placement: PlacementDep) -> Any:
     "/employers/{employer_id}/referrals/{referral_id}/answer",
     response_model=ReferralOut,
     tags=["referrals"],
-    responses=ERRORS,
+    responses=EMPLOYER_ERRORS,
 )
 async def answer_referral(
     employer_id: OwnEmployerId, referral_id: Id, reply: ReferralAnswer, placement: PlacementDep
@@ -248,7 +250,7 @@ async def answer_referral(
     status_code=201,
     response_model=HireOut,
     tags=["hires"],
-    responses=ERRORS,
+    responses=EMPLOYER_ERRORS,
 )
 async def hire_referred_worker_route(
     employer_id: OwnEmployerId, referral_id: Id, terms: HireTerms, placement: PlacementDep
