@@ -158,6 +158,9 @@ class TokenVerifier:
             return self._keys[kid]
         if self._attempted_at is None or now - self._attempted_at >= self._refetch_floor:
             await self._refresh()
+        else:
+            async with self._refreshing:
+                pass  # a fetch in flight (the first one, say) brings the keys this token may need
         if kid in self._keys:
             return self._keys[kid]
         if self._fetch_failed:

@@ -1,7 +1,9 @@
 """Placement routes for communities, employers, vacancies, matching, referrals and job fairs.
 
-Routes that act for an employer carry its id in the path (`/employers/{employer_id}/...`), and a record of
-another employer is answered as not found, so an object-level check of the caller's token slots in there.
+Routes an employer calls itself carry its id in the path (`/employers/{employer_id}/vacancies`, `…/referrals/
+{referral_id}/answer`, `…/hire`) and need an employer client's token with `vacancies:manage` naming that
+employer (`services.placement.access`); a record of another employer is answered as not found. Registering,
+verifying, suspending and reinstating employers stay staff actions.
 """
 
 from typing import Annotated, Any
@@ -11,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from contracts.occupations import EmploymentForm, OccupationArea
 from services.common.http import current_correlation_id
 from services.placement import employers, job_fairs, matching, referrals, workers
+from services.placement.access import OwnEmployerId
 from services.placement.collaborators import Placement
 from services.placement.domain import EmployerAction, VacancyStatus
 from services.placement.hires import hire_referred_worker
@@ -46,6 +49,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Not found (or not this employer's)"},
     409: {"model": ErrorBody, "description": "Refused in the record's current state"},
     422: {"model": ErrorBody, "description": "Invalid field, or a discriminatory requirement"},
+}
+EMPLOYER_ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
+    401: {"model": ErrorBody, "description": "No token, or an invalid or expired one"},
+    403: {"model": ErrorBody, "description": "No `vacancies:manage`, or another employer's token"},
 }
 
 
@@ -114,9 +121,9 @@ _employer_change("reinstatement", EmployerAction.REINSTATE, "Reinstate a suspend
     status_code=201,
     response_model=VacancyOut,
     tags=["vacancies"],
-    responses=ERRORS,
+    responses=EMPLOYER_ERRORS,
 )
-async def post_vacancy(employer_id: Id, vacancy: VacancyIn, placement: PlacementDep) -> Any:
+async def post_vacancy(employer_id: OwnEmployerId, vacancy: VacancyIn, placement: PlacementDep) -> Any:
     """Post a vacancy (any employment form). Filters on age, sex, ethnicity, marital status, household
     registration or health status are refused with 422 `discriminatory_requirement`."""
     return await employers.post_vacancy(
@@ -128,10 +135,10 @@ async def post_vacancy(employer_id: Id, vacancy: VacancyIn, placement: Placement
     "/employers/{employer_id}/vacancies/{vacancy_id}/closure",
     response_model=VacancyOut,
     tags=["vacancies"],
-    responses=ERRORS,
+    responses=EMPLOYER_ERRORS,
 )
 async def close_vacancy(
-    employer_id: Id, vacancy_id: Id, closure: VacancyClosure, placement: PlacementDep
+    employer_id: OwnEmployerId, vacancy_id: Id, closure: VacancyClosure, placement: PlacementDep
 ) -> Any:
     return await employers.close_vacancy(
         placement=placement,
@@ -223,10 +230,10 @@ async def get_referral(referral_id: Id, placement: PlacementDep) -> Any:
     "/employers/{employer_id}/referrals/{referral_id}/answer",
     response_model=ReferralOut,
     tags=["referrals"],
-    responses=ERRORS,
+    responses=EMPLOYER_ERRORS,
 )
 async def answer_referral(
-    employer_id: Id, referral_id: Id, reply: ReferralAnswer, placement: PlacementDep
+    employer_id: OwnEmployerId, referral_id: Id, reply: ReferralAnswer, placement: PlacementDep
 ) -> Any:
     """The employer answers a referral made to it: interview, offer, or rejection with a reason."""
     return await referrals.answer(
@@ -243,10 +250,10 @@ async def answer_referral(
     status_code=201,
     response_model=HireOut,
     tags=["hires"],
-    responses=ERRORS,
+    responses=EMPLOYER_ERRORS,
 )
 async def hire_referred_worker_route(
-    employer_id: Id, referral_id: Id, terms: HireTerms, placement: PlacementDep
+    employer_id: OwnEmployerId, referral_id: Id, terms: HireTerms, placement: PlacementDep
 ) -> Any:
     """The employer hires the worker it made an offer to: contract, start date, wage, social insurance."""
     return await hire_referred_worker(

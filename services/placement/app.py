@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.common.auth import TokenVerifier
 from services.common.db import create_engine, session_factory
 from services.common.errors import error_body
 from services.common.http import service_app
@@ -18,7 +19,9 @@ from services.placement.collaborators import Placement
 
 DESCRIPTION = (
     "The free job-intermediary service: employers, vacancies (flexible forms included), matching with "
-    "explanations, referrals, hires, businesses started, job fairs and follow-up tasks. Errors answer with "
+    "explanations, referrals, hires, businesses started, job fairs and follow-up tasks. An employer "
+    "posts and closes its vacancies, answers referrals and hires under `/employers/{employer_id}` with "
+    "an employer client's token (`vacancies:manage`) naming that employer. Errors answer with "
     "`{error, message, errors: [{field, reason}], details}`."
 )
 
@@ -30,12 +33,14 @@ async def _concurrent_change(_request: Request, _exc: Exception) -> JSONResponse
     )
 
 
-def create_app(settings: ServiceSettings) -> FastAPI:
+def create_app(settings: ServiceSettings, *, token_verifier: TokenVerifier | None = None) -> FastAPI:
+    """`token_verifier` defaults to the one the settings name (tests inject a test issuer's)."""
     engine = create_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.placement = Placement(sessions=session_factory(engine), outbox=Outbox(models.outbox))
+        app.state.token_verifier = token_verifier or TokenVerifier.from_settings(settings)
         yield
         await engine.dispose()
 

@@ -4,7 +4,7 @@ Intake, training and placement run as their FastAPI apps over ASGI, each on an S
 with its relay to a real Tansu broker. Training's and placement's consumer groups keep their views, the
 bridge turns events into signals on `journey-{case_id}`, and a Temporal worker on the real dev server runs
 the journeys, whose activities call intake and placement over HTTP. Every interval of the journey is
-compressed by `time_scale`.
+compressed by `time_scale`. The services verify tokens signed by `issuer`, a test issuer.
 """
 
 import asyncio

@@ -189,9 +189,11 @@ async def hired(
         "community_code": "ZS-01",
         "monthly_wage_yuan": 3800,
     }
-    vacancy_id = answer(await placement.post(f"/employers/{employer_id}/vacancies", json=vacancy), 201)[
-        "vacancy_id"
-    ]
+    as_employer = programme.issuer.headers(
+        scopes.VACANCIES_MANAGE, client_kind="employer", employer_id=employer_id
+    )
+    posted = await placement.post(f"/employers/{employer_id}/vacancies", json=vacancy, headers=as_employer)
+    vacancy_id = answer(posted, 201)["vacancy_id"]
 
     async def worker_view() -> dict[str, Any] | None:
         """Placement learnt the profile, assistant and certificate from intake's and training's events."""
@@ -216,7 +218,7 @@ async def hired(
         await placement.post("/referrals", json={"case_id": case_id, "vacancy_id": vacancy_id}), 201
     )
     referral_path = f"/employers/{employer_id}/referrals/{referral['referral_id']}"
-    answer(await placement.post(f"{referral_path}/answer", json={"answer": "offer"}))
+    answer(await placement.post(f"{referral_path}/answer", json={"answer": "offer"}, headers=as_employer))
     terms = {
         "has_labour_contract": True,
         "contract_months": 36,
@@ -224,7 +226,7 @@ async def hired(
         "monthly_wage_yuan": 3800,
         "social_insurance": True,
     }
-    hire = answer(await placement.post(f"{referral_path}/hire", json=terms), 201)
+    hire = answer(await placement.post(f"{referral_path}/hire", json=terms, headers=as_employer), 201)
     started = asyncio.get_running_loop().time()
     await _journey_reaches(programme, case_id, "follow_up")
     return hire["hire_id"], started

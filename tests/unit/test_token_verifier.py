@@ -1,5 +1,6 @@
 """TokenVerifier and `require`: what is accepted, what is refused, and how the JWKS is fetched."""
 
+import asyncio
 import hashlib
 import hmac
 import time
@@ -191,6 +192,21 @@ async def test_an_unknown_kid_refetches_but_not_more_often_than_the_floor(issuer
     issuer.add_key("k3")
     assert (await verifier.verify(issuer.token(kid="k3"))).subject == "staff-1"
     assert issuer.fetches == 3
+
+
+async def test_tokens_verified_while_the_first_fetch_is_in_flight_wait_for_its_keys(issuer, clock):
+    released = asyncio.Event()
+
+    async def slow_fetch() -> dict[str, Any]:
+        await released.wait()
+        return await issuer.fetch()
+
+    verifier = TokenVerifier(ISSUER, AUDIENCE, f"{ISSUER}/jwks", fetch_jwks=slow_fetch, clock=clock)
+    verifying = [asyncio.create_task(verifier.verify(issuer.token())) for _ in range(5)]
+    await asyncio.sleep(0)
+    released.set()
+    assert [principal.subject for principal in await asyncio.gather(*verifying)] == ["staff-1"] * 5
+    assert issuer.fetches == 1
 
 
 async def test_known_keys_are_cached_then_refreshed(issuer, verifier, clock):

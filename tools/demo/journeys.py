@@ -14,6 +14,7 @@ import httpx
 
 from tools.demo.api import Api, Refused
 from tools.demo.district import HIRED_FATES, Fate, Worker
+from tools.demo.employer_access import EmployerTokens
 from tools.demo.names import BUSINESS_IDEAS
 from tools.demo.progress import Progress
 from tools.demo.seeding import Seeded, SeededEmployer, SeededVacancy
@@ -37,6 +38,8 @@ class Programme:
     progress: Progress
     run: int
     today: date
+    employer_tokens: EmployerTokens
+    """Each employer answers its referrals and hires with its own client's token."""
     openings: dict[str, int] = field(default_factory=dict)
     cases: dict[str, Worker] = field(default_factory=dict)
     """The workers of this run by case id (the follow-ups record what their fate says)."""
@@ -170,6 +173,7 @@ async def _search_and_hire(
     )
     programme.progress.count("referred")
     referral_path = f"/employers/{employer.employer_id}/referrals/{referral['referral_id']}"
+    token = await programme.employer_tokens.token(employer.employer_id)
     if worker.fate is Fate.SEARCHING:
         if rng.random() < 0.5:
             answer: dict[str, Any] = {"answer": "rejection", "rejection_reason": rng.choice(_REJECTIONS)}
@@ -178,12 +182,11 @@ async def _search_and_hire(
                 "answer": "interview",
                 "interview_at": f"{programme.today + timedelta(days=3)}T09:30:00+08:00",
             }
-        await api.call("POST", "placement", f"{referral_path}/answer", json=answer)
+        await api.call("POST", "placement", f"{referral_path}/answer", json=answer, token=token)
         return
-    await api.call("POST", "placement", f"{referral_path}/answer", json={"answer": "offer"})
-    hire = await api.call(
-        "POST", "placement", f"{referral_path}/hire", json=_terms(worker, vacancy, programme)
-    )
+    await api.call("POST", "placement", f"{referral_path}/answer", json={"answer": "offer"}, token=token)
+    terms = _terms(worker, vacancy, programme)
+    hire = await api.call("POST", "placement", f"{referral_path}/hire", json=terms, token=token)
     programme.progress.count("hired")
     if worker.complains:
         await _complain(programme, case_id, employer, rng)

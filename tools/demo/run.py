@@ -13,11 +13,21 @@ from pydantic import BaseModel
 
 from tools.demo import district as districts
 from tools.demo.api import Api
+from tools.demo.employer_access import EmployerTokens
 from tools.demo.follow_ups import FollowUps
 from tools.demo.journeys import Programme, journey
 from tools.demo.progress import Progress
 from tools.demo.provider_clients import ProviderClients
-from tools.demo.seeding import STAFF_PASSWORD, SUPERVISOR, Admin, Seeded, post_vacancies, seed, still_there
+from tools.demo.seeding import (
+    STAFF_PASSWORD,
+    SUPERVISOR,
+    Admin,
+    Seeded,
+    admin_token,
+    post_vacancies,
+    seed,
+    still_there,
+)
 from tools.demo.training import Cohorts
 
 SERVICES = ("intake", "training", "placement", "complaints", "identity")
@@ -76,7 +86,12 @@ async def run_demo(options: Options, progress: Progress) -> Outcome:
     try:
         state, seeded = await _seeded(api, state, district, options, progress)
         state_file.write_text(state.model_dump_json(indent=2) + "\n")
-        employers = await post_vacancies(api, district, seeded.employers)
+        tokens = await EmployerTokens.register(
+            api,
+            await admin_token(api, options.admin),
+            {employer.employer_id: employer.name for employer in seeded.employers},
+        )
+        employers = await post_vacancies(api, district, seeded.employers, tokens)
         progress.note("the employers post {} vacancies", sum(len(found.vacancies) for found in employers))
         seeded = seeded.model_copy(update={"employers": employers})
         clients = ProviderClients(api)
@@ -92,7 +107,13 @@ async def run_demo(options: Options, progress: Progress) -> Outcome:
             gather_seconds=options.gather_seconds,
         )
         programme = Programme(
-            api=api, seeded=seeded, cohorts=cohorts, progress=progress, run=state.runs, today=today
+            api=api,
+            seeded=seeded,
+            cohorts=cohorts,
+            progress=progress,
+            run=state.runs,
+            today=today,
+            employer_tokens=tokens,
         )
         await _drive(api, options, progress, programme, district)
     finally:

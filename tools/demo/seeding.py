@@ -1,7 +1,8 @@
 """The district's fixed parts through the APIs: network, staff, assistants, providers, courses, employers.
 
 What was seeded is kept in the demo's state file beside the stack's `endpoints.json`, so a second run reuses
-it and only registers new workers; the employers post their vacancies again on every run (`post_vacancies`).
+it and only registers new workers; the employers post their vacancies again on every run (`post_vacancies`),
+each with its own client's token (`tools.demo.employer_access`).
 Streets, communities and staff users are skipped when they exist.
 """
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 
 from tools.demo.api import Api, Refused
 from tools.demo.district import District, Employer, Provider
+from tools.demo.employer_access import EmployerTokens
 from tools.demo.names import COURSES
 from tools.demo.progress import Progress
 
@@ -193,12 +195,12 @@ async def employer(api: Api, given: Employer, token: str) -> SeededEmployer:
 
 
 async def post_vacancies(
-    api: Api, district: District, employers: list[SeededEmployer]
+    api: Api, district: District, employers: list[SeededEmployer], tokens: EmployerTokens
 ) -> list[SeededEmployer]:
     """Every employer's vacancies of this run (the district's and the seeded employers match by order)."""
     posted = await asyncio.gather(
         *(
-            _vacancies(api, given, seeded)
+            _vacancies(api, given, seeded, tokens)
             for given, seeded in zip(district.employers, employers, strict=False)
         )
     )
@@ -208,7 +210,9 @@ async def post_vacancies(
     ]
 
 
-async def _vacancies(api: Api, given: Employer, seeded: SeededEmployer) -> list[SeededVacancy]:
+async def _vacancies(
+    api: Api, given: Employer, seeded: SeededEmployer, tokens: EmployerTokens
+) -> list[SeededVacancy]:
     vacancies = []
     for vacancy in given.vacancies:
         offered = {
@@ -220,7 +224,8 @@ async def _vacancies(api: Api, given: Employer, seeded: SeededEmployer) -> list[
             "monthly_wage_yuan": vacancy.monthly_wage_yuan,
         }
         path = f"/employers/{seeded.employer_id}/vacancies"
-        created = await api.call("POST", "placement", path, json=offered)
+        token = await tokens.token(seeded.employer_id)
+        created = await api.call("POST", "placement", path, json=offered, token=token)
         vacancies.append(
             SeededVacancy(
                 vacancy_id=created["vacancy_id"],

@@ -43,6 +43,24 @@ async def register_staff(identity: httpx.AsyncClient, admin: dict[str, str], use
     return staff_id
 
 
+async def employer_headers(stack: Stack, admin: dict[str, str], employer_id: str) -> dict[str, str]:
+    """The employer's own client in identity, and the bearer header of a client-credentials token for it."""
+    client = {
+        "client_id": "anxin-jiazheng",
+        "name": "安心家政",
+        "kind": "employer",
+        "employer_id": employer_id,
+        "scopes": ["vacancies:manage"],
+    }
+    async with httpx.AsyncClient(base_url=stack.url("identity")) as identity:
+        secret = answer(await identity.post("/admin/clients", json=client, headers=admin), 201)[
+            "client_secret"
+        ]
+        grant = {"grant_type": "client_credentials"}
+        issued = answer(await identity.post("/oauth2/token", data=grant, auth=(client["client_id"], secret)))
+    return {"Authorization": f"Bearer {issued['access_token']}"}
+
+
 async def log_in(browser: Browser, stack: Stack, username: str) -> Page:
     context = await browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = await context.new_page()
@@ -57,9 +75,10 @@ async def log_in(browser: Browser, stack: Stack, username: str) -> Page:
     return page
 
 
-async def a_case_with_an_overdue_follow_up(stack: Stack) -> tuple[str, str, str]:
-    """Intake registers a worker (assigned to assistant A); placement hires them, and a follow-up due five
-    days ago is waiting. Returns the case, the other assistant (B) and the follow-up's key."""
+async def a_case_with_an_overdue_follow_up(stack: Stack, admin: dict[str, str]) -> tuple[str, str, str]:
+    """Intake registers a worker (assigned to assistant A); placement hires them (the employer with its own
+    client's token), and a follow-up due five days ago is waiting. Returns the case, the other assistant (B)
+    and the follow-up's key."""
     async with httpx.AsyncClient(base_url=stack.url("intake")) as intake:
         for path, body in NETWORK:
             answer(await intake.post(path, json=body), 201)
@@ -92,6 +111,7 @@ async def a_case_with_an_overdue_follow_up(stack: Stack) -> tuple[str, str, str]
             201,
         )["employer_id"]
         answer(await placement.post(f"/employers/{employer}/verification"))
+        as_employer = await employer_headers(stack, admin, employer)
         vacancy = answer(
             await placement.post(
                 f"/employers/{employer}/vacancies",
@@ -106,6 +126,7 @@ async def a_case_with_an_overdue_follow_up(stack: Stack) -> tuple[str, str, str]
                     "community_code": "ZS-01",
                     "hourly_wage_yuan": 35,
                 },
+                headers=as_employer,
             ),
             201,
         )["vacancy_id"]
@@ -119,7 +140,9 @@ async def a_case_with_an_overdue_follow_up(stack: Stack) -> tuple[str, str, str]
         referral = await eventually(referred)
         answer(
             await placement.post(
-                f"/employers/{employer}/referrals/{referral}/answer", json={"answer": "offer"}
+                f"/employers/{employer}/referrals/{referral}/answer",
+                json={"answer": "offer"},
+                headers=as_employer,
             )
         )
         terms = {
@@ -130,7 +153,10 @@ async def a_case_with_an_overdue_follow_up(stack: Stack) -> tuple[str, str, str]
             "social_insurance": True,
         }
         hire = answer(
-            await placement.post(f"/employers/{employer}/referrals/{referral}/hire", json=terms), 201
+            await placement.post(
+                f"/employers/{employer}/referrals/{referral}/hire", json=terms, headers=as_employer
+            ),
+            201,
         )
         task_key = f"journey-{case_id}-{hire['hire_id']}-1"
         task = {
@@ -164,7 +190,7 @@ async def test_supervisor_reassigns_an_overdue_case_and_the_target_page_moves(
                 "/oauth2/token", data={"grant_type": "password", "username": "zhangwei", "password": PASSWORD}
             )
         )["access_token"]
-    case_id, second, task_key = await a_case_with_an_overdue_follow_up(stack)
+    case_id, second, task_key = await a_case_with_an_overdue_follow_up(stack, admin)
     async with httpx.AsyncClient(base_url=stack.url("console")) as console:
         answer(
             await console.put(

@@ -10,10 +10,21 @@ from contracts.envelope import Envelope, schema_url
 from contracts.events import Event
 from contracts.events.intake import CaseAssigned, LayoffReason, SkillsProfileUpdated, WorkerRegistered
 from contracts.ids import uuid7
+from services.common import scopes
 from services.common.consumer import EventHandler, Outcome
+from tests.tokens import TestIssuer
 
 MOMENT = datetime(2026, 10, 8, 9, 0, tzinfo=UTC)
 _references = itertools.count(1)
+ISSUER = TestIssuer()
+"""Signs the tokens of these tests; the `placement_api` fixture verifies with it."""
+
+
+def as_employer(employer_id: str, *granted: str) -> dict[str, str]:
+    """Headers with an employer client's token naming `employer_id` (`vacancies:manage` unless told)."""
+    return ISSUER.headers(
+        *(granted or (scopes.VACANCIES_MANAGE,)), client_kind="employer", employer_id=employer_id
+    )
 
 
 class Feed:
@@ -148,7 +159,11 @@ async def verified_employer(api: httpx.AsyncClient, **overrides: Any) -> str:
 
 
 async def posted_vacancy(api: httpx.AsyncClient, employer_id: str, **overrides: Any) -> str:
-    posted = await api.post(f"/employers/{employer_id}/vacancies", json=vacancy_body(**overrides))
+    posted = await api.post(
+        f"/employers/{employer_id}/vacancies",
+        json=vacancy_body(**overrides),
+        headers=as_employer(employer_id),
+    )
     assert posted.status_code == 201, posted.text
     vacancy_id: str = posted.json()["vacancy_id"]
     return vacancy_id
@@ -169,10 +184,16 @@ async def hired(api: httpx.AsyncClient, employer_id: str, case_id: str, vacancy_
     assert referral.status_code == 201, referral.text
     referral_id = referral.json()["referral_id"]
     offer = await api.post(
-        f"/employers/{employer_id}/referrals/{referral_id}/answer", json={"answer": "offer"}
+        f"/employers/{employer_id}/referrals/{referral_id}/answer",
+        json={"answer": "offer"},
+        headers=as_employer(employer_id),
     )
     assert offer.status_code == 200, offer.text
-    hire = await api.post(f"/employers/{employer_id}/referrals/{referral_id}/hire", json=HIRE_TERMS)
+    hire = await api.post(
+        f"/employers/{employer_id}/referrals/{referral_id}/hire",
+        json=HIRE_TERMS,
+        headers=as_employer(employer_id),
+    )
     assert hire.status_code == 201, hire.text
     body: dict[str, Any] = hire.json()
     return body

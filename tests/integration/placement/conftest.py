@@ -14,7 +14,7 @@ from services.common.settings import ServiceSettings
 from services.placement import consumers
 from services.placement.app import create_app
 from tests.infrastructure import migrated_database
-from tests.integration.placement.builders import Feed
+from tests.integration.placement.builders import ISSUER, Feed
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "placement" / "migrations"
 
@@ -40,7 +40,7 @@ async def feed(placement_engine: AsyncEngine) -> Feed:
 
 @pytest_asyncio.fixture
 async def placement_api(placement_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(ServiceSettings(database_url=placement_database_url))
+    app = create_app(ServiceSettings(database_url=placement_database_url), token_verifier=ISSUER.verifier())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://placement") as client:

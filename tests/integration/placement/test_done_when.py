@@ -5,7 +5,13 @@ import json
 from sqlalchemy import select
 
 from services.placement.models import outbox
-from tests.integration.placement.builders import HIRE_TERMS, posted_vacancy, registered, verified_employer
+from tests.integration.placement.builders import (
+    HIRE_TERMS,
+    as_employer,
+    posted_vacancy,
+    registered,
+    verified_employer,
+)
 
 ASSISTANT = "0193a000-0000-7000-8000-00000000a551"
 
@@ -70,11 +76,19 @@ async def test_a_4050_worker_with_a_housekeeping_certificate_is_matched_first_re
     referral_id = referral.json()["referral_id"]
     assert referral.json()["assistant_id"] == ASSISTANT
     answer = f"/employers/{employer_id}/referrals/{referral_id}/answer"
-    interview = await api.post(answer, json={"answer": "interview", "interview_at": "2026-10-20T02:00:00Z"})
+    interview = await api.post(
+        answer,
+        json={"answer": "interview", "interview_at": "2026-10-20T02:00:00Z"},
+        headers=as_employer(employer_id),
+    )
     assert interview.status_code == 200 and interview.json()["status"] == "interview"
-    offer = await api.post(answer, json={"answer": "offer"})
+    offer = await api.post(answer, json={"answer": "offer"}, headers=as_employer(employer_id))
     assert offer.status_code == 200 and offer.json()["status"] == "offered"
-    hire = await api.post(f"/employers/{employer_id}/referrals/{referral_id}/hire", json=HIRE_TERMS)
+    hire = await api.post(
+        f"/employers/{employer_id}/referrals/{referral_id}/hire",
+        json=HIRE_TERMS,
+        headers=as_employer(employer_id),
+    )
     assert hire.status_code == 201, hire.text
     hire_id = hire.json()["hire_id"]
     assert hire.json()["employment_form"] == "hourly"

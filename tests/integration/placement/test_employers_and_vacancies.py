@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from services.placement.models import Vacancy, outbox
 from tests.integration.placement.builders import (
+    as_employer,
     employer_body,
     posted_vacancy,
     vacancy_body,
@@ -24,7 +25,9 @@ async def test_an_employer_posts_once_verified_and_the_vacancy_is_announced(plac
     assert registered.status_code == 201 and registered.json()["status"] == "registered"
     employer_id = registered.json()["employer_id"]
 
-    early = await api.post(f"/employers/{employer_id}/vacancies", json=vacancy_body())
+    early = await api.post(
+        f"/employers/{employer_id}/vacancies", json=vacancy_body(), headers=as_employer(employer_id)
+    )
     assert early.status_code == 409 and early.json()["error"] == "employer_not_verified"
     verified = await api.post(f"/employers/{employer_id}/verification")
     assert verified.json()["status"] == "verified" and verified.json()["verified_at"]
@@ -36,6 +39,7 @@ async def test_an_employer_posts_once_verified_and_the_vacancy_is_announced(plac
         json=vacancy_body(
             required_skills=["Cleaning:Intermediate"], required_certificates=[" Housekeeping "]
         ),
+        headers=as_employer(employer_id),
     )
     assert posted.status_code == 201, posted.text
     vacancy = posted.json()
@@ -60,7 +64,9 @@ async def test_an_employer_posts_once_verified_and_the_vacancy_is_announced(plac
 
     suspended = await api.post(f"/employers/{employer_id}/suspension")
     assert suspended.json()["status"] == "suspended"
-    refused = await api.post(f"/employers/{employer_id}/vacancies", json=vacancy_body())
+    refused = await api.post(
+        f"/employers/{employer_id}/vacancies", json=vacancy_body(), headers=as_employer(employer_id)
+    )
     assert refused.status_code == 409 and refused.json()["error"] == "employer_not_verified"
     assert (await api.post(f"/employers/{employer_id}/reinstatement")).json()["status"] == "verified"
 
@@ -71,7 +77,9 @@ async def test_discriminatory_vacancies_are_refused_and_nothing_is_written(place
     before = (await count(placement_engine, Vacancy), await count(placement_engine, outbox))
 
     by_field = await api.post(
-        f"/employers/{employer_id}/vacancies", json=vacancy_body(max_age=35, gender="female", hukou="local")
+        f"/employers/{employer_id}/vacancies",
+        json=vacancy_body(max_age=35, gender="female", hukou="local"),
+        headers=as_employer(employer_id),
     )
     assert by_field.status_code == 422
     body = by_field.json()
@@ -82,6 +90,7 @@ async def test_discriminatory_vacancies_are_refused_and_nothing_is_written(place
     by_text = await api.post(
         f"/employers/{employer_id}/vacancies",
         json=vacancy_body(description="限女 年龄40岁以下 已婚已育", required_skills=["cleaning", "身体健康"]),
+        headers=as_employer(employer_id),
     )
     assert by_text.status_code == 422
     grounds = {(e["field"], e["reason"].rsplit(" ", 1)[-1]) for e in by_text.json()["errors"]}
@@ -92,12 +101,24 @@ async def test_discriminatory_vacancies_are_refused_and_nothing_is_written(place
         ("required_skills.1", "health_status"),
     }
 
-    unknown = await api.post(f"/employers/{employer_id}/vacancies", json=vacancy_body(shift="night"))
+    unknown = await api.post(
+        f"/employers/{employer_id}/vacancies",
+        json=vacancy_body(shift="night"),
+        headers=as_employer(employer_id),
+    )
     assert unknown.status_code == 422 and unknown.json()["error"] == "validation_failed"
     assert unknown.json()["errors"][0]["field"] == "shift"
-    no_pay = await api.post(f"/employers/{employer_id}/vacancies", json=vacancy_body(hourly_wage_yuan=None))
+    no_pay = await api.post(
+        f"/employers/{employer_id}/vacancies",
+        json=vacancy_body(hourly_wage_yuan=None),
+        headers=as_employer(employer_id),
+    )
     assert no_pay.status_code == 422
-    bad_form = await api.post(f"/employers/{employer_id}/vacancies", json=vacancy_body(employment_form="gig"))
+    bad_form = await api.post(
+        f"/employers/{employer_id}/vacancies",
+        json=vacancy_body(employment_form="gig"),
+        headers=as_employer(employer_id),
+    )
     assert bad_form.status_code == 422 and bad_form.json()["errors"][0]["field"] == "employment_form"
     assert (await count(placement_engine, Vacancy), await count(placement_engine, outbox)) == before
 
@@ -107,11 +128,17 @@ async def test_only_the_posting_employer_closes_its_vacancy(placement_api):
     owner, other = await verified_employer(api), await verified_employer(api)
     vacancy_id = await posted_vacancy(api, owner)
     closure = {"reason": "withdrawn"}
-    hidden = await api.post(f"/employers/{other}/vacancies/{vacancy_id}/closure", json=closure)
+    hidden = await api.post(
+        f"/employers/{other}/vacancies/{vacancy_id}/closure", json=closure, headers=as_employer(other)
+    )
     assert hidden.status_code == 404 and hidden.json()["error"] == "vacancy_not_found"
-    closed = await api.post(f"/employers/{owner}/vacancies/{vacancy_id}/closure", json=closure)
+    closed = await api.post(
+        f"/employers/{owner}/vacancies/{vacancy_id}/closure", json=closure, headers=as_employer(owner)
+    )
     assert closed.json()["status"] == "closed" and closed.json()["close_reason"] == "withdrawn"
-    twice = await api.post(f"/employers/{owner}/vacancies/{vacancy_id}/closure", json=closure)
+    twice = await api.post(
+        f"/employers/{owner}/vacancies/{vacancy_id}/closure", json=closure, headers=as_employer(owner)
+    )
     assert twice.status_code == 409
     assert (await api.get("/vacancies", params={"status": "open"})).json() == []
     assert [v["vacancy_id"] for v in (await api.get("/vacancies", params={"employer_id": owner})).json()] == [

@@ -6,7 +6,13 @@ import json
 from sqlalchemy import select
 
 from services.placement.models import outbox
-from tests.integration.placement.builders import HIRE_TERMS, hired, posted_vacancy, verified_employer
+from tests.integration.placement.builders import (
+    HIRE_TERMS,
+    as_employer,
+    hired,
+    posted_vacancy,
+    verified_employer,
+)
 
 
 async def events(engine, event_type: str) -> list[dict]:
@@ -22,7 +28,9 @@ async def offered(api, employer_id: str, case_id: str, vacancy_id: str) -> str:
     assert referral.status_code == 201, referral.text
     referral_id = referral.json()["referral_id"]
     answer = await api.post(
-        f"/employers/{employer_id}/referrals/{referral_id}/answer", json={"answer": "offer"}
+        f"/employers/{employer_id}/referrals/{referral_id}/answer",
+        json={"answer": "offer"},
+        headers=as_employer(employer_id),
     )
     assert answer.status_code == 200, answer.text
     return referral_id
@@ -42,21 +50,31 @@ async def test_the_employer_answers_only_its_own_referrals_with_reasons(
     assert unknown.status_code == 404 and unknown.json()["error"] == "worker_not_found"
 
     path = f"/referrals/{referral['referral_id']}/answer"
-    hidden = await api.post(f"/employers/{other}{path}", json={"answer": "offer"})
+    hidden = await api.post(f"/employers/{other}{path}", json={"answer": "offer"}, headers=as_employer(other))
     assert hidden.status_code == 404 and hidden.json()["error"] == "referral_not_found"
-    reasonless = await api.post(f"/employers/{employer_id}{path}", json={"answer": "rejection"})
+    reasonless = await api.post(
+        f"/employers/{employer_id}{path}", json={"answer": "rejection"}, headers=as_employer(employer_id)
+    )
     assert reasonless.status_code == 422
-    no_time = await api.post(f"/employers/{employer_id}{path}", json={"answer": "interview"})
+    no_time = await api.post(
+        f"/employers/{employer_id}{path}", json={"answer": "interview"}, headers=as_employer(employer_id)
+    )
     assert no_time.status_code == 422
     rejected = await api.post(
-        f"/employers/{employer_id}{path}", json={"answer": "rejection", "rejection_reason": "skills_mismatch"}
+        f"/employers/{employer_id}{path}",
+        json={"answer": "rejection", "rejection_reason": "skills_mismatch"},
+        headers=as_employer(employer_id),
     )
     assert (
         rejected.json()["status"] == "rejected" and rejected.json()["rejection_reason"] == "skills_mismatch"
     )
-    late_offer = await api.post(f"/employers/{employer_id}{path}", json={"answer": "offer"})
+    late_offer = await api.post(
+        f"/employers/{employer_id}{path}", json={"answer": "offer"}, headers=as_employer(employer_id)
+    )
     assert late_offer.status_code == 409 and late_offer.json()["error"] == "referral_transition_refused"
-    not_offered = await api.post(f"/employers/{employer_id}{path[:-7]}/hire", json=HIRE_TERMS)
+    not_offered = await api.post(
+        f"/employers/{employer_id}{path[:-7]}/hire", json=HIRE_TERMS, headers=as_employer(employer_id)
+    )
     assert not_offered.status_code == 409
 
     [answered] = await events(placement_engine, "placement.referral_answered.v1")
@@ -73,7 +91,14 @@ async def test_concurrent_hires_never_overfill_a_vacancy(placement_api, feed, pl
     referrals = [await offered(api, employer_id, case_id, vacancy_id) for case_id in workers]
 
     answers = await asyncio.gather(
-        *(api.post(f"/employers/{employer_id}/referrals/{r}/hire", json=HIRE_TERMS) for r in referrals)
+        *(
+            api.post(
+                f"/employers/{employer_id}/referrals/{r}/hire",
+                json=HIRE_TERMS,
+                headers=as_employer(employer_id),
+            )
+            for r in referrals
+        )
     )
     assert sorted(a.status_code for a in answers) == [201, 201, 409, 409, 409]
     assert {a.json()["error"] for a in answers if a.status_code == 409} == {"vacancy_not_open"}
@@ -93,7 +118,11 @@ async def test_one_offer_is_hired_once_however_often_it_is_confirmed(placement_a
     referral_id = await offered(api, employer_id, await feed.worker(), vacancy_id)
     answers = await asyncio.gather(
         *(
-            api.post(f"/employers/{employer_id}/referrals/{referral_id}/hire", json=HIRE_TERMS)
+            api.post(
+                f"/employers/{employer_id}/referrals/{referral_id}/hire",
+                json=HIRE_TERMS,
+                headers=as_employer(employer_id),
+            )
             for _ in range(4)
         )
     )
