@@ -7,6 +7,7 @@ demo runs as `python -m tools.demo` and talks to it over HTTP only. What it did 
 import subprocess
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,19 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
         }
         token = http.post(f"{endpoints['identity']}/oauth2/token", data=login)
         assert token.status_code == 200 and "plans:approve" in token.json()["scope"].split()
+
+        leader = login | {"username": "demo-leader"}
+        lead_token = http.post(f"{endpoints['identity']}/oauth2/token", data=leader).json()["access_token"]
+        assessment = http.get(
+            f"{endpoints['console']}/api/target-assessment",
+            params={"year": str(date.today().year)},
+            headers={"authorization": f"Bearer {lead_token}"},
+        ).json()
+        trained = [
+            row for row in assessment if row["indicator"] == "trained" and row["area_kind"] == "street"
+        ]
+        assert trained and all(row["target"] > 0 for row in trained)
+        assert sum(row["actual"] for row in assessment) > 0, "the console's read model shows the district"
 
     again = run_demo(endpoints_file, *SMALL[2:], "--workers", "5", *BRISK[:4], "--follow-up-seconds", "1")
     assert "reusing the district seeded before" in again and "stopped:" not in again, again

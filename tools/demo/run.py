@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from tools.demo import district as districts
 from tools.demo.api import Api
+from tools.demo.console import LEADER, set_up_console
 from tools.demo.employer_access import EmployerTokens
 from tools.demo.follow_ups import FollowUps
 from tools.demo.journeys import Programme, journey
@@ -86,6 +87,8 @@ async def run_demo(options: Options, progress: Progress) -> Outcome:
     try:
         state, seeded = await _seeded(api, state, district, options, progress)
         state_file.write_text(state.model_dump_json(indent=2) + "\n")
+        await set_up_console(api, district, options.admin, options.workers, today)
+        progress.note("the console: street of every community and this year's targets, set by {}", LEADER)
         tokens = await EmployerTokens.register(
             api,
             await admin_token(api, options.admin),
@@ -197,7 +200,8 @@ def farewell(options: Options, outcome: Outcome) -> str:
             f"\nThe district is alive (run {outcome.run}).",
             f"  Console:   {options.console_url}",
             f"  Log in as: {SUPERVISOR} / {STAFF_PASSWORD}",
-            f"  (labour assistants demo-assistant-001 … -{options.assistants:03d}, the same password)",
+            f"  (labour assistants demo-assistant-001 … -{options.assistants:03d}, and the leading group"
+            f" {LEADER}: the same password)",
             "",
         ]
     )
