@@ -4,6 +4,7 @@ The stack runs as an operator starts it, on free ports, with a day of the journe
 demo runs as `python -m tools.demo` and talks to it over HTTP only. What it did is read back from the APIs.
 """
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -106,6 +107,16 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
         ]
         assert trained and all(row["target"] > 0 for row in trained)
         assert sum(row["actual"] for row in assessment) > 0, "the console's read model shows the district"
+
+        state = json.loads((endpoints_file.parent / "demo-state.json").read_text())
+        logins = state["seeded"]["assistant_logins"]
+        busiest = Counter(case["assistant_id"] for case in registered).most_common(1)[0][0]
+        username = next(name for name, assistant_id in logins.items() if assistant_id == busiest)
+        with httpx.Client(base_url=endpoints["console"], timeout=10) as console:
+            console.post("/login", data={"username": username, "password": "reemploy-district-2026"})
+            caseload = console.get("/caseload")
+        ids = [case["case_id"][-8:] for case in registered if case["assistant_id"] == busiest]
+        assert caseload.status_code == 200 and any(short in caseload.text for short in ids), username
 
     again = run_demo(endpoints_file, *SMALL[2:], "--workers", "5", *BRISK[:4], "--follow-up-seconds", "1")
     assert "reusing the district seeded before" in again and "stopped:" not in again, again

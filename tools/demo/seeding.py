@@ -43,6 +43,8 @@ class Seeded(BaseModel):
 
     assistants: dict[str, str]
     """Intake's assistant id by community code (the first assistant of each community)."""
+    assistant_logins: dict[str, str] = {}
+    """Intake's assistant id by the assistant's staff username, to link console logins to caseloads."""
     providers: list[str]
     courses: dict[str, str]
     """Course id by occupation area."""
@@ -61,6 +63,7 @@ async def seed(api: Api, district: District, *, admin: Admin, token: str, progre
     await staff(api, district, admin)
     progress.note("staff: {} labour assistants and the supervisor {}", len(district.assistants), SUPERVISOR)
     assistants: dict[str, str] = {}
+    logins: dict[str, str] = {}
     for assistant in district.assistants:
         body = {
             "name": assistant.name,
@@ -69,12 +72,19 @@ async def seed(api: Api, district: District, *, admin: Admin, token: str, progre
         }
         created = await api.call("POST", "intake", "/assistants", json=body)
         assistants.setdefault(assistant.community.code, created["assistant_id"])
+        logins[assistant.username] = created["assistant_id"]
     providers = list(await asyncio.gather(*(provider(api, given) for given in district.providers)))
     courses = await catalogue(api)
     progress.note("training: {} providers, {} courses", len(providers), len(courses))
     employers = list(await asyncio.gather(*(employer(api, given, token) for given in district.employers)))
     progress.note("placement: {} employers", len(employers))
-    return Seeded(assistants=assistants, providers=providers, courses=courses, employers=employers)
+    return Seeded(
+        assistants=assistants,
+        assistant_logins=logins,
+        providers=providers,
+        courses=courses,
+        employers=employers,
+    )
 
 
 async def still_there(api: Api, seeded: Seeded) -> bool:
