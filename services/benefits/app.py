@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from services.benefits import api, models
 from services.benefits.collaborators import BenefitsOffice, DeliveryPolicy
 from services.benefits.deadlines import run_sweeps
 from services.benefits.webhooks import FeedDispatcher
 from services.common.auth import TokenVerifier
-from services.common.db import create_engine, session_factory
+from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
@@ -72,17 +71,12 @@ def create_app(
                     await loop
         await engine.dispose()
 
-    async def database_ready() -> bool:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return True
-
     app = service_app(
         service="benefits",
         title="Reemploy benefits",
         description=DESCRIPTION,
         lifespan=lifespan,
-        readiness={"database": database_ready},
+        readiness={"database": database_ready(engine)},
         max_body_bytes=settings.max_body_bytes,
         bulk_max_body_bytes=settings.bulk_max_body_bytes,
     )

@@ -1,8 +1,9 @@
 """Async SQLAlchemy engines for SQLite (WAL, `BEGIN IMMEDIATE`) and PostgreSQL (asyncpg), chosen by URL."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -48,6 +49,17 @@ def _make_sqlite_transactions_immediate(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def database_ready(engine: AsyncEngine) -> Callable[[], Awaitable[bool]]:
+    """A readiness check: the database answers a trivial query."""
+
+    async def check() -> bool:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+
+    return check
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,13 +1,15 @@
 """Applying an event's effect at most once: the event id is recorded in the same transaction as the effect."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.envelope import Envelope
-from services.common.consumer import Outcome
+from services.common.consumer import EventHandler, Outcome, PermanentError
 
 Effect = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
@@ -40,3 +42,29 @@ class Inbox:
                 )
             )
         return "applied"
+
+
+Apply = Callable[[AsyncSession, Any], Awaitable[None]]
+"""The effect of one event on a consumer's own tables, given the event read by its model."""
+
+
+def typed_effects_handler(inbox: Inbox, effects: Mapping[str, tuple[type[BaseModel], Apply]]) -> EventHandler:
+    """A consumer that reads each known event type with its model (a mismatch is permanent: dead-letter it),
+    applies its effect once through `inbox`, and ignores every other type."""
+
+    async def handle(envelope: Envelope) -> Outcome:
+        known = effects.get(envelope.type)
+        if known is None:
+            return "ignored"
+        model, apply = known
+        try:
+            event = model.model_validate(envelope.data)
+        except ValidationError as error:
+            raise PermanentError(f"{envelope.type} does not match its contract: {error}") from error
+
+        async def effect(session: AsyncSession, _envelope: Envelope) -> None:
+            await apply(session, event)
+
+        return await inbox.apply_once(envelope, effect)
+
+    return handle

@@ -9,10 +9,9 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from services.common.auth import TokenVerifier
-from services.common.db import create_engine, session_factory
+from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.settings import ServiceSettings
 from services.console import api, live, page_actions, pages
@@ -56,17 +55,12 @@ def create_app(
             yield
         await engine.dispose()
 
-    async def database_ready() -> bool:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return True
-
     app = service_app(
         service="console",
         title="Reemploy console",
         description=DESCRIPTION,
         lifespan=lifespan,
-        readiness={"database": database_ready},
+        readiness={"database": database_ready(engine)},
         max_body_bytes=config.max_body_bytes,
         bulk_max_body_bytes=config.bulk_max_body_bytes,
     )

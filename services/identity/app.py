@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from fastapi import FastAPI
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import TokenVerifier
-from services.common.db import create_engine, session_factory
+from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.rate_limit import TokenBucketLimiter
 from services.common.settings import ServiceSettings
@@ -99,17 +98,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         yield
         await engine.dispose()
 
-    async def database_ready() -> bool:
-        async with identity.sessions() as session:
-            await session.execute(text("SELECT 1"))
-        return True
-
     app = service_app(
         service="identity",
         title="Reemploy identity",
         description=DESCRIPTION,
         lifespan=lifespan,
-        readiness={"database": database_ready},
+        readiness={"database": database_ready(engine)},
         max_body_bytes=config.max_body_bytes,
         bulk_max_body_bytes=config.max_body_bytes,
     )

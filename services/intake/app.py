@@ -6,12 +6,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import text
 
 from services.common.audit import AuditLog
 from services.common.audit_api import AuditTrail, audit_router
 from services.common.auth import TokenVerifier
-from services.common.db import create_engine, session_factory
+from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
@@ -59,17 +58,12 @@ def create_app(settings: ServiceSettings, policy: IntakePolicy | None = None) ->
         yield
         await engine.dispose()
 
-    async def database_ready() -> bool:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return True
-
     app = service_app(
         service="intake",
         title="Reemploy intake",
         description=DESCRIPTION,
         lifespan=lifespan,
-        readiness={"database": database_ready, "temporal": temporal.is_reachable},
+        readiness={"database": database_ready(engine), "temporal": temporal.is_reachable},
         max_body_bytes=settings.max_body_bytes,
         bulk_max_body_bytes=settings.bulk_max_body_bytes,
         bulk_paths=BULK_PATHS,

@@ -5,11 +5,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.common.auth import TokenVerifier
-from services.common.db import create_engine, session_factory
+from services.common.db import create_engine, database_ready, session_factory
 from services.common.errors import error_body
 from services.common.http import service_app
 from services.common.outbox import Outbox
@@ -44,17 +43,12 @@ def create_app(settings: ServiceSettings, *, token_verifier: TokenVerifier | Non
         yield
         await engine.dispose()
 
-    async def database_ready() -> bool:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return True
-
     app = service_app(
         service="placement",
         title="Reemploy placement",
         description=DESCRIPTION,
         lifespan=lifespan,
-        readiness={"database": database_ready},
+        readiness={"database": database_ready(engine)},
         max_body_bytes=settings.max_body_bytes,
         bulk_max_body_bytes=settings.bulk_max_body_bytes,
     )

@@ -1,12 +1,8 @@
 """Placement's consumer group: intake's and training's events into the worker view, each applied once."""
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contracts.envelope import Envelope
 from contracts.events.intake import (
     CaseAssigned,
     CaseClosed,
@@ -14,13 +10,11 @@ from contracts.events.intake import (
     SkillsProfileUpdated,
     WorkerRegistered,
 )
-from services.common.consumer import EventHandler, Outcome, PermanentError
-from services.common.inbox import Inbox
+from services.common.consumer import EventHandler
+from services.common.inbox import Apply, Inbox, typed_effects_handler
 from services.placement import models, workers
 
 CONSUMER = "placement"
-
-Apply = Callable[[AsyncSession, Any], Awaitable[None]]
 
 EFFECTS: dict[str, tuple[type[BaseModel], Apply]] = {
     WorkerRegistered.event_type: (WorkerRegistered, workers.apply_registration),
@@ -34,21 +28,4 @@ EFFECTS: dict[str, tuple[type[BaseModel], Apply]] = {
 
 
 def build_handler(sessions: async_sessionmaker[AsyncSession]) -> EventHandler:
-    inbox = Inbox(consumer=CONSUMER, table=models.inbox, sessions=sessions)
-
-    async def handle(envelope: Envelope) -> Outcome:
-        known = EFFECTS.get(envelope.type)
-        if known is None:
-            return "ignored"
-        model, apply = known
-        try:
-            event = model.model_validate(envelope.data)
-        except ValidationError as error:
-            raise PermanentError(f"{envelope.type} does not match its contract: {error}") from error
-
-        async def effect(session: AsyncSession, _envelope: Envelope) -> None:
-            await apply(session, event)
-
-        return await inbox.apply_once(envelope, effect)
-
-    return handle
+    return typed_effects_handler(Inbox(consumer=CONSUMER, table=models.inbox, sessions=sessions), EFFECTS)

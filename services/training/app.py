@@ -5,10 +5,9 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from services.common.auth import TokenVerifier
-from services.common.db import create_engine, session_factory
+from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
 from services.common.settings import ServiceSettings
@@ -42,17 +41,12 @@ def create_app(
         yield
         await engine.dispose()
 
-    async def database_ready() -> bool:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return True
-
     app = service_app(
         service="training",
         title="Reemploy training",
         description=DESCRIPTION,
         lifespan=lifespan,
-        readiness={"database": database_ready},
+        readiness={"database": database_ready(engine)},
         max_body_bytes=settings.max_body_bytes,
         bulk_max_body_bytes=settings.bulk_max_body_bytes,
     )
