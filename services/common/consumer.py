@@ -103,11 +103,18 @@ class EventConsumer:
 
     async def rewind_if_broker_lost_offsets(self) -> list[TopicPartition]:
         """Seek back wherever the group's committed offset is behind what this consumer committed."""
-        rewound: list[TopicPartition] = []
         assigned = self.consumer.assignment()
-        for partition, ours in list(self.committed_here.items()):
-            if partition not in assigned:
-                del self.committed_here[partition]
+        for partition in [p for p in self.committed_here if p not in assigned]:
+            del self.committed_here[partition]
+        return await self._rewind_where_offsets_were_lost(list(self.committed_here))
+
+    async def _rewind_where_offsets_were_lost(
+        self, partitions: Sequence[TopicPartition]
+    ) -> list[TopicPartition]:
+        rewound: list[TopicPartition] = []
+        for partition in partitions:
+            ours = self.committed_here.get(partition)
+            if ours is None:
                 continue
             try:
                 theirs = await self.consumer.committed(partition)
@@ -129,13 +136,22 @@ class EventConsumer:
         return rewound
 
     async def process(self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> None:
-        """Apply a fetched batch, then commit the offset after its last record, partition by partition."""
+        """Apply a fetched batch, then commit the offset after its last record, partition by partition.
+
+        Before committing, the group's offsets are checked: a broker that restarted empty may already hold
+        more records than this consumer's position, so records before that position were never read. Those
+        partitions are read again from the start instead of committed past what was skipped.
+        """
         by_key: dict[tuple[str, int, bytes | None], list[ConsumerRecord[bytes, bytes]]] = defaultdict(list)
         for partition, records in batches.items():
             for record in records:
                 by_key[(partition.topic, partition.partition, record.key)].append(record)
         await asyncio.gather(*(self._apply_in_order(records) for records in by_key.values()))
         offsets = {partition: records[-1].offset + 1 for partition, records in batches.items() if records}
+        for partition in await self._rewind_where_offsets_were_lost(list(offsets)):
+            del offsets[partition]
+        if not offsets:
+            return
         try:
             await self.consumer.commit(offsets)
             self.committed_here.update(offsets)

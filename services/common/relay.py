@@ -107,9 +107,10 @@ class Relay:
         """Publish one batch of unpublished rows and mark them; returns how many were published."""
         rows = await self.next_batch()
         if rows:
+            epoch = self.broker_epoch
             landings = await self.publish_rows(rows)
-            await self.mark_published(rows, landings)
-            metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
+            if await self.mark_published(rows, landings, published_in_epoch=epoch):
+                metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         if time.monotonic() >= self._metrics_due:
             await self._update_backlog_metrics()
             self._metrics_due = time.monotonic() + self.tuning.metrics_seconds
@@ -119,9 +120,16 @@ class Relay:
         messages = [OutgoingMessage(topic=r.topic, key=r.key, value=r.payload.encode()) for r in rows]
         return await self.publisher.publish(messages)
 
-    async def mark_published(self, rows: Sequence[PendingEvent], landings: Sequence[Landing]) -> None:
+    async def mark_published(
+        self, rows: Sequence[PendingEvent], landings: Sequence[Landing], *, published_in_epoch: int
+    ) -> bool:
+        """Record where the rows landed; False, leaving them unpublished, when the broker they were
+        published to was found lost while they were in flight: its acknowledgements mean nothing now."""
         table = self.outbox
         async with self._epoch_lock, self.sessions.begin() as session:
+            if self.broker_epoch != published_in_epoch:
+                log.warning("a batch was published to a broker since lost; publishing it again")
+                return False
             if self._offsets_went_backwards(landings):
                 await self._requeue_lost_epoch(session, reason="broker_lost_messages")
             now = datetime.now(UTC)
@@ -143,6 +151,7 @@ class Relay:
             for landing in landings:
                 place = (landing.topic, landing.partition)
                 self.high_water[place] = max(self.high_water.get(place, -1), landing.offset)
+            return True
 
     async def check_broker(self) -> bool:
         """Watch the broker's end offsets; if any went backwards, the broker lost messages: requeue them.

@@ -147,6 +147,28 @@ async def test_an_idle_relay_notices_a_broker_that_lost_everything(intake_engine
     assert sent_ids(publisher) == ids + ids
 
 
+async def test_a_batch_in_flight_when_the_broker_was_found_lost_is_published_again(intake_engine):
+    """The old broker acknowledged a batch and died; the watcher found the loss before the batch was
+    marked. Those acknowledgements came from the lost broker, so the rows must go out again."""
+    first = await write_events(intake_engine, 3)
+    publisher = FakePublisher()
+    relay = relay_for(intake_engine, publisher)
+    await relay.load_state()
+    await relay.publish_pending()
+    assert await relay.check_broker() is False
+    in_flight = await write_events(intake_engine, 2)
+    rows = await relay.next_batch()
+    epoch = relay.broker_epoch
+    landings = await relay.publish_rows(rows)
+    publisher.restart()
+    assert await relay.check_broker() is True
+    assert await relay.mark_published(rows, landings, published_in_epoch=epoch) is False
+    assert await unpublished(intake_engine) == 5
+    await relay.publish_pending()
+    assert sent_ids(publisher) == first + in_flight + first + in_flight
+    assert await unpublished(intake_engine) == 0
+
+
 async def test_end_offsets_below_acknowledged_offsets_are_not_mistaken_for_loss(intake_engine):
     await write_events(intake_engine, 40)
     publisher = FakePublisher()

@@ -187,7 +187,32 @@ async def test_partitions_are_read_again_when_the_broker_lost_the_groups_offsets
     assert await consumer.rewind_if_broker_lost_offsets() == []
 
     kafka.group_offsets.clear()
-    await consumer.process({second: [record(0, registered_envelope("c").to_bytes())]})
-    assert await consumer.rewind_if_broker_lost_offsets() == [first]
-    assert kafka.rewound_to_start == [first]
+    assert await consumer.rewind_if_broker_lost_offsets() == [first, second]
+    assert kafka.rewound_to_start == [first, second]
     assert await consumer.rewind_if_broker_lost_offsets() == []
+
+
+async def test_a_batch_read_past_records_a_restarted_broker_took_again_is_not_committed_but_read_again():
+    """The broker restarted empty and refilled past this consumer's position before it noticed: the
+    records before that position were never read, so the batch is not committed and the partition is
+    read again from the start."""
+    applied = []
+
+    async def handler(envelope):
+        applied.append(envelope.subject)
+        return "applied"
+
+    kafka = FakeKafka()
+    consumer = consumer_with(handler, kafka)
+    tp = TopicPartition(TOPIC, 0)
+    await consumer.process({tp: [record(n, registered_envelope(f"old-{n}").to_bytes()) for n in range(3)]})
+    assert kafka.commits == [{tp: 3}]
+
+    kafka.group_offsets.clear()
+    await consumer.process({tp: [record(3, registered_envelope("after-restart").to_bytes())]})
+    assert kafka.commits == [{tp: 3}]
+    assert kafka.rewound_to_start == [tp]
+    assert applied[-1] == "after-restart"
+
+    await consumer.process({tp: [record(0, registered_envelope("skipped").to_bytes())]})
+    assert kafka.commits == [{tp: 3}, {tp: 1}]
