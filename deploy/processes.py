@@ -13,6 +13,7 @@ from contracts.journey import TASK_QUEUE
 from contracts.topics import EVENT_TOPICS, SUBSCRIPTIONS, dead_letter_topic
 from deploy.registry import service_definition
 from services.common import kafka
+from services.common.client_credentials import ClientCredentials
 from services.common.consumer import EventConsumer, EventHandler, KafkaDeadLetters
 from services.common.db import create_engine, session_factory
 from services.common.ops import serve_ops
@@ -208,9 +209,12 @@ async def run_worker(settings: WorkerSettings) -> None:
         return
     await ensure_search_attributes(client, settings.temporal_namespace)
     timeout = httpx.Timeout(settings.activity_http_timeout_seconds)
-    intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout)
-    placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout)
-    complaints = httpx.AsyncClient(base_url=settings.complaints_url, timeout=timeout)
+    auth = ClientCredentials(
+        settings.token_url, settings.client_id, settings.client_secret.get_secret_value()
+    )
+    intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout, auth=auth)
+    placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout, auth=auth)
+    complaints = httpx.AsyncClient(base_url=settings.complaints_url, timeout=timeout, auth=auth)
     worker = build_worker(
         client,
         JourneyActivities(intake=intake, placement=placement),

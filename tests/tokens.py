@@ -1,14 +1,17 @@
 """Tokens for tests: a test issuer that signs with a fresh Ed25519 key and serves its JWKS to a verifier."""
 
 import time
+from collections.abc import Generator
 from typing import Any
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from jwt.algorithms import get_default_algorithms
 
 from contracts.ids import uuid7
 from services.common.auth import TokenVerifier
+from services.identity.domain import CLIENT_SCOPES, ROLE_SCOPES, ClientKind, Role
 
 ISSUER = "https://issuer.reemploy.test"
 AUDIENCE = "reemploy"
@@ -42,3 +45,26 @@ class TestIssuer:
         }
         token = jwt.encode(body, self.key, algorithm="EdDSA", headers={"kid": "test"})
         return {"authorization": f"Bearer {token}"}
+
+    def staff_headers(self, role: str, **claims: str) -> dict[str, str]:
+        """A staff member's token as identity would issue it: every scope of the role, and the role claim."""
+        claims.setdefault("sub", f"staff-{role}")
+        return self.headers(*sorted(ROLE_SCOPES[Role(role)]), role=role, **claims)
+
+    def service_headers(self, subject: str = "temporal-worker") -> dict[str, str]:
+        """A platform process's client-credentials token (the Temporal worker, say)."""
+        scopes = sorted(CLIENT_SCOPES[ClientKind.SERVICE])
+        return self.headers(*scopes, sub=subject, client_kind=ClientKind.SERVICE.value)
+
+    def service_auth(self, subject: str = "temporal-worker") -> httpx.Auth:
+        """An `httpx.Auth` sending a fresh service token with every request."""
+        return _MintedBearer(lambda: self.service_headers(subject))
+
+
+class _MintedBearer(httpx.Auth):
+    def __init__(self, mint: Any) -> None:
+        self.mint = mint
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(self.mint())
+        yield request

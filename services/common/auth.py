@@ -28,6 +28,8 @@ KEY_TYPE_OF_ALGORITHM: Mapping[str, str] = {"EdDSA": "OKP", "ES256": "EC", "RS25
 """The accepted signing algorithms, each with the only JWK key type it may be verified with."""
 
 REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "jti")
+LABOUR_ASSISTANT = "labour_assistant"
+SUPERVISOR = "supervisor"
 REALM = "reemploy"
 
 JwksFetcher = Callable[[], Awaitable[Mapping[str, Any]]]
@@ -51,6 +53,16 @@ class Principal:
 
     def has_scopes(self, *scopes: str) -> bool:
         return set(scopes) <= self.scopes
+
+    def reaches_case(self, *, community_code: str | None, street_code: str | None) -> bool:
+        """The object-level rule for a worker's case: a labour assistant reaches the cases of their own
+        community, a supervisor limited to a street the cases of that street; other staff and service
+        clients, whose scopes already decide, the whole district."""
+        if self.role == LABOUR_ASSISTANT:
+            return self.community_code is not None and self.community_code == community_code
+        if self.role == SUPERVISOR and self.street_code is not None:
+            return self.street_code == street_code
+        return True
 
 
 class InvalidToken(Exception):

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
@@ -69,8 +69,20 @@ class ServiceConsumerSettings(ServiceSettings, ConsumerSettings):
     """A service's consumer group, writing to the service's own database."""
 
 
-class WorkerSettings(KitSettings):
-    """The Temporal worker: where the services its activities call are."""
+class ServiceClientSettings(KitSettings):
+    """A process calling the services as itself: its client credentials at the issuer's token endpoint."""
+
+    token_url: str = Field(
+        default="http://127.0.0.1:8005/oauth2/token", description="The issuer's OAuth2 token endpoint"
+    )
+    client_id: str = "temporal-worker"
+    client_secret: SecretStr = Field(
+        default=SecretStr(""), description="Registered with the issuer as a `service` client"
+    )
+
+
+class WorkerSettings(ServiceClientSettings):
+    """The Temporal worker: where the services its activities call are, and how it authenticates to them."""
 
     intake_url: str = "http://127.0.0.1:8001"
     placement_url: str = "http://127.0.0.1:8003"

@@ -1,6 +1,7 @@
 """Registering clients and staff; the bootstrap admin made on first start."""
 
 import logging
+from collections.abc import Mapping
 
 from pydantic import SecretStr
 from sqlalchemy import select
@@ -11,7 +12,13 @@ from contracts.ids import uuid7
 from services.common.errors import DomainError
 from services.identity.collaborators import Identity
 from services.identity.credentials import client_secret_hash, new_client_secret
-from services.identity.domain import Role, client_registration_problems, staff_problems
+from services.identity.domain import (
+    CLIENT_SCOPES,
+    ClientKind,
+    Role,
+    client_registration_problems,
+    staff_problems,
+)
 from services.identity.models import Client, StaffUser
 from services.identity.schemas import ClientRegistration, StaffRegistration
 
@@ -181,3 +188,40 @@ async def ensure_bootstrap_admin(identity: Identity, username: str, password: st
             reasons = "; ".join(f"{problem['field']}: {problem['reason']}" for problem in refused.errors)
             raise RuntimeError(f"The bootstrap admin from settings is refused: {reasons}") from refused
         log.info("the bootstrap admin's username is taken; no admin made")
+
+
+async def ensure_service_clients(identity: Identity, clients: Mapping[str, SecretStr]) -> None:
+    """The platform's own processes (the Temporal worker, say) as `service` clients with the secrets
+    their deployment gives them: registered on first start, their secret updated when it changed."""
+    for client_id, secret in clients.items():
+        secret_hash = client_secret_hash(secret.get_secret_value())
+        now = identity.clock()
+        try:
+            async with identity.sessions.begin() as session:
+                client = await session.get(Client, client_id)
+                if client is None:
+                    session.add(
+                        Client(
+                            client_id=client_id,
+                            name=f"Reemploy {client_id}",
+                            kind=ClientKind.SERVICE.value,
+                            scopes=sorted(CLIENT_SCOPES[ClientKind.SERVICE]),
+                            secret_hash=secret_hash,
+                            active=True,
+                            registered_at=now,
+                            secret_issued_at=now,
+                            version=1,
+                        )
+                    )
+                elif client.kind != ClientKind.SERVICE.value:
+                    raise RuntimeError(
+                        f"The service client {client_id} from settings is taken by a {client.kind}"
+                    )
+                elif client.secret_hash != secret_hash or not client.active:
+                    client.secret_hash = secret_hash
+                    client.secret_issued_at = now
+                    client.active = True
+        except (IntegrityError, StaleDataError):
+            log.info(
+                "another process registered the service client meanwhile", extra={"client_id": client_id}
+            )

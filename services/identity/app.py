@@ -95,6 +95,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         await admin.ensure_bootstrap_admin(
             identity, config.identity_bootstrap_admin_username, config.identity_bootstrap_admin_password
         )
+        await admin.ensure_service_clients(identity, config.identity_service_clients)
         yield
         await engine.dispose()
 

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from services.common.settings import ServiceSettings
 
@@ -36,6 +36,10 @@ class IdentitySettings(ServiceSettings):
     identity_password_memory_kib: int = Field(default=65_536, ge=8_192, description="argon2id memory")
     identity_bootstrap_admin_username: str = Field(default="admin", min_length=3, max_length=64)
     identity_bootstrap_admin_password: str = DEVELOPMENT_ADMIN_PASSWORD
+    identity_service_clients: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="The platform's own clients as JSON {client_id: secret}, e.g. the Temporal worker's",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_admin_password_in_production(self) -> "IdentitySettings":
