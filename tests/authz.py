@@ -1,0 +1,72 @@
+"""The authorization matrix every service's matrix test shares: the callers, and the routes that need a token.
+
+Each service's `test_authorization_matrix.py` lists, per route, which callers are allowed; the caller
+table here is built from identity's own grants (`ROLE_SCOPES`, `CLIENT_SCOPES`), so a change there shows.
+"""
+
+import re
+from collections.abc import Mapping
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from services.identity.domain import CLIENT_SCOPES, ClientKind
+from tests.tokens import TestIssuer
+
+OPEN_PATHS = frozenset(
+    {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+)
+"""The only routes anybody may call without a token."""
+
+HOME_COMMUNITY = "community-home"
+HOME_STREET = "street-home"
+PLACEHOLDER_ID = "01900000-0000-7000-8000-000000000000"
+
+STAFF_ROLES = ("labour_assistant", "supervisor", "rights_officer", "leading_group", "admin")
+CLIENTS = ("service", "agency", "employer", "provider")
+CALLERS = STAFF_ROLES + CLIENTS
+
+
+def caller_headers(
+    issuer: TestIssuer,
+    *,
+    agency: str = "bank-1",
+    employer_id: str = PLACEHOLDER_ID,
+    provider_id: str = PLACEHOLDER_ID,
+) -> dict[str, dict[str, str]]:
+    """One token per kind of caller, each with every scope identity would grant it."""
+    staff = {
+        "labour_assistant": issuer.staff_headers("labour_assistant", community_code=HOME_COMMUNITY),
+        "supervisor": issuer.staff_headers("supervisor"),
+        "rights_officer": issuer.staff_headers("rights_officer"),
+        "leading_group": issuer.staff_headers("leading_group"),
+        "admin": issuer.staff_headers("admin"),
+    }
+
+    def client(kind: ClientKind, **claims: str) -> dict[str, str]:
+        scopes = sorted(CLIENT_SCOPES[kind])
+        return issuer.headers(*scopes, sub=f"{kind.value}-client", client_kind=kind.value, **claims)
+
+    return staff | {
+        "service": issuer.service_headers(),
+        "agency": client(ClientKind.AGENCY, agency=agency),
+        "employer": client(ClientKind.EMPLOYER, employer_id=employer_id),
+        "provider": client(ClientKind.PROVIDER, provider_id=provider_id),
+    }
+
+
+def protected_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) of the app except the open ones."""
+    return sorted(
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, APIRoute) and route.path not in OPEN_PATHS
+        for method in route.methods
+        if method not in {"HEAD", "OPTIONS"}
+    )
+
+
+def concrete(path: str, values: Mapping[str, str] | None = None) -> str:
+    """The path with each `{parameter}` filled from `values`, or with a placeholder id."""
+    values = values or {}
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda match: values.get(match.group(1), PLACEHOLDER_ID), path)
