@@ -16,12 +16,12 @@ from services.common.http import CORRELATION_HEADER
 from workflows.journey_memory import CancelFollowUpTask, CreateFollowUpTask
 
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})
-WORKER_ACTOR = "temporal-worker"
-"""How the services' audit logs name the workflows' activities until they authenticate with a client token."""
 
 
 def acting_for(purpose: str) -> dict[str, str]:
-    return {"X-Reemploy-Actor": WORKER_ACTOR, "X-Reemploy-Purpose": purpose}
+    """Why the activity uses personal data, for the services' audit logs; who acts is the worker's own
+    client-credentials token, which its HTTP clients carry."""
+    return {"X-Reemploy-Purpose": purpose}
 
 
 class JourneyActivities:

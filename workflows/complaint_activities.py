@@ -18,8 +18,6 @@ from contracts.complaint_workflow import (
     RecordComplaintAction,
 )
 
-WORKFLOW_READER = {"X-Reemploy-Role": "workflow"}
-
 
 class ComplaintActivities:
     def __init__(self, http: httpx.AsyncClient) -> None:
@@ -31,15 +29,12 @@ class ComplaintActivities:
         response = await self.http.put(
             f"/complaints/{request.complaint_id}/actions/{request.action_key}",
             json=request.action.model_dump(mode="json"),
-            headers=WORKFLOW_READER,
         )
         return ComplaintAction.model_validate(_body(response))
 
     @activity.defn(name="read_complaint_progress")
     async def read_progress(self, request: ProgressRequest) -> ComplaintProgress:
-        response = await self.http.get(
-            f"/complaints/{request.complaint_id}/progress", headers=WORKFLOW_READER
-        )
+        response = await self.http.get(f"/complaints/{request.complaint_id}/progress")
         return ComplaintProgress.model_validate(_body(response))
 
 

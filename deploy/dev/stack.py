@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -33,6 +34,7 @@ log = logging.getLogger("stack")
 RESTART_BACKOFF_MAX_SECONDS = 30.0
 STOP_GRACE_SECONDS = 10.0
 CLIENT_STOP_GRACE_SECONDS = 2.0
+WORKER_CLIENT = "temporal-worker"
 """Kafka clients deliver at least once, so stopping them hard while the broker is down loses nothing."""
 
 
@@ -149,9 +151,15 @@ class Stack:
             f"REEMPLOY_{name.upper()}_URL": f"http://{host}:{self.http_port(definition)}"
             for name, definition in definitions.items()
         }
+        worker_secret = self.worker_client_secret()
+        service_clients = {
+            "REEMPLOY_IDENTITY_SERVICE_CLIENTS": json.dumps({WORKER_CLIENT: worker_secret}),
+        }
         for name, definition in sorted(definitions.items()):
             http_port = self.http_port(definition)
             service_env = common | {"REEMPLOY_DATABASE_URL": self.database_url(name)}
+            if name == "identity":
+                service_env |= service_clients
             specs.append(
                 ProcessSpec(
                     name,
@@ -176,12 +184,19 @@ class Stack:
                 )
                 self.endpoints[process] = f"http://{host}:{ops_port}"
                 ops_port += 1
+        worker_client = {
+            "REEMPLOY_TOKEN_URL": f"{issuer}/oauth2/token",
+            "REEMPLOY_CLIENT_ID": WORKER_CLIENT,
+            "REEMPLOY_CLIENT_SECRET": worker_secret,
+        }
         for name in ("bridge", "worker"):
             specs.append(
                 ProcessSpec(
                     name,
                     [*reemploy, name],
-                    common | {"REEMPLOY_OPS_PORT": str(ops_port)},
+                    common
+                    | {"REEMPLOY_OPS_PORT": str(ops_port)}
+                    | (worker_client if name == "worker" else {}),
                     f"http://{host}:{ops_port}/readyz",
                     kafka_client=name == "bridge",
                 )
@@ -192,6 +207,16 @@ class Stack:
 
     def http_port(self, definition: ServiceDefinition) -> int:
         return self.settings.first_service_port + definition.port_offset
+
+    def worker_client_secret(self) -> str:
+        """The worker's client secret, made on the first `make up` and kept (owner-only) in the var dir;
+        identity registers the worker as a `service` client with it."""
+        path = self.var_dir / "worker-client-secret"
+        if not path.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(32))
+        return path.read_text().strip()
 
     def database_url(self, service: str) -> str:
         return f"sqlite+aiosqlite:///{self.var_dir / f'{service}.db'}"

@@ -2,7 +2,8 @@
 
 `ClientCredentials` is an `httpx.Auth`: put it on an `httpx.AsyncClient` and every request carries a bearer
 token fetched from the issuer's token endpoint, kept until shortly before it expires and fetched again once
-when a service answers 401 (the issuer rotated keys, or the token was revoked).
+when a service answers 401 (the issuer rotated keys, or the token was revoked). A request that already
+carries an Authorization header (someone else's token) is sent as it is.
 """
 
 import asyncio
@@ -40,6 +41,9 @@ class ClientCredentials(httpx.Auth):
         self._fetching = asyncio.Lock()
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if "Authorization" in request.headers:
+            yield request
+            return
         token = await self.token()
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request

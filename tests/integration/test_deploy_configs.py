@@ -46,6 +46,7 @@ REQUIRED_SECRETS = {
     "REEMPLOY_SECRET_KEY": "compose-test-secret",
     "REEMPLOY_IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "compose-test-admin-password",
     "GRAFANA_ADMIN_PASSWORD": "compose-test-grafana-password",
+    "REEMPLOY_WORKER_CLIENT_SECRET": "compose-test-worker-secret",
 }
 ARRIVING_SERVICES = ("complaints",)
 """In compose ahead of their package (another branch); checked by name until deploy/registry.py has them."""

@@ -36,7 +36,7 @@ def activities(answer: httpx.Response, seen: list[httpx.Request]) -> ComplaintAc
     return ComplaintActivities(http)
 
 
-async def test_recording_puts_the_action_under_its_key_as_the_workflow() -> None:
+async def test_recording_puts_the_action_under_its_key() -> None:
     seen: list[httpx.Request] = []
     recorded = {
         **REMINDER.action.model_dump(mode="json"),
@@ -50,7 +50,7 @@ async def test_recording_puts_the_action_under_its_key_as_the_workflow() -> None
     assert action.action_key == "acknowledgement-1-reminder"
     [request] = seen
     assert (request.method, request.url.path) == ("PUT", "/complaints/c-1/actions/acknowledgement-1-reminder")
-    assert request.headers["X-Reemploy-Role"] == "workflow"
+    assert "X-Reemploy-Role" not in request.headers, "who acts is the worker's client token, not a header"
     assert json.loads(request.content)["kind"] == "reminder"
 
 

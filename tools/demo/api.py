@@ -43,6 +43,10 @@ class Api:
     async def close(self) -> None:
         await self._http.aclose()
 
+    def authenticate(self, auth: httpx.Auth) -> None:
+        """Send `auth`'s token with every call that names no token of its own."""
+        self._http.auth = auth
+
     async def call(
         self,
         method: str,

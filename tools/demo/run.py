@@ -29,6 +29,7 @@ from tools.demo.seeding import (
     seed,
     still_there,
 )
+from tools.demo.service_client import demo_service_client
 from tools.demo.training import Cohorts
 
 SERVICES = ("intake", "training", "placement", "complaints", "identity")
@@ -85,6 +86,7 @@ async def run_demo(options: Options, progress: Progress) -> Outcome:
     )
     api = Api(endpoints, in_flight=options.in_flight)
     try:
+        api.authenticate(await demo_service_client(api, options.admin))
         state, seeded = await _seeded(api, state, district, options, progress)
         state_file.write_text(state.model_dump_json(indent=2) + "\n")
         await set_up_console(api, district, seeded, options.admin, options.workers, today)
