@@ -29,6 +29,7 @@ class ClientCredentials(httpx.Auth):
         scope: str | None = None,
         timeout_seconds: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.token_url = token_url
         self.client_id = client_id
@@ -36,6 +37,7 @@ class ClientCredentials(httpx.Auth):
         self._scope = scope
         self._timeout = timeout_seconds
         self._clock = clock
+        self._transport = transport
         self._token: str | None = None
         self._renew_at = 0.0
         self._fetching = asyncio.Lock()
@@ -67,7 +69,7 @@ class ClientCredentials(httpx.Auth):
         if self._scope:
             form["scope"] = self._scope
         try:
-            async with httpx.AsyncClient(timeout=self._timeout) as http:
+            async with httpx.AsyncClient(timeout=self._timeout, transport=self._transport) as http:
                 response = await http.post(self.token_url, data=form, auth=(self.client_id, self._secret))
         except httpx.HTTPError as error:
             raise TokenRequestRefused(
