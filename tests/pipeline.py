@@ -17,6 +17,7 @@ from services.common.temporal import JourneyGateway, LazyTemporalClient, connect
 from services.intake.app import create_app
 from services.intake.models import outbox
 from tests.factories import NETWORK
+from tests.tokens import TestIssuer
 from workflows.activities import JourneyActivities
 from workflows.bridge import JourneyBridge
 from workflows.reconciler_activities import ReconcilerActivities
@@ -30,6 +31,8 @@ class Pipeline:
         self.bootstrap = bootstrap
         self.temporal_address = temporal_address
         self.task_queue = f"journeys-{uuid.uuid4().hex[:8]}"
+        self.issuer = TestIssuer()
+        """Intake trusts this issuer; the worker's activities and the test call with its service tokens."""
         self.stop = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
         self.cleanups: list[Callable[[], object]] = []
@@ -38,11 +41,16 @@ class Pipeline:
         self.engine = create_engine(self.database_url)
         self.client = await connect(self.temporal_address, "default")
         self.app = create_app(
-            ServiceSettings(database_url=self.database_url, temporal_address=self.temporal_address)
+            ServiceSettings(database_url=self.database_url, temporal_address=self.temporal_address),
+            token_verifier=self.issuer.verifier(),
         )
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://intake")
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app),
+            base_url="http://intake",
+            auth=self.issuer.service_auth(),
+        )
         activities = JourneyActivities(intake=self.http, placement=self.absent_service("placement"))
         self.worker = build_worker(
             self.client,

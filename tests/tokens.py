@@ -57,7 +57,7 @@ class TestIssuer:
         return self.headers(*scopes, sub=subject, client_kind=ClientKind.SERVICE.value)
 
     def service_auth(self, subject: str = "temporal-worker") -> httpx.Auth:
-        """An `httpx.Auth` sending a fresh service token with every request."""
+        """An `httpx.Auth` sending a fresh service token with each request that names no token itself."""
         return _MintedBearer(lambda: self.service_headers(subject))
 
 
@@ -66,5 +66,6 @@ class _MintedBearer(httpx.Auth):
         self.mint = mint
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers.update(self.mint())
+        if "Authorization" not in request.headers:
+            request.headers.update(self.mint())
         yield request

@@ -4,7 +4,8 @@ Intake, training and placement run as their FastAPI apps over ASGI, each on an S
 with its relay to a real Tansu broker. Training's and placement's consumer groups keep their views, the
 bridge turns events into signals on `journey-{case_id}`, and a Temporal worker on the real dev server runs
 the journeys, whose activities call intake and placement over HTTP. Every interval of the journey is
-compressed by `time_scale`. The services verify tokens signed by `issuer`, a test issuer.
+compressed by `time_scale`. The services verify tokens signed by `issuer`, a test issuer: the worker and the
+story's staff steps call with its `service` tokens, providers and employers with their own.
 """
 
 import asyncio
@@ -94,7 +95,11 @@ class ProgrammeInProcess:
         await self._resources.enter_async_context(app.router.lifespan_context(app))
         app.state.token_verifier = self.issuer.verifier()
         self.apis[definition.name] = await self._resources.enter_async_context(
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{definition.name}")
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url=f"http://{definition.name}",
+                auth=self.issuer.service_auth(),
+            )
         )
         engine = create_engine(url)
         self._resources.push_async_callback(engine.dispose)
