@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services.identity.domain import CLIENT_SCOPES, ClientKind
+from services.identity.settings import DEVELOPMENT_ADMIN_PASSWORD
 from tests.factories import NETWORK, registration
 from tests.infrastructure import stack_ports
 
@@ -71,6 +73,38 @@ def pipeline_figures(http: httpx.Client, endpoints: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def operator_headers(identity: str) -> dict[str, str]:
+    """What an operator does first: log in as the bootstrap admin, register a `service` client (or give the
+    one registered before a new secret) and take a client-credentials token."""
+    with httpx.Client(base_url=identity, timeout=10) as http:
+        login = {"grant_type": "password", "username": "admin", "password": DEVELOPMENT_ADMIN_PASSWORD}
+        admin = {"authorization": f"Bearer {http.post('/oauth2/token', data=login).json()['access_token']}"}
+        body = {
+            "client_id": "e2e-operator",
+            "name": "The end-to-end test's operator",
+            "kind": ClientKind.SERVICE.value,
+            "scopes": sorted(CLIENT_SCOPES[ClientKind.SERVICE]),
+        }
+        registered = http.post("/admin/clients", json=body, headers=admin)
+        if registered.status_code == 409:
+            registered = http.post("/admin/clients/e2e-operator/secret", headers=admin)
+        secret = registered.json()["client_secret"]
+        grant = {"grant_type": "client_credentials"}
+        token = http.post("/oauth2/token", data=grant, auth=("e2e-operator", secret)).json()["access_token"]
+    return {"authorization": f"Bearer {token}"}
+
+
+def wait_for_stage_in_intake(http: httpx.Client, base: str, case_id: str, stage: str) -> None:
+    """Intake learns the stage from the worker's `POST /journey-events`, sent with its own service token."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = http.get(f"{base}/workers", params={"stage": stage}).json()
+        if case_id in {case["case_id"] for case in found["items"]}:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"intake never learnt that {case_id} is in {stage}")
+
+
 def wait_for_journey(http: httpx.Client, base: str, case_id: str, timeout: float = 60) -> dict[str, str]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -97,11 +131,14 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
         endpoints
     )
     intake = endpoints["intake"]
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=10, headers=operator_headers(endpoints["identity"])) as http:
+        assert http.get(f"{intake}/workers").status_code == 200
+        assert httpx.get(f"{intake}/workers").status_code == 401
         for path, body in NETWORK:
             assert http.post(f"{intake}{path}", json=body).status_code == 201
         first = http.post(f"{intake}/workers", json=registration()).json()["case_id"]
         assert wait_for_journey(http, intake, first)["stage"] == "assessment"
+        wait_for_stage_in_intake(http, intake, first, "assessment")
         for name in ("intake-relay", "bridge", "worker"):
             assert "reemploy_" in http.get(f"{endpoints[name]}/metrics").text or name == "worker"
             assert http.get(f"{endpoints[name]}/readyz").status_code == 200
@@ -120,7 +157,7 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
     assert not children_alive(stack.ports["broker"])
 
     endpoints = stack.start()
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=10, headers=operator_headers(endpoints["identity"])) as http:
         assert http.get(f"{endpoints['intake']}/workers/{first}").status_code == 200
         assert wait_for_journey(http, endpoints["intake"], first)["stage"] == "assessment"
     assert stack.interrupt() == 0
