@@ -215,9 +215,10 @@ async def run_worker(settings: WorkerSettings) -> None:
     intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout, auth=auth)
     placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout, auth=auth)
     complaints = httpx.AsyncClient(base_url=settings.complaints_url, timeout=timeout, auth=auth)
+    benefits = httpx.AsyncClient(base_url=settings.benefits_url, timeout=timeout, auth=auth)
     worker = build_worker(
         client,
-        JourneyActivities(intake=intake, placement=placement),
+        JourneyActivities(intake=intake, placement=placement, benefits=benefits),
         ReconcilerActivities(client=client, intake=intake),
         RestructuringActivities(intake=intake),
         complaints,
@@ -232,7 +233,7 @@ async def run_worker(settings: WorkerSettings) -> None:
         return worker.is_running
 
     async def close_clients() -> None:
-        for http in (intake, placement, complaints):
+        for http in (intake, placement, complaints, benefits):
             await http.aclose()
 
     await _until_stopped(

@@ -51,7 +51,11 @@ class Pipeline:
             base_url="http://intake",
             auth=self.issuer.service_auth(),
         )
-        activities = JourneyActivities(intake=self.http, placement=self.absent_service("placement"))
+        activities = JourneyActivities(
+            intake=self.http,
+            placement=self.absent_service("placement"),
+            benefits=self.absent_service("benefits"),
+        )
         self.worker = build_worker(
             self.client,
             activities,

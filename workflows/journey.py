@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.activities import JourneyActivities
     from workflows.alarm import Alarm
-    from workflows.journey_memory import CreateFollowUpTask, PublishEvent
+    from workflows.journey_memory import ApplyForPolicySupport, CreateFollowUpTask, PublishEvent
     from workflows.journey_state import JourneyState
 
 STAGE = SearchAttributeKey.for_keyword("JourneyStage")
@@ -46,6 +46,8 @@ HARDSHIP_FLAGS = SearchAttributeKey.for_keyword_list("HardshipFlags")
 
 CANCEL_FOLLOW_UP_TASKS = "cancel-follow-up-tasks"
 """Patch: journeys started before it never cancelled placement's tasks; replaying them must not either."""
+APPLY_FOR_POLICY_SUPPORT = "apply-for-policy-support"
+"""Patch: journeys started before it never applied for policy support when a business started."""
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRIES = RetryPolicy(
@@ -162,6 +164,15 @@ class ReemploymentJourney:
                     )
                 elif isinstance(action, CreateFollowUpTask):
                     await self._create_follow_up_task(action)
+                elif isinstance(action, ApplyForPolicySupport):
+                    if workflow.patched(APPLY_FOR_POLICY_SUPPORT):
+                        outcome = await workflow.execute_activity_method(
+                            JourneyActivities.apply_for_policy_support,
+                            action,
+                            start_to_close_timeout=ACTIVITY_TIMEOUT,
+                            retry_policy=ACTIVITY_RETRIES,
+                        )
+                        self.state.note(workflow.now(), "policy_support_application", outcome)
                 elif workflow.patched(CANCEL_FOLLOW_UP_TASKS):
                     await workflow.execute_activity_method(
                         JourneyActivities.cancel_follow_up_task,

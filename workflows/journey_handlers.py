@@ -13,7 +13,14 @@ from contracts.events.journey import (
 )
 from contracts.journey import CLOSED_STAGES, FollowUpStatus, JourneyEvent
 from contracts.journey import JourneyStage as Stage
-from workflows.journey_memory import CreateFollowUpTask, Deadline, DeadlineKind, Employment, midnight
+from workflows.journey_memory import (
+    ApplyForPolicySupport,
+    CreateFollowUpTask,
+    Deadline,
+    DeadlineKind,
+    Employment,
+    midnight,
+)
 from workflows.policy import policy_for
 
 if TYPE_CHECKING:
@@ -129,6 +136,16 @@ def business_started(journey: "JourneyState", event: JourneyEvent, now: datetime
     )
     journey.note(now, event.event_type, str(data.get("kind", "")))
     journey.start_work(work, Stage.BUSINESS_STARTED, now)
+    for kind in journey.rules.support_on_business_start:
+        journey.actions.append(
+            ApplyForPolicySupport(
+                application_key=f"journey:{journey.case_id}:{work.subject_id}:{kind}",
+                case_id=journey.case_id,
+                kind=kind,
+                assistant_id=journey.assistant_id,
+                business_kind=str(data["kind"]) if data.get("kind") else None,
+            )
+        )
 
 
 def work_ended(journey: "JourneyState", event: JourneyEvent, now: datetime) -> None:

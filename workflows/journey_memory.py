@@ -76,7 +76,22 @@ class CancelFollowUpTask(BaseModel):
     reason: str
 
 
-Action = Annotated[PublishEvent | CreateFollowUpTask | CancelFollowUpTask, Field(discriminator="action")]
+class ApplyForPolicySupport(BaseModel):
+    """Apply, on the worker's behalf, for policy support the work just started entitles them to; the
+    benefits service routes it to the competent agency if the worker consented to share with it."""
+
+    action: Literal["apply_for_policy_support"] = "apply_for_policy_support"
+    application_key: str
+    case_id: str
+    kind: str
+    assistant_id: str | None
+    business_kind: str | None = None
+
+
+Action = Annotated[
+    PublishEvent | CreateFollowUpTask | CancelFollowUpTask | ApplyForPolicySupport,
+    Field(discriminator="action"),
+]
 
 
 def midnight(value: str | date) -> datetime:

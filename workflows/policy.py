@@ -54,6 +54,10 @@ class JourneyPolicy(BaseModel):
     follow_ups: FollowUpPolicy = FollowUpPolicy()
     stability: StabilityRule = StabilityRule()
     reviews: ReviewPolicy = ReviewPolicy()
+    support_on_business_start: tuple[str, ...] = Field(
+        default=("tax_relief", "business_registration"),
+        description="Policy support the journey applies for when a worker starts a business (benefits kinds)",
+    )
     history_events_before_continue_as_new: int = Field(
         default=2000, description="Continue-as-new once the history holds this many events"
     )

@@ -35,6 +35,7 @@ def build_worker(
             journey.publish_journey_event,
             journey.create_follow_up_task,
             journey.cancel_follow_up_task,
+            journey.apply_for_policy_support,
             reconciler.start_missing_journeys,
             restructuring.remind_congress_vote,
             restructuring.take_in_roster,

@@ -87,5 +87,6 @@ class WorkerSettings(ServiceClientSettings):
     intake_url: str = "http://127.0.0.1:8001"
     placement_url: str = "http://127.0.0.1:8003"
     complaints_url: str = "http://127.0.0.1:8004"
+    benefits_url: str = "http://127.0.0.1:8006"
     activity_http_timeout_seconds: float = Field(default=10.0, gt=0)
     reconcile_every_minutes: float = Field(default=10.0, gt=0, description="How often the reconciler runs")

@@ -1,7 +1,7 @@
 """The programme in one process on real parts, for the journey's story test.
 
-Intake, training and placement run as their FastAPI apps over ASGI, each on an SQLite database of its own
-with its relay to a real Tansu broker. Training's and placement's consumer groups keep their views, the
+Intake, training, placement, complaints and benefits run as their FastAPI apps over ASGI, each on an SQLite
+database of its own with its relay to a real Tansu broker. The services' consumer groups keep their views, the
 bridge turns events into signals on `journey-{case_id}`, and a Temporal worker on the real dev server runs
 the journeys, whose activities call intake and placement over HTTP. Every interval of the journey is
 compressed by `time_scale`. The services verify tokens signed by `issuer`, a test issuer: the worker and the
@@ -36,13 +36,13 @@ from workflows.reconciler_activities import ReconcilerActivities
 from workflows.restructuring_activities import RestructuringActivities
 from workflows.worker import build_worker
 
-SERVICES = ("intake", "training", "placement", "complaints")
+SERVICES = ("intake", "training", "placement", "complaints", "benefits")
 
 Found = TypeVar("Found")
 
 
 class ProgrammeInProcess:
-    """Intake, training and placement with their relays and consumers, the bridge and a journey worker."""
+    """The services with their relays and consumers, the bridge and a journey worker."""
 
     def __init__(self, *, directory: Path, bootstrap: str, temporal_address: str, time_scale: float) -> None:
         self.directory = directory
@@ -76,7 +76,7 @@ class ProgrammeInProcess:
             await self._start_service(service_definition(name))
         self._worker = build_worker(
             client,
-            JourneyActivities(intake=self.intake, placement=self.placement),
+            JourneyActivities(intake=self.intake, placement=self.placement, benefits=self.apis["benefits"]),
             ReconcilerActivities(client=client, intake=self.intake),
             RestructuringActivities(intake=self.intake),
             self.apis["complaints"],

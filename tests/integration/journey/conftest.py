@@ -212,7 +212,11 @@ async def journeys(time_skipping: WorkflowEnvironment, tmp_path: Path) -> AsyncI
             queue = f"journeys-{uuid.uuid4().hex[:8]}"
             worker = build_worker(
                 time_skipping.client,
-                JourneyActivities(intake=intake, placement=placement),
+                JourneyActivities(
+                    intake=intake,
+                    placement=placement,
+                    benefits=httpx.AsyncClient(base_url="http://benefits.invalid"),
+                ),
                 ReconcilerActivities(client=time_skipping.client, intake=intake),
                 RestructuringActivities(intake=intake),
                 httpx.AsyncClient(base_url="http://complaints.invalid"),

@@ -43,7 +43,7 @@ async def test_open_cases_without_a_journey_get_one_and_only_once(
     queue = f"reconcile-{uuid.uuid4().hex[:8]}"
     worker = build_worker(
         client,
-        JourneyActivities(intake=intake_api, placement=intake_api),
+        JourneyActivities(intake=intake_api, placement=intake_api, benefits=intake_api),
         ReconcilerActivities(client=client, intake=intake_api),
         RestructuringActivities(intake=intake_api),
         httpx.AsyncClient(base_url="http://complaints.invalid"),
