@@ -5,10 +5,11 @@ table here is built from identity's own grants (`ROLE_SCOPES`, `CLIENT_SCOPES`),
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from services.identity.domain import CLIENT_SCOPES, ClientKind
 from tests.tokens import TestIssuer
@@ -56,14 +57,28 @@ def caller_headers(
 
 
 def protected_routes(app: FastAPI) -> list[tuple[str, str]]:
-    """Every (method, path) of the app except the open ones."""
-    return sorted(
-        (method, route.path)
-        for route in app.routes
-        if isinstance(route, APIRoute) and route.path not in OPEN_PATHS
-        for method in route.methods
+    """Every (method, path) of the app, hidden ones included, except the open ones."""
+    routes = sorted(
+        (method, path)
+        for path, methods in _api_routes(app.routes, prefix="")
+        if path not in OPEN_PATHS
+        for method in methods
         if method not in {"HEAD", "OPTIONS"}
     )
+    if not routes:
+        raise LookupError("the app has no protected routes: are its routers found?")
+    return routes
+
+
+def _api_routes(routes: Iterable[BaseRoute], *, prefix: str) -> Iterator[tuple[str, set[str]]]:
+    """The API routes, walking into included routers (FastAPI keeps them nested since 0.16x)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path, set(route.methods)
+        included = getattr(route, "original_router", None)
+        context = getattr(route, "include_context", None)
+        if included is not None and context is not None:
+            yield from _api_routes(included.routes, prefix=prefix + context.prefix)
 
 
 def concrete(path: str, values: Mapping[str, str] | None = None) -> str:

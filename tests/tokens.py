@@ -20,6 +20,8 @@ AUDIENCE = "reemploy"
 class TestIssuer:
     """Signs tokens with a fresh Ed25519 key and serves its JWKS to the verifier."""
 
+    __test__ = False
+
     def __init__(self, issuer: str = ISSUER) -> None:
         self.issuer = issuer
         self.key = ed25519.Ed25519PrivateKey.generate()
