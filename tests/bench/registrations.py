@@ -31,6 +31,7 @@ from services.common.temporal import connect
 from services.intake.models import outbox
 from tests.factories import NETWORK, registration
 from tests.infrastructure import stack_ports
+from tests.operator import operator_headers
 
 RESULTS = Path(__file__).resolve().parents[2] / "docs" / "performance" / "registrations.json"
 BURST = int(os.environ.get("BENCH_BURST", "1000"))
@@ -177,10 +178,13 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 async def measure(stack: Stack) -> Figures:
     client = await connect(stack.temporal_address, "default")
+    operator = await asyncio.to_thread(operator_headers, stack.endpoints["identity"])
 
     def http() -> httpx.AsyncClient:
         limits = httpx.Limits(max_connections=CONCURRENCY * 2)
-        return httpx.AsyncClient(base_url=stack.endpoints["intake"], limits=limits, timeout=30)
+        return httpx.AsyncClient(
+            base_url=stack.endpoints["intake"], limits=limits, timeout=30, headers=operator
+        )
 
     async with http() as warm_up:
         for path, body in NETWORK:

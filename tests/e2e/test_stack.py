@@ -11,10 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.identity.domain import CLIENT_SCOPES, ClientKind
-from services.identity.settings import DEVELOPMENT_ADMIN_PASSWORD
 from tests.factories import NETWORK, registration
 from tests.infrastructure import stack_ports
+from tests.operator import operator_headers
 
 
 class RunningStack:
@@ -71,27 +70,6 @@ def pipeline_figures(http: httpx.Client, endpoints: dict[str, str]) -> str:
             if line.startswith(("reemploy_outbox", "reemploy_consumer_events"))
         ]
     return "\n".join(lines)
-
-
-def operator_headers(identity: str) -> dict[str, str]:
-    """What an operator does first: log in as the bootstrap admin, register a `service` client (or give the
-    one registered before a new secret) and take a client-credentials token."""
-    with httpx.Client(base_url=identity, timeout=10) as http:
-        login = {"grant_type": "password", "username": "admin", "password": DEVELOPMENT_ADMIN_PASSWORD}
-        admin = {"authorization": f"Bearer {http.post('/oauth2/token', data=login).json()['access_token']}"}
-        body = {
-            "client_id": "e2e-operator",
-            "name": "The end-to-end test's operator",
-            "kind": ClientKind.SERVICE.value,
-            "scopes": sorted(CLIENT_SCOPES[ClientKind.SERVICE]),
-        }
-        registered = http.post("/admin/clients", json=body, headers=admin)
-        if registered.status_code == 409:
-            registered = http.post("/admin/clients/e2e-operator/secret", headers=admin)
-        secret = registered.json()["client_secret"]
-        grant = {"grant_type": "client_credentials"}
-        token = http.post("/oauth2/token", data=grant, auth=("e2e-operator", secret)).json()["access_token"]
-    return {"authorization": f"Bearer {token}"}
 
 
 def wait_for_stage_in_intake(http: httpx.Client, base: str, case_id: str, stage: str) -> None:
