@@ -13,8 +13,10 @@ PLANS_APPROVE = "plans:approve"
 RESTRUCTURING_MANAGE = "restructuring:manage"
 TRAINING_READ = "training:read"
 TRAINING_PROVIDE = "training:provide"
+TRAINING_MANAGE = "training:manage"
 PLACEMENT_READ = "placement:read"
 PLACEMENT_WRITE = "placement:write"
+PLACEMENT_MANAGE = "placement:manage"
 VACANCIES_MANAGE = "vacancies:manage"
 COMPLAINTS_READ = "complaints:read"
 COMPLAINTS_WRITE = "complaints:write"
@@ -37,8 +39,10 @@ SCOPES: dict[str, str] = {
     RESTRUCTURING_MANAGE: "record enterprise restructuring plans and worker-congress votes",
     TRAINING_READ: "read courses, classes and enrolments",
     TRAINING_PROVIDE: "a provider publishes, concludes and cancels its own classes and records attendance",
+    TRAINING_MANAGE: "register and accredit training providers and keep the course catalogue",
     PLACEMENT_READ: "read vacancies, referrals, hires and follow-ups",
     PLACEMENT_WRITE: "record referrals, hires, businesses started and follow-ups",
+    PLACEMENT_MANAGE: "verify, suspend and reinstate employers",
     VACANCIES_MANAGE: "post an employer's vacancies, answer referrals, confirm hires",
     COMPLAINTS_READ: "read rights-protection complaints",
     COMPLAINTS_WRITE: "file and work rights-protection complaints",

@@ -1,9 +1,12 @@
 """Placement routes for communities, employers, vacancies, matching, referrals and job fairs.
 
-Routes an employer calls itself carry its id in the path (`/employers/{employer_id}/vacancies`, `…/referrals/
-{referral_id}/answer`, `…/hire`) and need an employer client's token with `vacancies:manage` naming that
-employer (`services.placement.access`); a record of another employer is answered as not found. Registering,
-verifying, suspending and reinstating employers stay staff actions.
+Every route needs a token (`services.placement.access`). Routes an employer calls itself carry its id in
+the path (`/employers/{employer_id}/vacancies`, `…/referrals/{referral_id}/answer`, `…/hire`) and need an
+employer client's token with `vacancies:manage` naming that employer; a record of another employer is
+answered as not found. An employer also reads its own employer record, vacancies and referrals. Staff read
+with `placement:read` and record with `placement:write`, a labour assistant only on the cases of their
+community; supervisors verify, suspend and reinstate employers (`placement:manage`) and keep the
+communities (`network:manage`).
 """
 
 from typing import Annotated, Any
@@ -11,12 +14,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from contracts.occupations import EmploymentForm, OccupationArea
+from services.common import scopes
+from services.common.auth import require
+from services.common.errors import DomainError
 from services.common.http import current_correlation_id
-from services.placement import employers, job_fairs, matching, referrals, workers
-from services.placement.access import OwnEmployerId
+from services.placement import access, employers, job_fairs, matching, referrals, workers
+from services.placement.access import OwnEmployerId, Reader, StaffOrEmployer, Writer
 from services.placement.collaborators import Placement
 from services.placement.domain import EmployerAction, VacancyStatus
 from services.placement.hires import hire_referred_worker
+from services.placement.models import Referral
 from services.placement.schemas import (
     AttendanceIn,
     CommunityIn,
@@ -39,7 +46,13 @@ from services.placement.schemas import (
     WorkerOut,
 )
 
-router = APIRouter()
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No token, or an invalid or expired one"},
+    403: {"model": ErrorBody, "description": "Lacks the scope, another employer's, or a case out of reach"},
+}
+router = APIRouter(responses=AUTH_ERRORS)
+READ = [Depends(require(scopes.PLACEMENT_READ))]
+WRITE = [Depends(require(scopes.PLACEMENT_WRITE))]
 
 Id = Annotated[str, Path(min_length=1, max_length=36)]
 Code = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{2,32}$")]
@@ -65,7 +78,11 @@ PlacementDep = Annotated[Placement, Depends(_placement)]
 
 
 @router.put(
-    "/communities/{community_code}", response_model=CommunityOut, tags=["communities"], responses=ERRORS
+    "/communities/{community_code}",
+    response_model=CommunityOut,
+    tags=["communities"],
+    responses=ERRORS,
+    dependencies=[Depends(require(scopes.NETWORK_MANAGE))],
 )
 async def put_community(community_code: Code, community: CommunityIn, placement: PlacementDep) -> Any:
     """Create or replace a community: its street and (optionally) coordinates, for distance in matching."""
@@ -74,12 +91,19 @@ async def put_community(community_code: Code, community: CommunityIn, placement:
     )
 
 
-@router.get("/communities", response_model=list[CommunityOut], tags=["communities"])
+@router.get("/communities", response_model=list[CommunityOut], tags=["communities"], dependencies=READ)
 async def list_communities(placement: PlacementDep) -> Any:
     return await employers.list_communities(placement=placement)
 
 
-@router.post("/employers", status_code=201, response_model=EmployerOut, tags=["employers"], responses=ERRORS)
+@router.post(
+    "/employers",
+    status_code=201,
+    response_model=EmployerOut,
+    tags=["employers"],
+    responses=ERRORS,
+    dependencies=WRITE,
+)
 async def register_employer(employer: EmployerIn, placement: PlacementDep) -> Any:
     """Register an employer; it posts vacancies once staff verified it."""
     return await employers.register_employer(
@@ -88,7 +112,10 @@ async def register_employer(employer: EmployerIn, placement: PlacementDep) -> An
 
 
 @router.get("/employers/{employer_id}", response_model=EmployerOut, tags=["employers"], responses=ERRORS)
-async def get_employer(employer_id: Id, placement: PlacementDep) -> Any:
+async def get_employer(employer_id: Id, placement: PlacementDep, caller: StaffOrEmployer) -> Any:
+    """The employer; an employer client reads only its own."""
+    if access.employer_scope(caller) is not None:
+        access.require_own_employer(caller, employer_id)
     return await employers.get_employer(placement=placement, employer_id=employer_id)
 
 
@@ -108,6 +135,7 @@ def _employer_change(path: str, action: EmployerAction, summary: str) -> None:
         tags=["employers"],
         responses=ERRORS,
         summary=summary,
+        dependencies=[Depends(require(scopes.PLACEMENT_MANAGE))],
     )(change)
 
 
@@ -152,31 +180,48 @@ async def close_vacancy(
 @router.get("/vacancies", response_model=list[VacancyOut], tags=["vacancies"], responses=ERRORS)
 async def list_vacancies(
     placement: PlacementDep,
+    caller: StaffOrEmployer,
     employer_id: Annotated[str | None, Query(max_length=36)] = None,
     status: VacancyStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Any:
+    """Vacancies by employer and status; an employer client lists only its own."""
+    own = access.employer_scope(caller)
+    if own is not None:
+        access.require_own_employer(caller, employer_id or own)
+        employer_id = own
     return await employers.list_vacancies(
         placement=placement, employer_id=employer_id, status=status, limit=limit
     )
 
 
 @router.get("/vacancies/{vacancy_id}", response_model=VacancyOut, tags=["vacancies"], responses=ERRORS)
-async def get_vacancy(vacancy_id: Id, placement: PlacementDep) -> Any:
-    return await employers.get_vacancy(placement=placement, vacancy_id=vacancy_id)
+async def get_vacancy(vacancy_id: Id, placement: PlacementDep, caller: StaffOrEmployer) -> Any:
+    """The vacancy; another employer's is not found for an employer client."""
+    vacancy = await employers.get_vacancy(placement=placement, vacancy_id=vacancy_id)
+    own = access.employer_scope(caller)
+    if own is not None and vacancy.employer_id != own:
+        raise DomainError(404, "vacancy_not_found", f"No vacancy {vacancy_id} of employer {own}")
+    return vacancy
 
 
 @router.get(
     "/vacancies/{vacancy_id}/matches", response_model=list[WorkerMatch], tags=["matching"], responses=ERRORS
 )
-async def workers_for_vacancy(vacancy_id: Id, placement: PlacementDep, limit: Limit = 20) -> Any:
-    """The best workers for a vacancy, each with the points per factor and why."""
-    return await matching.workers_for_vacancy(placement=placement, vacancy_id=vacancy_id, limit=limit)
+async def workers_for_vacancy(
+    vacancy_id: Id, placement: PlacementDep, caller: Reader, limit: Limit = 20
+) -> Any:
+    """The best workers for a vacancy, each with the points per factor and why: of the workers the caller
+    reaches (a labour assistant, their community's)."""
+    return await matching.workers_for_vacancy(
+        placement=placement, vacancy_id=vacancy_id, limit=limit, within=access.reachable_cases(caller)
+    )
 
 
 @router.get("/workers/{case_id}", response_model=WorkerOut, tags=["matching"], responses=ERRORS)
-async def get_worker(case_id: Id, placement: PlacementDep) -> Any:
+async def get_worker(case_id: Id, placement: PlacementDep, caller: Reader) -> Any:
     """What placement knows of a worker, from intake's and training's events."""
+    await access.require_case_reach(placement, caller, case_id)
     return await workers.get_worker(placement=placement, case_id=case_id)
 
 
@@ -186,11 +231,13 @@ async def get_worker(case_id: Id, placement: PlacementDep) -> Any:
 async def vacancies_for_worker(
     case_id: Id,
     placement: PlacementDep,
+    caller: Reader,
     limit: Limit = 20,
     occupation_area: OccupationArea | None = None,
     employment_form: EmploymentForm | None = None,
 ) -> Any:
     """The best open vacancies for a worker, each with the points per factor and why."""
+    await access.require_case_reach(placement, caller, case_id)
     return await matching.vacancies_for_worker(
         placement=placement,
         case_id=case_id,
@@ -201,8 +248,9 @@ async def vacancies_for_worker(
 
 
 @router.post("/referrals", status_code=201, response_model=ReferralOut, tags=["referrals"], responses=ERRORS)
-async def refer(referral: ReferralIn, placement: PlacementDep) -> Any:
+async def refer(referral: ReferralIn, placement: PlacementDep, caller: Writer) -> Any:
     """A labour assistant refers a worker to an open vacancy (once per worker and vacancy)."""
+    await access.require_case_reach(placement, caller, referral.case_id)
     return await referrals.refer(
         placement=placement, referral=referral, correlation_id=current_correlation_id()
     )
@@ -211,19 +259,38 @@ async def refer(referral: ReferralIn, placement: PlacementDep) -> Any:
 @router.get("/referrals", response_model=list[ReferralOut], tags=["referrals"], responses=ERRORS)
 async def list_referrals(
     placement: PlacementDep,
+    caller: StaffOrEmployer,
     case_id: Annotated[str | None, Query(max_length=36)] = None,
     vacancy_id: Annotated[str | None, Query(max_length=36)] = None,
     employer_id: Annotated[str | None, Query(max_length=36)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Any:
+    """Referrals by case, vacancy and employer: an employer client's made to it, staff's of the cases they
+    reach."""
+    own = access.employer_scope(caller)
+    if own is not None:
+        access.require_own_employer(caller, employer_id or own)
+        employer_id = own
     return await referrals.list_referrals(
-        placement=placement, case_id=case_id, vacancy_id=vacancy_id, employer_id=employer_id, limit=limit
+        placement=placement,
+        case_id=case_id,
+        vacancy_id=vacancy_id,
+        employer_id=employer_id,
+        limit=limit,
+        within=None if own is not None else access.reachable_cases(caller),
     )
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralOut, tags=["referrals"], responses=ERRORS)
-async def get_referral(referral_id: Id, placement: PlacementDep) -> Any:
-    return await referrals.get_referral(placement=placement, referral_id=referral_id)
+async def get_referral(referral_id: Id, placement: PlacementDep, caller: StaffOrEmployer) -> Any:
+    """The referral: to an employer client only if made to it (else not found); to staff on a case reached."""
+    own = access.employer_scope(caller)
+    if own is None:
+        await access.require_record_reach(placement, caller, Referral, referral_id)
+    referral = await referrals.get_referral(placement=placement, referral_id=referral_id)
+    if own is not None and referral.employer_id != own:
+        raise DomainError(404, "referral_not_found", f"No referral {referral_id} to employer {own}")
+    return referral
 
 
 @router.post(
@@ -265,13 +332,26 @@ async def hire_referred_worker_route(
     )
 
 
-@router.post("/job-fairs", status_code=201, response_model=JobFairOut, tags=["job fairs"], responses=ERRORS)
+@router.post(
+    "/job-fairs",
+    status_code=201,
+    response_model=JobFairOut,
+    tags=["job fairs"],
+    responses=ERRORS,
+    dependencies=WRITE,
+)
 async def schedule_job_fair(fair: JobFairIn, placement: PlacementDep) -> Any:
     record = await job_fairs.schedule(placement=placement, fair=fair, correlation_id=current_correlation_id())
     return await job_fairs.describe(placement=placement, job_fair_id=record.job_fair_id)
 
 
-@router.get("/job-fairs/{job_fair_id}", response_model=JobFairOut, tags=["job fairs"], responses=ERRORS)
+@router.get(
+    "/job-fairs/{job_fair_id}",
+    response_model=JobFairOut,
+    tags=["job fairs"],
+    responses=ERRORS,
+    dependencies=READ,
+)
 async def get_job_fair(job_fair_id: Id, placement: PlacementDep) -> Any:
     """The fair with its employers, vacancies, the number of workers who came and of referrals made there."""
     return await job_fairs.describe(placement=placement, job_fair_id=job_fair_id)
@@ -282,6 +362,7 @@ async def get_job_fair(job_fair_id: Id, placement: PlacementDep) -> Any:
     response_model=JobFairOut,
     tags=["job fairs"],
     responses=ERRORS,
+    dependencies=WRITE,
 )
 async def add_fair_employer(job_fair_id: Id, employer_id: Id, placement: PlacementDep) -> Any:
     return await job_fairs.add_employer(placement=placement, job_fair_id=job_fair_id, employer_id=employer_id)
@@ -295,9 +376,10 @@ async def add_fair_employer(job_fair_id: Id, employer_id: Id, placement: Placeme
     responses=ERRORS,
 )
 async def record_attendance(
-    job_fair_id: Id, attendance: AttendanceIn, placement: PlacementDep, response: Response
+    job_fair_id: Id, attendance: AttendanceIn, placement: PlacementDep, response: Response, caller: Writer
 ) -> Any:
     """A worker came to the fair: 201 the first time, 200 after."""
+    await access.require_case_reach(placement, caller, attendance.case_id)
     fair, new = await job_fairs.record_attendance(
         placement=placement,
         job_fair_id=job_fair_id,

@@ -18,10 +18,12 @@ from services.placement.collaborators import Placement
 
 DESCRIPTION = (
     "The free job-intermediary service: employers, vacancies (flexible forms included), matching with "
-    "explanations, referrals, hires, businesses started, job fairs and follow-up tasks. An employer "
-    "posts and closes its vacancies, answers referrals and hires under `/employers/{employer_id}` with "
-    "an employer client's token (`vacancies:manage`) naming that employer. Errors answer with "
-    "`{error, message, errors: [{field, reason}], details}`."
+    "explanations, referrals, hires, businesses started, job fairs and follow-up tasks. Every endpoint "
+    "needs a bearer token: staff read with `placement:read` and record with `placement:write` on the "
+    "workers' cases they reach, supervisors verify employers (`placement:manage`). An employer posts and "
+    "closes its vacancies, answers referrals and hires under `/employers/{employer_id}` with an employer "
+    "client's token (`vacancies:manage`) naming that employer, and reads only its own records. Errors "
+    "answer with `{error, message, errors: [{field, reason}], details}`."
 )
 
 

@@ -3,7 +3,7 @@ ends; a person completes them."""
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -176,9 +176,14 @@ async def get_task(*, placement: Placement, task_key: str) -> FollowUpTask:
     return task
 
 
-async def list_tasks(*, placement: Placement, query: FollowUpTaskQuery) -> list[FollowUpTask]:
-    """Tasks by case, assistant, status and due date (`due_before`: due on or before that day)."""
+async def list_tasks(
+    *, placement: Placement, query: FollowUpTaskQuery, within: Select[str] | None = None
+) -> list[FollowUpTask]:
+    """Tasks by case, assistant, status and due date (`due_before`: due on or before that day); `within`
+    limits them to these cases."""
     statement = select(FollowUpTask).order_by(FollowUpTask.due_on, FollowUpTask.task_key).limit(query.limit)
+    if within is not None:
+        statement = statement.where(FollowUpTask.case_id.in_(within))
     if query.case_id is not None:
         statement = statement.where(FollowUpTask.case_id == query.case_id)
     if query.assistant_id is not None:

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.placement import Hired, JobEnded
@@ -181,8 +181,17 @@ async def get_hire(*, placement: Placement, hire_id: str) -> Hire:
         return await require(session, Hire, hire_id, what="hire")
 
 
-async def list_hires(*, placement: Placement, case_id: str | None, employer_id: str | None) -> list[Hire]:
+async def list_hires(
+    *,
+    placement: Placement,
+    case_id: str | None,
+    employer_id: str | None,
+    within: Select[str] | None = None,
+) -> list[Hire]:
+    """Hires by case and employer; `within` limits them to these cases."""
     query = select(Hire).order_by(Hire.hire_id).limit(500)
+    if within is not None:
+        query = query.where(Hire.case_id.in_(within))
     if case_id is not None:
         query = query.where(Hire.case_id == case_id)
     if employer_id is not None:

@@ -4,7 +4,7 @@ pair scored in Python with its explanation (`scoring`), and the best kept."""
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.occupations import EmploymentForm, OccupationArea
@@ -75,8 +75,11 @@ async def vacancies_for_worker(
     ]
 
 
-async def workers_for_vacancy(*, placement: Placement, vacancy_id: str, limit: int) -> list[WorkerMatch]:
-    """Workers with open cases who asked for the vacancy's occupation area or hold a certificate in it."""
+async def workers_for_vacancy(
+    *, placement: Placement, vacancy_id: str, limit: int, within: Select[str] | None = None
+) -> list[WorkerMatch]:
+    """Workers with open cases who asked for the vacancy's occupation area or hold a certificate in it;
+    `within` limits the candidates to these cases."""
     async with placement.sessions() as session:
         vacancy = await require(session, Vacancy, vacancy_id, what="vacancy")
         place = await _place(session, vacancy.community_code)
@@ -88,15 +91,16 @@ async def workers_for_vacancy(*, placement: Placement, vacancy_id: str, limit: i
             vacancy.required_certificates,
             place,
         )
-        rows = (
-            await session.execute(
-                select(*WORKER_COLUMNS)
-                .select_from(WorkerInterest)
-                .join(Worker, Worker.case_id == WorkerInterest.case_id)
-                .outerjoin(Community, Community.community_code == Worker.community_code)
-                .where(WorkerInterest.occupation_area == vacancy.occupation_area, Worker.case_open.is_(True))
-            )
-        ).all()
+        candidates = (
+            select(*WORKER_COLUMNS)
+            .select_from(WorkerInterest)
+            .join(Worker, Worker.case_id == WorkerInterest.case_id)
+            .outerjoin(Community, Community.community_code == Worker.community_code)
+            .where(WorkerInterest.occupation_area == vacancy.occupation_area, Worker.case_open.is_(True))
+        )
+        if within is not None:
+            candidates = candidates.where(Worker.case_id.in_(within))
+        rows = (await session.execute(candidates)).all()
     ranked = scoring.best(((worker_facts(row), facts) for row in rows), limit, by_vacancy=False)
     return [
         WorkerMatch(

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -121,8 +121,12 @@ async def list_referrals(
     vacancy_id: str | None = None,
     employer_id: str | None = None,
     limit: int = 100,
+    within: Select[str] | None = None,
 ) -> list[Referral]:
+    """Referrals by case, vacancy and employer; `within` limits them to these cases."""
     query = select(Referral).order_by(Referral.referral_id).limit(limit)
+    if within is not None:
+        query = query.where(Referral.case_id.in_(within))
     if case_id is not None:
         query = query.where(Referral.case_id == case_id)
     if vacancy_id is not None:

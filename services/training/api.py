@@ -1,8 +1,10 @@
-"""Training routes: parse, call one use case, answer with a response model.
+"""Training routes: parse, check who calls, call one use case, answer with a response model.
 
-Provider-scoped routes carry the provider in the path (`/providers/{provider_id}/classes/...`), need a
-provider client's token with `training:provide` naming that provider (`access.acting_provider`), and their
-use cases only touch that provider's classes.
+Every route needs a token (`services.training.access`): supervisors keep providers and the catalogue
+(`training:manage`), staff read with `training:read`, a labour assistant enrols and withdraws workers with
+`cases:write` and reaches only the cases of their community. Provider-scoped routes carry the provider in
+the path (`/providers/{provider_id}/classes/...`), need a provider client's token with `training:provide`
+naming that provider (`access.acting_provider`), and their use cases only touch that provider's classes.
 """
 
 from typing import Annotated, Any
@@ -10,6 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from contracts.occupations import OccupationArea as Area
+from services.common import scopes
+from services.common.auth import require
 from services.common.http import current_correlation_id
 from services.training import (
     access,
@@ -66,6 +70,12 @@ INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
 REFUSED: dict[int | str, dict[str, Any]] = {409: {"model": ErrorBody, "description": "Refused in this state"}}
 CHANGE_ERRORS = {**INPUT_ERRORS, **NOT_FOUND, **REFUSED}
+STAFF_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No token, or an invalid one"},
+    403: {"model": ErrorBody, "description": "Lacks the scope, or the case is out of the caller's reach"},
+}
+MANAGE = [Depends(require(scopes.TRAINING_MANAGE))]
+READ = [Depends(require(scopes.TRAINING_READ))]
 
 
 def _training(request: Request) -> Training:
@@ -84,26 +94,33 @@ def _certificate(row: Certificate) -> CertificateOut:
     return CertificateOut.model_validate(row, from_attributes=True)
 
 
-providers = APIRouter(tags=["providers"])
+providers = APIRouter(tags=["providers"], responses=STAFF_AUTH_ERRORS)
 
 
-@providers.post("/providers", status_code=201, response_model=ProviderOut, responses=INPUT_ERRORS)
+@providers.post(
+    "/providers", status_code=201, response_model=ProviderOut, responses=INPUT_ERRORS, dependencies=MANAGE
+)
 async def register_provider(provider: ProviderIn, training: TrainingDep) -> ProviderOut:
     """Register a provider (vocational school, community school, workers' club); it starts pending."""
     return _provider(await catalogue.register_provider(training=training, provider=provider))
 
 
-@providers.get("/providers", response_model=list[ProviderOut])
+@providers.get("/providers", response_model=list[ProviderOut], dependencies=READ)
 async def list_providers(training: TrainingDep) -> list[ProviderOut]:
     return [_provider(row) for row in await catalogue.list_providers(training=training)]
 
 
-@providers.get("/providers/{provider_id}", response_model=ProviderOut, responses=NOT_FOUND)
+@providers.get("/providers/{provider_id}", response_model=ProviderOut, responses=NOT_FOUND, dependencies=READ)
 async def get_provider(provider_id: ProviderId, training: TrainingDep) -> ProviderOut:
     return _provider(await catalogue.get_provider(training=training, provider_id=provider_id))
 
 
-@providers.post("/providers/{provider_id}/accreditation", response_model=ProviderOut, responses=CHANGE_ERRORS)
+@providers.post(
+    "/providers/{provider_id}/accreditation",
+    response_model=ProviderOut,
+    responses=CHANGE_ERRORS,
+    dependencies=MANAGE,
+)
 async def change_accreditation(
     provider_id: ProviderId, change: AccreditationChange, training: TrainingDep
 ) -> ProviderOut:
@@ -112,27 +129,37 @@ async def change_accreditation(
     return _provider(provider)
 
 
-courses = APIRouter(tags=["course catalogue"])
+courses = APIRouter(tags=["course catalogue"], responses=STAFF_AUTH_ERRORS)
 
 
-@courses.post("/courses", status_code=201, response_model=CourseOut, responses={**INPUT_ERRORS, **REFUSED})
+@courses.post(
+    "/courses",
+    status_code=201,
+    response_model=CourseOut,
+    responses={**INPUT_ERRORS, **REFUSED},
+    dependencies=MANAGE,
+)
 async def add_course(course: CourseIn, training: TrainingDep) -> CourseOut:
     """Add a catalogue course: occupation area, hours, certificate, cost per trainee, completion rule."""
     return await catalogue.add_course(training=training, course=course)
 
 
-@courses.get("/courses", response_model=list[CourseOut], responses={422: {"model": ErrorBody}})
+@courses.get(
+    "/courses", response_model=list[CourseOut], responses={422: {"model": ErrorBody}}, dependencies=READ
+)
 async def list_courses(training: TrainingDep, occupation_area: Area | None = None) -> list[CourseOut]:
     area = None if occupation_area is None else occupation_area.value
     return await catalogue.list_courses(training=training, occupation_area=area)
 
 
-@courses.get("/courses/{course_id}", response_model=CourseOut, responses=NOT_FOUND)
+@courses.get("/courses/{course_id}", response_model=CourseOut, responses=NOT_FOUND, dependencies=READ)
 async def get_course(course_id: CourseId, training: TrainingDep) -> CourseOut:
     return await catalogue.get_course(training=training, course_id=course_id)
 
 
-@courses.post("/courses/{course_id}/retirement", response_model=CourseOut, responses=NOT_FOUND)
+@courses.post(
+    "/courses/{course_id}/retirement", response_model=CourseOut, responses=NOT_FOUND, dependencies=MANAGE
+)
 async def retire_course(course_id: CourseId, training: TrainingDep) -> CourseOut:
     """Stop offering the course: no new classes or recommendations; classes already published run on."""
     return await catalogue.retire_course(training=training, course_id=course_id)
@@ -218,46 +245,62 @@ async def cancel_class(
     )
 
 
-class_views = APIRouter(tags=["classes and enrolment"])
+class_views = APIRouter(tags=["classes and enrolment"], responses=STAFF_AUTH_ERRORS)
 
 
-@class_views.get("/classes", response_model=list[ClassOut], responses={422: {"model": ErrorBody}})
+@class_views.get(
+    "/classes", response_model=list[ClassOut], responses={422: {"model": ErrorBody}}, dependencies=READ
+)
 async def list_classes(query: Annotated[ClassQuery, Query()], training: TrainingDep) -> list[ClassOut]:
     """Classes by provider, course, occupation area, status, or open for enrolment on a day."""
     return await classes.list_classes(training=training, query=query)
 
 
-@class_views.get("/classes/{class_id}", response_model=ClassOut, responses=NOT_FOUND)
+@class_views.get("/classes/{class_id}", response_model=ClassOut, responses=NOT_FOUND, dependencies=READ)
 async def get_class(class_id: ClassId, training: TrainingDep) -> ClassOut:
     return await classes.get_class(training=training, class_id=class_id)
 
 
 @class_views.get("/classes/{class_id}/enrolments", response_model=list[EnrolmentOut], responses=NOT_FOUND)
-async def class_enrolments(class_id: ClassId, training: TrainingDep) -> list[EnrolmentOut]:
-    return await enrolment.list_enrolments(training=training, class_id=class_id)
+async def class_enrolments(
+    class_id: ClassId, training: TrainingDep, caller: access.Reader
+) -> list[EnrolmentOut]:
+    """The class's enrolments; a labour assistant sees those of the workers of their community."""
+    rows = await enrolment.list_enrolments(training=training, class_id=class_id)
+    reached = await access.reachable_cases(training, caller, (row.case_id for row in rows))
+    return [row for row in rows if row.case_id in reached]
 
 
 @class_views.post(
     "/classes/{class_id}/enrolments", status_code=201, response_model=EnrolmentOut, responses=CHANGE_ERRORS
 )
-async def enrol(class_id: ClassId, request: EnrolmentRequest, training: TrainingDep) -> EnrolmentOut:
+async def enrol(
+    class_id: ClassId, request: EnrolmentRequest, training: TrainingDep, caller: access.CaseWriter
+) -> EnrolmentOut:
     """A labour assistant enrols a worker (open case, consent to the labour bureau in force): a place if
     there is one, otherwise the waitlist."""
+    await access.require_case_reach(training, caller, request.case_id)
     return await enrolment.enrol(
         training=training, class_id=class_id, request=request, correlation_id=current_correlation_id()
     )
 
 
 @class_views.get("/enrolments/{enrolment_id}", response_model=EnrolmentOut, responses=NOT_FOUND)
-async def get_enrolment(enrolment_id: EnrolmentId, training: TrainingDep) -> EnrolmentOut:
+async def get_enrolment(
+    enrolment_id: EnrolmentId, training: TrainingDep, caller: access.Reader
+) -> EnrolmentOut:
+    await access.require_enrolment_reach(training, caller, enrolment_id)
     return await enrolment.get_enrolment(training=training, enrolment_id=enrolment_id)
 
 
 @class_views.post(
     "/enrolments/{enrolment_id}/withdrawal", response_model=WithdrawalOut, responses=CHANGE_ERRORS
 )
-async def withdraw(enrolment_id: EnrolmentId, withdrawal: Withdrawal, training: TrainingDep) -> WithdrawalOut:
+async def withdraw(
+    enrolment_id: EnrolmentId, withdrawal: Withdrawal, training: TrainingDep, caller: access.CaseWriter
+) -> WithdrawalOut:
     """Withdraw with a reason; a freed place goes to the first worker on the waitlist at once."""
+    await access.require_enrolment_reach(training, caller, enrolment_id)
     return await withdrawals.withdraw(
         training=training,
         enrolment_id=enrolment_id,
@@ -266,16 +309,22 @@ async def withdraw(enrolment_id: EnrolmentId, withdrawal: Withdrawal, training: 
     )
 
 
-workers = APIRouter(tags=["workers"])
+workers = APIRouter(tags=["workers"], responses=STAFF_AUTH_ERRORS)
 
 
 @workers.get("/cases/{case_id}/enrolments", response_model=list[EnrolmentOut])
-async def case_enrolments(case_id: CaseId, training: TrainingDep) -> list[EnrolmentOut]:
+async def case_enrolments(
+    case_id: CaseId, training: TrainingDep, caller: access.Reader
+) -> list[EnrolmentOut]:
+    await access.require_case_reach(training, caller, case_id)
     return await enrolment.list_enrolments(training=training, case_id=case_id)
 
 
 @workers.get("/cases/{case_id}/certificates", response_model=list[CertificateOut])
-async def case_certificates(case_id: CaseId, training: TrainingDep) -> list[CertificateOut]:
+async def case_certificates(
+    case_id: CaseId, training: TrainingDep, caller: access.Reader
+) -> list[CertificateOut]:
+    await access.require_case_reach(training, caller, case_id)
     return [_certificate(row) for row in await results.certificates_of(training=training, case_id=case_id)]
 
 
@@ -285,13 +334,17 @@ async def case_certificates(case_id: CaseId, training: TrainingDep) -> list[Cert
     responses={**NOT_FOUND, 422: {"model": ErrorBody}},
 )
 async def recommend(
-    case_id: CaseId, training: TrainingDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
+    case_id: CaseId,
+    training: TrainingDep,
+    caller: access.Reader,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> RecommendationsOut:
     """Courses ranked by the gap between the worker's skills profile and open vacancies, with reasons."""
+    await access.require_case_reach(training, caller, case_id)
     return await recommendations.recommend_courses(training=training, case_id=case_id, limit=limit)
 
 
-reporting = APIRouter(tags=["certificates and statistics"])
+reporting = APIRouter(tags=["certificates and statistics"], responses=STAFF_AUTH_ERRORS, dependencies=READ)
 
 
 @reporting.get("/certificates/{certificate_number}", response_model=CertificateOut, responses=NOT_FOUND)

@@ -17,7 +17,9 @@ from services.training.collaborators import Training, utc_now
 DESCRIPTION = (
     "Free practical training (培训引路) with partner providers: providers and their accreditation, the "
     "course catalogue, classes with a waitlist, enrolment, attendance, completion and certificates, course "
-    "recommendations and statistics. A provider manages its own classes under "
+    "recommendations and statistics. Every endpoint needs a bearer token: supervisors keep providers and the "
+    "catalogue (`training:manage`), staff read with `training:read`, a labour assistant enrols and withdraws "
+    "the workers of their community (`cases:write`). A provider manages its own classes under "
     "`/providers/{provider_id}/classes` with a provider client's token (`training:provide`) naming that "
     "provider. Errors answer with `{error, message, errors: [{field, reason}], details}`."
 )

@@ -44,6 +44,8 @@ FORMS = [form.value for form in EmploymentForm if form is not EmploymentForm.SEL
 SKILLS = ["cleaning", "cooking", "sewing", "driving", "computer", "care", "repair", "sales", "hairdressing"]
 LEVELS = ["basic", "intermediate", "advanced"]
 RESULTS = Path(__file__).resolve().parents[2] / "docs" / "performance" / "matching.json"
+ASSISTANTS_CASES = select(Worker.case_id).where(Worker.community_code == "S00-C00")
+"""What a labour assistant of one community reaches (`services.placement.access.reachable_cases`)."""
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "placement" / "migrations"
 
 
@@ -237,6 +239,15 @@ async def measure(url: str, case_ids: list[str], vacancy_ids: list[str]) -> dict
         await timed(
             "workers for a vacancy (top 20)",
             lambda: matching.workers_for_vacancy(placement=placement, vacancy_id=vacancy_id, limit=20),  # noqa: B023
+        )
+        await timed(
+            "workers for a vacancy, an assistant's community only (top 20)",
+            lambda: matching.workers_for_vacancy(
+                placement=placement,
+                vacancy_id=vacancy_id,  # noqa: B023
+                limit=20,
+                within=ASSISTANTS_CASES,
+            ),
         )
     for _ in range(UNFILTERED_REPEATS):
         case_id, vacancy_id = rng.choice(case_ids), rng.choice(vacancy_ids)

@@ -43,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = ROOT / "services" / "training" / "migrations"
 RESULTS = ROOT / "docs" / "performance" / "training_enrolment.json"
 ASSISTANT = "0190aaaa-0000-7000-8000-000000000001"
+COMMUNITY = "ZS-01"
+"""The community of the bench's workers and of the labour assistant enrolling them."""
 ISSUER = TestIssuer()
 
 
@@ -60,7 +62,7 @@ async def known_cases(url: str, count: int) -> list[str]:
             expires_on=date(2027, 12, 31),
             granted_at=NOW,
         )
-        for event in (worker_registered(case_id), consent):
+        for event in (worker_registered(case_id, community_code=COMMUNITY), consent):
             await feed(event.envelope(correlation_id="bench"))
         cases.append(case_id)
     await engine.dispose()
@@ -86,9 +88,12 @@ def class_body(course_id: str) -> dict[str, Any]:
 
 
 async def setup(api: httpx.AsyncClient, classes: int) -> list[str]:
+    """A supervisor's provider and course, and the provider's classes."""
+    as_supervisor = ISSUER.staff_headers("supervisor")
     provider = (
         await api.post(
             "/providers",
+            headers=as_supervisor,
             json={
                 "name": "学校",
                 "kind": "vocational_school",
@@ -98,11 +103,14 @@ async def setup(api: httpx.AsyncClient, classes: int) -> list[str]:
         )
     ).json()["provider_id"]
     await api.post(
-        f"/providers/{provider}/accreditation", json={"action": "accredit", "valid_until": "2027-12-31"}
+        f"/providers/{provider}/accreditation",
+        json={"action": "accredit", "valid_until": "2027-12-31"},
+        headers=as_supervisor,
     )
     course = (
         await api.post(
             "/courses",
+            headers=as_supervisor,
             json={
                 "code": f"C-{uuid.uuid4().hex[:8]}",
                 "title": "烹饪",
@@ -129,11 +137,14 @@ async def enrol_all(api: httpx.AsyncClient, pairs: list[tuple[str, str]]) -> dic
     latencies: list[float] = []
 
     async def client() -> None:
+        as_assistant = ISSUER.staff_headers("labour_assistant", community_code=COMMUNITY)
         while not queue.empty():
             class_id, case_id = queue.get_nowait()
             started = time.perf_counter()
             response = await api.post(
-                f"/classes/{class_id}/enrolments", json={"case_id": case_id, "assistant_id": ASSISTANT}
+                f"/classes/{class_id}/enrolments",
+                json={"case_id": case_id, "assistant_id": ASSISTANT},
+                headers=as_assistant,
             )
             latencies.append(time.perf_counter() - started)
             assert response.status_code == 201, response.text

@@ -20,6 +20,25 @@ ISSUER = TestIssuer()
 """Signs the tokens of these tests; the `placement_api` fixture verifies with it."""
 
 
+COMMUNITY = "ZS-01"
+"""The community of the workers `Feed.worker` registers, and of the assistant the API client calls as."""
+
+
+def as_assistant(community_code: str = COMMUNITY) -> dict[str, str]:
+    """A labour assistant's staff token: what the `placement_api` client sends unless told otherwise."""
+    return ISSUER.staff_headers("labour_assistant", community_code=community_code)
+
+
+def as_supervisor(**claims: str) -> dict[str, str]:
+    """A supervisor's staff token: verifies, suspends and reinstates employers, keeps the communities."""
+    return ISSUER.staff_headers("supervisor", **claims)
+
+
+def as_service() -> dict[str, str]:
+    """The Temporal worker's service token: it creates and cancels follow-up tasks."""
+    return ISSUER.service_headers()
+
+
 def as_employer(employer_id: str, *granted: str) -> dict[str, str]:
     """Headers with an employer client's token naming `employer_id` (`vacancies:manage` unless told)."""
     return ISSUER.headers(
@@ -154,7 +173,8 @@ async def verified_employer(api: httpx.AsyncClient, **overrides: Any) -> str:
     created = await api.post("/employers", json=employer_body(**overrides))
     assert created.status_code == 201, created.text
     employer_id: str = created.json()["employer_id"]
-    assert (await api.post(f"/employers/{employer_id}/verification")).status_code == 200
+    verified = await api.post(f"/employers/{employer_id}/verification", headers=as_supervisor())
+    assert verified.status_code == 200, verified.text
     return employer_id
 
 

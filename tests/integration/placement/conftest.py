@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.db import create_engine, session_factory
@@ -14,7 +15,7 @@ from services.common.settings import ServiceSettings
 from services.placement import consumers
 from services.placement.app import create_app
 from tests.infrastructure import migrated_database
-from tests.integration.placement.builders import ISSUER, Feed
+from tests.integration.placement.builders import ISSUER, Feed, as_assistant
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "placement" / "migrations"
 
@@ -39,9 +40,26 @@ async def feed(placement_engine: AsyncEngine) -> Feed:
 
 
 @pytest_asyncio.fixture
-async def placement_api(placement_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def placement_app(placement_database_url: str) -> AsyncIterator[FastAPI]:
     app = create_app(ServiceSettings(database_url=placement_database_url), token_verifier=ISSUER.verifier())
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://placement") as client:
-            yield client
+        yield app
+
+
+@pytest_asyncio.fixture
+async def placement_api(placement_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client calling as the labour assistant of the test workers' community, unless a request sends other
+    headers."""
+    transport = httpx.ASGITransport(app=placement_app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://placement", headers=as_assistant()
+    ) as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def anonymous_api(placement_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the same API sending no token unless a request brings one."""
+    transport = httpx.ASGITransport(app=placement_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://placement") as client:
+        yield client

@@ -7,7 +7,10 @@ from sqlalchemy import select
 from services.placement.models import outbox
 from tests.integration.placement.builders import (
     HIRE_TERMS,
+    as_assistant,
     as_employer,
+    as_service,
+    as_supervisor,
     posted_vacancy,
     registered,
     verified_employer,
@@ -27,7 +30,9 @@ async def test_a_4050_worker_with_a_housekeeping_certificate_is_matched_first_re
 ):
     api = placement_api
     for code, street in (("ZS-01", "ZS"), ("ZS-02", "ZS"), ("HP-01", "HP")):
-        put = await api.put(f"/communities/{code}", json={"street_code": street, "name": code})
+        put = await api.put(
+            f"/communities/{code}", json={"street_code": street, "name": code}, headers=as_supervisor()
+        )
         assert put.status_code == 200
 
     employer_id = await verified_employer(api)
@@ -56,7 +61,8 @@ async def test_a_4050_worker_with_a_housekeeping_certificate_is_matched_first_re
     await feed.worker(occupations=("cooking",), forms=("full_time",), flags=("aged_4050",))
     await feed.event(registered("0193a000-0000-7000-8000-0000000000ff", flags=("aged_4050",)))
 
-    ranked = (await api.get(f"/vacancies/{hourly}/matches")).json()
+    street_supervisor = as_supervisor(street_code="ZS")
+    ranked = (await api.get(f"/vacancies/{hourly}/matches", headers=street_supervisor)).json()
     assert [m["case_id"] for m in ranked] == [wang, li]
     first = ranked[0]
     assert first["score"] > ranked[1]["score"]
@@ -67,11 +73,14 @@ async def test_a_4050_worker_with_a_housekeeping_certificate_is_matched_first_re
     assert 'aged "4050"' in first["explanation"]
     assert sum(f["points"] for f in first["factors"]) == first["score"]
 
-    for_wang = (await api.get(f"/workers/{wang}/matches")).json()
+    wangs_assistant = as_assistant("ZS-02")
+    for_wang = (await api.get(f"/workers/{wang}/matches", headers=wangs_assistant)).json()
     assert [m["vacancy"]["vacancy_id"] for m in for_wang] == [hourly, seasonal]
     assert "wants hourly work" in for_wang[0]["explanation"]
 
-    referral = await api.post("/referrals", json={"case_id": wang, "vacancy_id": hourly})
+    referral = await api.post(
+        "/referrals", json={"case_id": wang, "vacancy_id": hourly}, headers=wangs_assistant
+    )
     assert referral.status_code == 201, referral.text
     referral_id = referral.json()["referral_id"]
     assert referral.json()["assistant_id"] == ASSISTANT
@@ -107,18 +116,22 @@ async def test_a_4050_worker_with_a_housekeeping_certificate_is_matched_first_re
         "subject_id": hire_id,
         "assistant_id": None,
     }
-    created = await api.put(f"/follow-up-tasks/{task_key}", json=request)
+    created = await api.put(f"/follow-up-tasks/{task_key}", json=request, headers=as_service())
     assert created.status_code == 201, created.text
     assert created.json()["assistant_id"] == ASSISTANT and created.json()["status"] == "open"
-    again = await api.put(f"/follow-up-tasks/{task_key}", json=request)
+    again = await api.put(f"/follow-up-tasks/{task_key}", json=request, headers=as_service())
     assert again.status_code == 200 and again.json() == created.json()
 
     not_yet = await api.get(
-        "/follow-up-tasks", params={"assistant_id": ASSISTANT, "due_before": "2026-12-01"}
+        "/follow-up-tasks",
+        params={"assistant_id": ASSISTANT, "due_before": "2026-12-01"},
+        headers=wangs_assistant,
     )
     assert not_yet.json() == []
     due = await api.get(
-        "/follow-up-tasks", params={"assistant_id": ASSISTANT, "status": "open", "due_before": "2026-12-02"}
+        "/follow-up-tasks",
+        params={"assistant_id": ASSISTANT, "status": "open", "due_before": "2026-12-02"},
+        headers=wangs_assistant,
     )
     assert [t["task_key"] for t in due.json()] == [task_key]
     assert len(await events_of(placement_engine, "placement.follow_up_task_created.v1")) == 1

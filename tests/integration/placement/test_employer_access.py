@@ -34,13 +34,13 @@ async def referred(api, feed, employer_id: str) -> str:
 
 
 async def test_posting_a_vacancy_needs_a_token_with_the_scope_naming_this_employer(
-    placement_api, placement_engine
+    placement_api, anonymous_api, placement_engine
 ):
     api = placement_api
     owner, rival = await verified_employer(api), await verified_employer(api)
     path = f"/employers/{owner}/vacancies"
 
-    anonymous = await api.post(path, json=vacancy_body())
+    anonymous = await anonymous_api.post(path, json=vacancy_body())
     assert anonymous.status_code == 401 and anonymous.json()["error"] == "missing_token"
     assert anonymous.headers["www-authenticate"].startswith("Bearer")
     forged = await api.post(path, json=vacancy_body(), headers={"authorization": "Bearer not-a-jwt"})
@@ -60,20 +60,20 @@ async def test_posting_a_vacancy_needs_a_token_with_the_scope_naming_this_employ
     assert await count(placement_engine, Vacancy) == 1
 
 
-async def test_no_token_is_refused_before_the_body_is_read(placement_api):
+async def test_no_token_is_refused_before_the_body_is_read(placement_api, anonymous_api):
     employer_id = await verified_employer(placement_api)
-    refused = await placement_api.post(f"/employers/{employer_id}/vacancies", json={"title": ""})
+    refused = await anonymous_api.post(f"/employers/{employer_id}/vacancies", json={"title": ""})
     assert refused.status_code == 401
 
 
-async def test_another_employers_token_cannot_close_its_vacancy(placement_api):
+async def test_another_employers_token_cannot_close_its_vacancy(placement_api, anonymous_api):
     api = placement_api
     owner, rival = await verified_employer(api), await verified_employer(api)
     vacancy_id = await posted_vacancy(api, owner)
     path = f"/employers/{owner}/vacancies/{vacancy_id}/closure"
     closure = {"reason": "withdrawn"}
 
-    assert (await api.post(path, json=closure)).status_code == 401
+    assert (await anonymous_api.post(path, json=closure)).status_code == 401
     attack = await api.post(path, json=closure, headers=as_employer(rival))
     assert attack.status_code == 403 and attack.json()["error"] == "employer_mismatch"
     assert (await api.get(f"/vacancies/{vacancy_id}")).json()["status"] == "open"
@@ -83,7 +83,7 @@ async def test_another_employers_token_cannot_close_its_vacancy(placement_api):
 
 @pytest.mark.parametrize("action", ["answer", "hire"])
 async def test_another_employers_token_cannot_answer_or_hire_on_its_referral(
-    placement_api, placement_engine, feed, action
+    placement_api, anonymous_api, placement_engine, feed, action
 ):
     api = placement_api
     owner, rival = await verified_employer(api), await verified_employer(api)
@@ -94,7 +94,7 @@ async def test_another_employers_token_cannot_answer_or_hire_on_its_referral(
         assert offer.status_code == 200, offer.text
     body = HIRE_TERMS if action == "hire" else {"answer": "offer"}
 
-    assert (await api.post(f"{path}/{action}", json=body)).status_code == 401
+    assert (await anonymous_api.post(f"{path}/{action}", json=body)).status_code == 401
     unscoped = await api.post(
         f"{path}/{action}", json=body, headers=as_employer(owner, scopes.PLACEMENT_WRITE)
     )

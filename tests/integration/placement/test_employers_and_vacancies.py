@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from services.placement.models import Vacancy, outbox
 from tests.integration.placement.builders import (
     as_employer,
+    as_supervisor,
     employer_body,
     posted_vacancy,
     vacancy_body,
@@ -29,9 +30,9 @@ async def test_an_employer_posts_once_verified_and_the_vacancy_is_announced(plac
         f"/employers/{employer_id}/vacancies", json=vacancy_body(), headers=as_employer(employer_id)
     )
     assert early.status_code == 409 and early.json()["error"] == "employer_not_verified"
-    verified = await api.post(f"/employers/{employer_id}/verification")
+    verified = await api.post(f"/employers/{employer_id}/verification", headers=as_supervisor())
     assert verified.json()["status"] == "verified" and verified.json()["verified_at"]
-    again = await api.post(f"/employers/{employer_id}/verification")
+    again = await api.post(f"/employers/{employer_id}/verification", headers=as_supervisor())
     assert again.status_code == 409 and again.json()["error"] == "employer_transition_refused"
 
     posted = await api.post(
@@ -62,13 +63,15 @@ async def test_an_employer_posts_once_verified_and_the_vacancy_is_announced(plac
     same = await api.post("/employers", json=employer_body(registration_reference="91110105XY12345678"))
     assert same.status_code == 409 and same.json()["errors"][0]["field"] == "registration_reference"
 
-    suspended = await api.post(f"/employers/{employer_id}/suspension")
+    suspended = await api.post(f"/employers/{employer_id}/suspension", headers=as_supervisor())
     assert suspended.json()["status"] == "suspended"
     refused = await api.post(
         f"/employers/{employer_id}/vacancies", json=vacancy_body(), headers=as_employer(employer_id)
     )
     assert refused.status_code == 409 and refused.json()["error"] == "employer_not_verified"
-    assert (await api.post(f"/employers/{employer_id}/reinstatement")).json()["status"] == "verified"
+    assert (await api.post(f"/employers/{employer_id}/reinstatement", headers=as_supervisor())).json()[
+        "status"
+    ] == "verified"
 
 
 async def test_discriminatory_vacancies_are_refused_and_nothing_is_written(placement_api, placement_engine):

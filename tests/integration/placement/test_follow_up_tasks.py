@@ -6,7 +6,7 @@ import json
 from sqlalchemy import func, select
 
 from services.placement.models import FollowUpTask, outbox
-from tests.integration.placement.builders import hired, posted_vacancy, verified_employer
+from tests.integration.placement.builders import as_service, hired, posted_vacancy, verified_employer
 
 ASSISTANT = "0193a000-0000-7000-8000-00000000a551"
 OTHER_ASSISTANT = "0193a000-0000-7000-8000-00000000a552"
@@ -36,15 +36,19 @@ async def test_the_same_key_and_content_is_the_same_task_and_other_content_confl
     case_id, hire_id = await a_hire(api, feed)
     key = f"journey-{case_id}-{hire_id}-1"
 
-    created = await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id))
+    created = await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id), headers=as_service())
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["task_key"] == key and body["assistant_id"] == ASSISTANT
     assert body["status"] == "open" and body["outcome"] is None and body["completed_at"] is None
 
-    assert (await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id))).json() == body
+    assert (
+        await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id), headers=as_service())
+    ).json() == body
     for change in ({"due_on": "2026-12-03"}, {"sequence": 2}, {"assistant_id": OTHER_ASSISTANT}):
-        conflict = await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id, **change))
+        conflict = await api.put(
+            f"/follow-up-tasks/{key}", json=task(case_id, hire_id, **change), headers=as_service()
+        )
         assert conflict.status_code == 409, change
         assert conflict.json()["error"] == "follow_up_task_conflict"
         assert conflict.json()["details"] == {"task_id": body["task_id"]}
@@ -58,7 +62,10 @@ async def test_concurrent_requests_for_one_key_create_one_task_and_one_event(
     case_id, hire_id = await a_hire(api, feed)
     key = f"journey-{case_id}-{hire_id}-1"
     answers = await asyncio.gather(
-        *(api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id)) for _ in range(8))
+        *(
+            api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id), headers=as_service())
+            for _ in range(8)
+        )
     )
     assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
     assert len({a.json()["task_id"] for a in answers}) == 1
@@ -76,15 +83,23 @@ async def test_a_task_needs_a_hire_or_business_of_that_case(placement_api, feed)
     api = placement_api
     case_id, hire_id = await a_hire(api, feed)
     other_case = await feed.worker()
-    wrong_case = await api.put("/follow-up-tasks/k-1", json=task(other_case, hire_id))
+    wrong_case = await api.put("/follow-up-tasks/k-1", json=task(other_case, hire_id), headers=as_service())
     assert wrong_case.status_code == 422 and wrong_case.json()["error"] == "follow_up_subject_not_found"
     assert wrong_case.json()["errors"][0]["field"] == "subject_id"
-    as_business = await api.put("/follow-up-tasks/k-2", json=task(case_id, hire_id, subject_kind="business"))
+    as_business = await api.put(
+        "/follow-up-tasks/k-2", json=task(case_id, hire_id, subject_kind="business"), headers=as_service()
+    )
     assert as_business.status_code == 422
-    bad = await api.put("/follow-up-tasks/k-3", json=task(case_id, hire_id, sequence=0, subject_kind="job"))
+    bad = await api.put(
+        "/follow-up-tasks/k-3",
+        json=task(case_id, hire_id, sequence=0, subject_kind="job"),
+        headers=as_service(),
+    )
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"sequence", "subject_kind"}
-    assert (await api.put("/follow-up-tasks/has space", json=task(case_id, hire_id))).status_code == 422
+    assert (
+        await api.put("/follow-up-tasks/has space", json=task(case_id, hire_id), headers=as_service())
+    ).status_code == 422
     assert (await api.get("/follow-up-tasks", params={"status": "open"})).json() == []
 
 
@@ -92,7 +107,11 @@ async def test_completing_a_task_records_the_outcome_once_and_emits_it(placement
     api = placement_api
     case_id, hire_id = await a_hire(api, feed)
     key = f"journey-{case_id}-{hire_id}-1"
-    await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id, assistant_id=OTHER_ASSISTANT))
+    await api.put(
+        f"/follow-up-tasks/{key}",
+        json=task(case_id, hire_id, assistant_id=OTHER_ASSISTANT),
+        headers=as_service(),
+    )
     outcome = {
         "still_working": True,
         "has_labour_contract": True,
@@ -135,11 +154,11 @@ async def test_a_task_is_cancelled_once_and_a_completed_one_stays_completed(
     api = placement_api
     case_id, hire_id = await a_hire(api, feed)
     first, second = (f"journey-{case_id}-{hire_id}-{n}" for n in (1, 2))
-    await api.put(f"/follow-up-tasks/{first}", json=task(case_id, hire_id))
-    await api.put(f"/follow-up-tasks/{second}", json=task(case_id, hire_id, sequence=2))
+    await api.put(f"/follow-up-tasks/{first}", json=task(case_id, hire_id), headers=as_service())
+    await api.put(f"/follow-up-tasks/{second}", json=task(case_id, hire_id, sequence=2), headers=as_service())
     reason = {"reason": "the work ended"}
-    cancelled = await api.post(f"/follow-up-tasks/{first}/cancellation", json=reason)
-    again = await api.post(f"/follow-up-tasks/{first}/cancellation", json=reason)
+    cancelled = await api.post(f"/follow-up-tasks/{first}/cancellation", json=reason, headers=as_service())
+    again = await api.post(f"/follow-up-tasks/{first}/cancellation", json=reason, headers=as_service())
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     assert again.json() == cancelled.json()
     async with placement_engine.connect() as connection:
@@ -154,7 +173,9 @@ async def test_a_task_is_cancelled_once_and_a_completed_one_stays_completed(
 
     outcome = {"still_working": True, "has_labour_contract": True, "social_insurance": True}
     assert (await api.post(f"/follow-up-tasks/{second}/completion", json=outcome)).status_code == 200
-    refused = await api.post(f"/follow-up-tasks/{second}/cancellation", json=reason)
+    refused = await api.post(f"/follow-up-tasks/{second}/cancellation", json=reason, headers=as_service())
     assert refused.status_code == 409 and refused.json()["error"] == "follow_up_task_transition_refused"
-    missing = await api.post("/follow-up-tasks/journey-none-none-1/cancellation", json=reason)
+    missing = await api.post(
+        "/follow-up-tasks/journey-none-none-1/cancellation", json=reason, headers=as_service()
+    )
     assert missing.status_code == 404

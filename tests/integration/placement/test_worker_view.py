@@ -16,6 +16,7 @@ from services.placement import consumers
 from services.placement.models import Worker, inbox
 from tests.integration.placement.builders import (
     MOMENT,
+    as_assistant,
     certificate_envelope,
     posted_vacancy,
     profile,
@@ -43,7 +44,7 @@ async def test_each_event_is_applied_once_and_an_older_profile_never_replaces_a_
     )
     assert await feed.event(assignment(CASE, "assistant-7")) == "applied"
 
-    worker = (await api.get(f"/workers/{CASE}")).json()
+    worker = (await api.get(f"/workers/{CASE}", headers=as_assistant("HP-01"))).json()
     assert worker["profile_version"] == 2 and worker["skills"] == {"cooking": 3}
     assert worker["desired_occupations"] == ["cooking"]
     assert worker["community_code"] == "HP-01" and worker["hardship_flags"] == ["aged_4050", "disability"]

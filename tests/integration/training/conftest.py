@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.consumer import EventHandler
@@ -17,7 +18,7 @@ from services.common.settings import ServiceSettings
 from services.training import consumers
 from services.training.app import create_app
 from tests.infrastructure import migrated_database
-from tests.integration.training.support import ISSUER, Clock
+from tests.integration.training.support import ISSUER, Clock, as_assistant
 
 TRAINING_MIGRATIONS = Path(consumers.__file__).parent / "migrations"
 
@@ -42,14 +43,31 @@ def clock() -> Clock:
 
 
 @pytest_asyncio.fixture
-async def training_api(training_database_url: str, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
+async def training_app(training_database_url: str, clock: Clock) -> AsyncIterator[FastAPI]:
     """The training API in this process, its time given by `clock`, trusting the tokens of `ISSUER`."""
     settings = ServiceSettings(database_url=training_database_url, max_body_bytes=65536)
     app = create_app(settings, clock=clock, token_verifier=ISSUER.verifier())
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://training") as client:
-            yield client
+        yield app
+
+
+@pytest_asyncio.fixture
+async def training_api(training_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the API calling as the labour assistant of the test workers' community, unless a request
+    sends other headers."""
+    transport = httpx.ASGITransport(app=training_app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://training", headers=as_assistant()
+    ) as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def anonymous_api(training_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the same API sending no token unless a request brings one."""
+    transport = httpx.ASGITransport(app=training_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://training") as client:
+        yield client
 
 
 @pytest_asyncio.fixture

@@ -93,18 +93,22 @@ COOKING = {
 
 
 async def accredited_provider(api: httpx.AsyncClient, **overrides: Any) -> str:
-    response = await api.post("/providers", json=PROVIDER | overrides)
+    """A provider a supervisor registered and accredited."""
+    response = await api.post("/providers", json=PROVIDER | overrides, headers=as_supervisor())
     assert response.status_code == 201, response.text
     provider_id: str = response.json()["provider_id"]
     accredited = await api.post(
-        f"/providers/{provider_id}/accreditation", json={"action": "accredit", "valid_until": "2027-12-31"}
+        f"/providers/{provider_id}/accreditation",
+        json={"action": "accredit", "valid_until": "2027-12-31"},
+        headers=as_supervisor(),
     )
     assert accredited.status_code == 200, accredited.text
     return provider_id
 
 
 async def course(api: httpx.AsyncClient, **overrides: Any) -> str:
-    response = await api.post("/courses", json=COOKING | overrides)
+    """A catalogue course a supervisor added."""
+    response = await api.post("/courses", json=COOKING | overrides, headers=as_supervisor())
     assert response.status_code == 201, response.text
     course_id: str = response.json()["course_id"]
     return course_id
@@ -133,6 +137,19 @@ def class_body(course_id: str, *, capacity: int = 20, sessions: int = 10, **over
 
 ISSUER = TestIssuer()
 """The issuer whose verifier the training API of these tests trusts."""
+
+COMMUNITY = "ZS-01"
+"""The community of the workers `open_case` registers, and of the labour assistant the API client calls as."""
+
+
+def as_assistant(community_code: str = COMMUNITY) -> dict[str, str]:
+    """A labour assistant's staff token: what the `training_api` client sends unless a test says otherwise."""
+    return ISSUER.staff_headers("labour_assistant", community_code=community_code)
+
+
+def as_supervisor() -> dict[str, str]:
+    """A supervisor's staff token: providers, accreditation and the course catalogue (`training:manage`)."""
+    return ISSUER.staff_headers("supervisor")
 
 
 def as_provider(provider_id: str, *granted: str) -> dict[str, str]:

@@ -15,8 +15,10 @@ from services.common.settings import ServiceSettings
 from services.training.app import create_app
 from services.training.models import Enrolment, TrainingClass
 from tests.integration.training.support import (
+    ISSUER,
     Clock,
     accredited_provider,
+    as_assistant,
     course,
     enrol,
     open_case,
@@ -29,11 +31,14 @@ CAPACITY = 10
 
 @pytest_asyncio.fixture
 async def second_api(training_database_url: str, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(ServiceSettings(database_url=training_database_url), clock=clock)
+    """A second instance of the API on the same database, calling as the same labour assistant."""
+    app = create_app(
+        ServiceSettings(database_url=training_database_url), clock=clock, token_verifier=ISSUER.verifier()
+    )
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t2") as client,
+        httpx.AsyncClient(transport=transport, base_url="http://t2", headers=as_assistant()) as client,
     ):
         yield client
 

@@ -8,6 +8,7 @@ from contracts.events.intake import CaseClosed, ClosureReason
 from tests.integration.training.support import (
     accredited_provider,
     as_provider,
+    as_supervisor,
     class_body,
     course,
     enrol,
@@ -108,7 +109,7 @@ async def test_a_retired_course_gets_no_new_classes_but_its_classes_run_on(train
     course_id = await course(training_api)
     running = (await publish(training_api, provider_id, course_id))["class_id"]
 
-    retired = await training_api.post(f"/courses/{course_id}/retirement")
+    retired = await training_api.post(f"/courses/{course_id}/retirement", headers=as_supervisor())
 
     assert retired.json()["active"] is False
     refused = await training_api.post(

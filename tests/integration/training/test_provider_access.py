@@ -50,14 +50,14 @@ async def provider_request(
 
 @pytest.mark.parametrize("action", ENDPOINTS)
 async def test_only_the_providers_own_token_acts_on_its_classes(
-    training_api, training_engine, intake_feed, clock, action
+    training_api, anonymous_api, training_engine, intake_feed, clock, action
 ):
     provider_id = await accredited_provider(training_api)
     other = await accredited_provider(training_api, name="工人俱乐部", kind="workers_club")
     url, body = await provider_request(action, training_api, intake_feed, clock, provider_id)
     before = await outbox_events(training_engine)
 
-    anonymous = await training_api.post(url, json=body)
+    anonymous = await anonymous_api.post(url, json=body)
     assert (anonymous.status_code, anonymous.json()["error"]) == (401, "missing_token")
     assert anonymous.headers["www-authenticate"].startswith("Bearer")
     forged = await training_api.post(
@@ -82,11 +82,11 @@ async def test_only_the_providers_own_token_acts_on_its_classes(
     assert len(await outbox_events(training_engine)) > len(before)
 
 
-async def test_a_refused_token_is_refused_before_the_body_is_read(training_api):
+async def test_a_refused_token_is_refused_before_the_body_is_read(training_api, anonymous_api):
     provider_id = await accredited_provider(training_api)
     url = f"/providers/{provider_id}/classes"
 
-    anonymous = await training_api.post(url, json={"venue": ""})
+    anonymous = await anonymous_api.post(url, json={"venue": ""})
     assert anonymous.status_code == 401
     attacker = await training_api.post(url, json={"venue": ""}, headers=as_provider(provider_id[::-1]))
     assert (attacker.status_code, attacker.json()["error"]) == (403, "provider_mismatch")

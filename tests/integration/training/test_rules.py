@@ -12,6 +12,7 @@ from tests.integration.training.support import (
     PROVIDER,
     accredited_provider,
     as_provider,
+    as_supervisor,
     class_body,
     course,
     deliver,
@@ -137,7 +138,7 @@ async def test_withdrawal_reason_is_required_and_class_concluded_is_reserved(
 
 async def test_only_an_accredited_provider_publishes_classes(training_api, training_engine):
     course_id = await course(training_api)
-    pending = (await training_api.post("/providers", json=PROVIDER)).json()
+    pending = (await training_api.post("/providers", json=PROVIDER, headers=as_supervisor())).json()
     refused = await training_api.post(
         f"/providers/{pending['provider_id']}/classes",
         json=class_body(course_id),
@@ -146,16 +147,22 @@ async def test_only_an_accredited_provider_publishes_classes(training_api, train
     assert (refused.status_code, refused.json()["error"]) == (409, "provider_not_accredited")
 
     provider_id = await accredited_provider(training_api, name="东风社区学校", kind="community_school")
-    suspended = await training_api.post(f"/providers/{provider_id}/accreditation", json={"action": "suspend"})
+    suspended = await training_api.post(
+        f"/providers/{provider_id}/accreditation", json={"action": "suspend"}, headers=as_supervisor()
+    )
     assert suspended.json()["accreditation"] == "suspended"
     again = await training_api.post(
         f"/providers/{provider_id}/classes", json=class_body(course_id), headers=as_provider(provider_id)
     )
     assert again.json()["error"] == "provider_not_accredited"
-    revoked = await training_api.post(f"/providers/{provider_id}/accreditation", json={"action": "revoke"})
+    revoked = await training_api.post(
+        f"/providers/{provider_id}/accreditation", json={"action": "revoke"}, headers=as_supervisor()
+    )
     assert revoked.json()["accreditation"] == "revoked"
     reinstated = await training_api.post(
-        f"/providers/{provider_id}/accreditation", json={"action": "reinstate", "valid_until": "2027-06-30"}
+        f"/providers/{provider_id}/accreditation",
+        json={"action": "reinstate", "valid_until": "2027-06-30"},
+        headers=as_supervisor(),
     )
     assert (reinstated.status_code, reinstated.json()["error"]) == (409, "accreditation_transition_refused")
     assert await outbox_events(training_engine, "training.class_scheduled.v1") == []
@@ -275,10 +282,12 @@ async def test_results_need_every_assessment_and_conclude_the_class_once(
 
 async def test_course_codes_are_unique_and_inputs_checked(training_api):
     await course(training_api)
-    taken = await training_api.post("/courses", json={**COOKING, "title": "again"})
+    taken = await training_api.post("/courses", json={**COOKING, "title": "again"}, headers=as_supervisor())
     assert (taken.status_code, taken.json()["error"]) == (409, "course_code_taken")
     bad = await training_api.post(
-        "/courses", json={**COOKING, "code": "NEW-1", "occupation_area": "astronomy", "hours": 0}
+        "/courses",
+        json={**COOKING, "code": "NEW-1", "occupation_area": "astronomy", "hours": 0},
+        headers=as_supervisor(),
     )
     assert bad.status_code == 422
     assert {error["field"] for error in bad.json()["errors"]} == {"occupation_area", "hours"}

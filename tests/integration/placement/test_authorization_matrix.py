@@ -1,0 +1,255 @@
+"""Who may call which placement route: every route needs a token, each caller is let in or refused as the
+table says, staff reach only their workers' cases, an employer sees only its own records, bad tokens fail."""
+
+import time
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from fastapi import FastAPI
+
+from contracts.ids import uuid7
+from services.common import scopes
+from tests import tokens
+from tests.authz import CALLERS, OPEN_PATHS, caller_headers, concrete
+from tests.integration.placement.builders import (
+    ISSUER,
+    as_assistant,
+    as_employer,
+    as_service,
+    as_supervisor,
+    hired,
+    posted_vacancy,
+    verified_employer,
+)
+from tests.integration.placement.test_businesses_and_job_fairs import JOB, PLAN
+
+STAFF = frozenset({"labour_assistant", "supervisor", "service"})
+"""`placement:read` and `placement:write`: labour assistants, supervisors, the Temporal worker."""
+MANAGERS = frozenset({"supervisor", "service"})
+NETWORK = frozenset({"supervisor", "admin", "service"})
+STAFF_OR_EMPLOYER = STAFF | {"employer"}
+EMPLOYER = frozenset({"employer"})
+
+ALLOWED: dict[tuple[str, str], frozenset[str]] = {
+    ("PUT", "/communities/{community_code}"): NETWORK,
+    ("GET", "/communities"): STAFF,
+    ("POST", "/employers"): STAFF,
+    ("GET", "/employers/{employer_id}"): STAFF_OR_EMPLOYER,
+    ("POST", "/employers/{employer_id}/verification"): MANAGERS,
+    ("POST", "/employers/{employer_id}/suspension"): MANAGERS,
+    ("POST", "/employers/{employer_id}/reinstatement"): MANAGERS,
+    ("POST", "/employers/{employer_id}/vacancies"): EMPLOYER,
+    ("POST", "/employers/{employer_id}/vacancies/{vacancy_id}/closure"): EMPLOYER,
+    ("GET", "/vacancies"): STAFF_OR_EMPLOYER,
+    ("GET", "/vacancies/{vacancy_id}"): STAFF_OR_EMPLOYER,
+    ("GET", "/vacancies/{vacancy_id}/matches"): STAFF,
+    ("GET", "/workers/{case_id}"): STAFF,
+    ("GET", "/workers/{case_id}/matches"): STAFF,
+    ("POST", "/referrals"): STAFF,
+    ("GET", "/referrals"): STAFF_OR_EMPLOYER,
+    ("GET", "/referrals/{referral_id}"): STAFF_OR_EMPLOYER,
+    ("POST", "/employers/{employer_id}/referrals/{referral_id}/answer"): EMPLOYER,
+    ("POST", "/employers/{employer_id}/referrals/{referral_id}/hire"): EMPLOYER,
+    ("POST", "/job-fairs"): STAFF,
+    ("GET", "/job-fairs/{job_fair_id}"): STAFF,
+    ("PUT", "/job-fairs/{job_fair_id}/employers/{employer_id}"): STAFF,
+    ("POST", "/job-fairs/{job_fair_id}/attendance"): STAFF,
+    ("POST", "/hires"): STAFF,
+    ("GET", "/hires"): STAFF,
+    ("GET", "/hires/{hire_id}"): STAFF,
+    ("POST", "/hires/{hire_id}/ending"): STAFF,
+    ("POST", "/businesses"): STAFF,
+    ("GET", "/businesses/{business_id}"): STAFF,
+    ("POST", "/businesses/{business_id}/start"): STAFF,
+    ("POST", "/businesses/{business_id}/support"): STAFF,
+    ("POST", "/businesses/{business_id}/jobs"): STAFF,
+    ("POST", "/businesses/{business_id}/closure"): STAFF,
+    ("PUT", "/follow-up-tasks/{task_key}"): STAFF,
+    ("GET", "/follow-up-tasks/{task_key}"): STAFF,
+    ("GET", "/follow-up-tasks"): STAFF,
+    ("POST", "/follow-up-tasks/{task_key}/completion"): STAFF,
+    ("POST", "/follow-up-tasks/{task_key}/cancellation"): STAFF,
+}
+"""Per route, the callers let in. The service client holds `vacancies:manage` too, but acts for nobody."""
+
+
+def routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) the app documents, but the open ones (read from the app, so a new route shows)."""
+    return sorted(
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        if path not in OPEN_PATHS
+        for method in operations
+    )
+
+
+async def call(api: httpx.AsyncClient, method: str, path: str, headers: dict[str, str]) -> httpx.Response:
+    body: dict[str, Any] | None = {} if method in {"POST", "PUT"} else None
+    return await api.request(method, concrete(path), json=body, headers=headers)
+
+
+def test_the_table_names_every_route(placement_app: FastAPI) -> None:
+    assert set(routes(placement_app)) == set(ALLOWED)
+    assert all(callers <= set(CALLERS) for callers in ALLOWED.values())
+
+
+async def test_every_route_refuses_a_call_without_a_token(placement_app, anonymous_api) -> None:
+    for method, path in routes(placement_app):
+        response = await call(anonymous_api, method, path, {})
+        assert (response.status_code, response.json()["error"]) == (401, "missing_token"), (method, path)
+        assert response.headers["www-authenticate"].startswith("Bearer"), (method, path)
+
+
+async def test_each_caller_is_let_in_or_refused_as_the_table_says(anonymous_api) -> None:
+    callers = caller_headers(ISSUER)
+    for (method, path), allowed in ALLOWED.items():
+        for caller in CALLERS:
+            response = await call(anonymous_api, method, path, callers[caller])
+            if caller in allowed:
+                assert response.status_code not in (401, 403), (method, path, caller, response.text)
+            else:
+                assert response.status_code == 403, (method, path, caller, response.text)
+
+
+async def test_staff_reach_only_the_workers_cases_of_their_community_or_street(placement_api, feed) -> None:
+    api = placement_api
+    for code, street in (("ZS-01", "ZS"), ("HP-01", "HP")):
+        put = await api.put(
+            f"/communities/{code}", json={"street_code": street, "name": code}, headers=as_supervisor()
+        )
+        assert put.status_code == 200, put.text
+    employer_id = await verified_employer(api)
+    vacancy_id = await posted_vacancy(api, employer_id)
+    case_id = await feed.worker(occupations=("housekeeping",))
+    hire = await hired(api, employer_id, case_id, vacancy_id)
+    [referral] = (await api.get("/referrals", params={"case_id": case_id})).json()
+    task_key = f"journey-{case_id}-1"
+    task = {"case_id": case_id, "due_on": "2026-12-02", "sequence": 1, "subject_kind": "hire"}
+    created = await api.put(
+        f"/follow-up-tasks/{task_key}", json=task | {"subject_id": hire["hire_id"]}, headers=as_service()
+    )
+    assert created.status_code == 201, created.text
+    business = await api.post("/businesses", json=PLAN | {"case_id": case_id})
+    assert business.status_code == 201, business.text
+    business_id = business.json()["business_id"]
+
+    for stranger in (as_assistant("HP-01"), as_supervisor(street_code="HP")):
+        for path in (
+            f"/workers/{case_id}",
+            f"/workers/{case_id}/matches",
+            f"/referrals/{referral['referral_id']}",
+            f"/hires/{hire['hire_id']}",
+            f"/follow-up-tasks/{task_key}",
+            f"/businesses/{business_id}",
+        ):
+            response = await api.get(path, headers=stranger)
+            assert (response.status_code, response.json()["error"]) == (403, "case_out_of_reach"), path
+            assert response.json()["details"] == {"case_id": case_id}
+        for path, body in (
+            ("/referrals", {"case_id": case_id, "vacancy_id": vacancy_id}),
+            (f"/hires/{hire['hire_id']}/ending", {"ended_on": "2026-11-30", "reason": "resigned"}),
+            (
+                f"/follow-up-tasks/{task_key}/completion",
+                {"still_working": True, "has_labour_contract": True, "social_insurance": True},
+            ),
+            (f"/businesses/{business_id}/closure", {"closed_on": "2026-11-30", "reason": "other"}),
+        ):
+            response = await api.post(path, json=body, headers=stranger)
+            assert (response.status_code, response.json()["error"]) == (403, "case_out_of_reach"), path
+        for path in ("/referrals", "/hires", "/follow-up-tasks", f"/vacancies/{vacancy_id}/matches"):
+            assert (await api.get(path, headers=stranger)).json() == [], path
+
+    for reaching in (as_assistant(), as_supervisor(street_code="ZS"), as_supervisor()):
+        assert (await api.get(f"/workers/{case_id}", headers=reaching)).status_code == 200
+        listed = await api.get("/referrals", headers=reaching)
+        assert [r["referral_id"] for r in listed.json()] == [referral["referral_id"]]
+        assert [h["hire_id"] for h in (await api.get("/hires", headers=reaching)).json()] == [hire["hire_id"]]
+        tasks = await api.get("/follow-up-tasks", headers=reaching)
+        assert [t["task_key"] for t in tasks.json()] == [task_key]
+
+
+async def test_a_job_for_a_worker_out_of_reach_is_refused(placement_api, feed) -> None:
+    owner = await feed.worker()
+    stranger = await feed.worker(community="HP-01")
+    business = await placement_api.post("/businesses", json=PLAN | {"case_id": owner})
+    business_id = business.json()["business_id"]
+    started = await placement_api.post(f"/businesses/{business_id}/start", json={"started_on": "2026-11-20"})
+    assert started.status_code == 200, started.text
+
+    refused = await placement_api.post(f"/businesses/{business_id}/jobs", json=JOB | {"case_id": stranger})
+    assert (refused.status_code, refused.json()["error"]) == (403, "case_out_of_reach")
+    assert refused.json()["details"] == {"case_id": stranger}
+    hires = await placement_api.get("/hires", headers=as_supervisor())
+    assert hires.json() == []
+
+
+async def test_an_employer_sees_only_its_own_vacancies_and_referrals(placement_api, feed) -> None:
+    api = placement_api
+    owner, rival = await verified_employer(api), await verified_employer(api)
+    own_vacancy, rival_vacancy = await posted_vacancy(api, owner), await posted_vacancy(api, rival)
+    case_id = await feed.worker(occupations=("housekeeping",))
+    referrals = [
+        (await api.post("/referrals", json={"case_id": case_id, "vacancy_id": vacancy})).json()["referral_id"]
+        for vacancy in (own_vacancy, rival_vacancy)
+    ]
+    owner_token = as_employer(owner)
+
+    listed = await api.get("/vacancies", headers=owner_token)
+    assert [v["vacancy_id"] for v in listed.json()] == [own_vacancy]
+    asked_for_rival = await api.get("/vacancies", params={"employer_id": rival}, headers=owner_token)
+    assert (asked_for_rival.status_code, asked_for_rival.json()["error"]) == (403, "employer_mismatch")
+    assert (await api.get(f"/vacancies/{own_vacancy}", headers=owner_token)).status_code == 200
+    hidden = await api.get(f"/vacancies/{rival_vacancy}", headers=owner_token)
+    assert (hidden.status_code, hidden.json()["error"]) == (404, "vacancy_not_found")
+
+    made_to_owner = await api.get("/referrals", headers=owner_token)
+    assert [r["referral_id"] for r in made_to_owner.json()] == [referrals[0]]
+    assert (await api.get(f"/referrals/{referrals[0]}", headers=owner_token)).status_code == 200
+    other = await api.get(f"/referrals/{referrals[1]}", headers=owner_token)
+    assert (other.status_code, other.json()["error"]) == (404, "referral_not_found")
+
+    assert (await api.get(f"/employers/{owner}", headers=owner_token)).json()["employer_id"] == owner
+    rivals = await api.get(f"/employers/{rival}", headers=owner_token)
+    assert (rivals.status_code, rivals.json()["error"]) == (403, "employer_mismatch")
+    for path in (f"/workers/{case_id}", "/hires", f"/vacancies/{own_vacancy}/matches"):
+        refused = await api.get(path, headers=owner_token)
+        assert (refused.status_code, refused.json()["error"]) == (403, "insufficient_scope"), path
+
+    assert len((await api.get("/vacancies")).json()) == 2
+
+
+def signed(issuer: tokens.TestIssuer, **overrides: Any) -> dict[str, str]:
+    """A labour assistant's token with some claims changed."""
+    now = int(time.time())
+    claims = {
+        "iss": issuer.issuer,
+        "sub": "staff-labour_assistant",
+        "aud": tokens.AUDIENCE,
+        "iat": now,
+        "exp": now + 600,
+        "jti": str(uuid7()),
+        "scope": f"{scopes.PLACEMENT_READ} {scopes.PLACEMENT_WRITE}",
+        "role": "labour_assistant",
+        "community_code": "ZS-01",
+    } | overrides
+    token = jwt.encode(claims, issuer.key, algorithm="EdDSA", headers={"kid": "test"})
+    return {"authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        (lambda: signed(ISSUER, iat=int(time.time()) - 7200, exp=int(time.time()) - 3600), "expired"),
+        (lambda: signed(tokens.TestIssuer()), "signature"),
+        (lambda: signed(ISSUER, aud="another-audience"), "audience"),
+        (lambda: signed(ISSUER, iss="https://elsewhere.test"), "issuer"),
+    ],
+)
+async def test_an_expired_forged_or_misdirected_token_is_refused(anonymous_api, token, reason) -> None:
+    assert (await anonymous_api.get("/vacancies", headers=signed(ISSUER))).status_code == 200
+    for method, path in (("GET", "/vacancies"), ("POST", "/referrals")):
+        response = await call(anonymous_api, method, path, token())
+        assert (response.status_code, response.json()["error"]) == (401, "invalid_token"), (path, reason)
+        assert reason in response.json()["message"], response.text

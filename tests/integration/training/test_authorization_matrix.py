@@ -1,0 +1,192 @@
+"""Who may call which training route: every route needs a token, each caller is let in or refused as the
+table says, a labour assistant reaches only their community's cases, and bad tokens are refused."""
+
+import time
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from fastapi import FastAPI
+
+from contracts.ids import uuid7
+from services.common import scopes
+from tests import tokens
+from tests.authz import CALLERS, OPEN_PATHS, caller_headers, concrete
+from tests.integration.training.support import (
+    ISSUER,
+    accredited_provider,
+    as_assistant,
+    as_provider,
+    course,
+    enrol,
+    open_case,
+    outbox_events,
+    publish,
+)
+
+MANAGERS = frozenset({"supervisor", "service"})
+STAFF = frozenset({"labour_assistant", "supervisor", "service"})
+PROVIDER = frozenset({"provider"})
+CANCELLATION = {"reason": "the kitchen is under repair"}
+
+ALLOWED: dict[tuple[str, str], frozenset[str]] = {
+    ("POST", "/providers"): MANAGERS,
+    ("GET", "/providers"): STAFF,
+    ("GET", "/providers/{provider_id}"): STAFF,
+    ("POST", "/providers/{provider_id}/accreditation"): MANAGERS,
+    ("POST", "/courses"): MANAGERS,
+    ("GET", "/courses"): STAFF,
+    ("GET", "/courses/{course_id}"): STAFF,
+    ("POST", "/courses/{course_id}/retirement"): MANAGERS,
+    ("POST", "/providers/{provider_id}/classes"): PROVIDER,
+    ("POST", "/providers/{provider_id}/classes/{class_id}/sessions/{session_id}/attendance"): PROVIDER,
+    ("POST", "/providers/{provider_id}/classes/{class_id}/results"): PROVIDER,
+    ("POST", "/providers/{provider_id}/classes/{class_id}/cancellation"): PROVIDER,
+    ("GET", "/classes"): STAFF,
+    ("GET", "/classes/{class_id}"): STAFF,
+    ("GET", "/classes/{class_id}/enrolments"): STAFF,
+    ("POST", "/classes/{class_id}/enrolments"): STAFF,
+    ("GET", "/enrolments/{enrolment_id}"): STAFF,
+    ("POST", "/enrolments/{enrolment_id}/withdrawal"): STAFF,
+    ("GET", "/cases/{case_id}/enrolments"): STAFF,
+    ("GET", "/cases/{case_id}/certificates"): STAFF,
+    ("GET", "/cases/{case_id}/course-recommendations"): STAFF,
+    ("GET", "/certificates/{certificate_number}"): STAFF,
+    ("GET", "/statistics"): STAFF,
+}
+"""Per route, the callers let in: supervisors keep the catalogue (`training:manage`), staff read
+(`training:read`) and enrol (`cases:write`), a provider acts on its own classes (`training:provide`). The
+service client (the Temporal worker) holds every staff scope, but acts for no provider."""
+
+
+def routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) the app documents, but the open ones (read from the app, so a new route shows)."""
+    return sorted(
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        if path not in OPEN_PATHS
+        for method in operations
+    )
+
+
+async def call(api: httpx.AsyncClient, method: str, path: str, headers: dict[str, str]) -> httpx.Response:
+    body: dict[str, Any] | None = {} if method in {"POST", "PUT"} else None
+    return await api.request(method, concrete(path), json=body, headers=headers)
+
+
+def test_the_table_names_every_route(training_app: FastAPI) -> None:
+    assert set(routes(training_app)) == set(ALLOWED)
+    assert all(callers <= set(CALLERS) for callers in ALLOWED.values())
+
+
+async def test_every_route_refuses_a_call_without_a_token(training_app, anonymous_api) -> None:
+    for method, path in routes(training_app):
+        response = await call(anonymous_api, method, path, {})
+        assert (response.status_code, response.json()["error"]) == (401, "missing_token"), (method, path)
+        assert response.headers["www-authenticate"].startswith("Bearer"), (method, path)
+
+
+async def test_each_caller_is_let_in_or_refused_as_the_table_says(training_app, anonymous_api) -> None:
+    callers = caller_headers(ISSUER)
+    for (method, path), allowed in ALLOWED.items():
+        for caller in CALLERS:
+            response = await call(anonymous_api, method, path, callers[caller])
+            if caller in allowed:
+                assert response.status_code not in (401, 403), (method, path, caller, response.text)
+            else:
+                assert response.status_code == 403, (method, path, caller, response.text)
+
+
+async def test_an_assistant_of_another_community_does_not_reach_the_workers_case(
+    training_api, training_engine, intake_feed
+) -> None:
+    provider_id = await accredited_provider(training_api)
+    class_id = (await publish(training_api, provider_id, await course(training_api)))["class_id"]
+    case_id = await open_case(intake_feed)
+    enrolment = (await enrol(training_api, class_id, case_id)).json()
+    before = await outbox_events(training_engine)
+    stranger = as_assistant("ZS-02")
+
+    refused = await training_api.post(
+        f"/classes/{class_id}/enrolments",
+        json={"case_id": await open_case(intake_feed), "assistant_id": str(uuid7())},
+        headers=stranger,
+    )
+    assert (refused.status_code, refused.json()["error"]) == (403, "case_out_of_reach")
+    for path in (
+        f"/cases/{case_id}/enrolments",
+        f"/cases/{case_id}/certificates",
+        f"/cases/{case_id}/course-recommendations",
+        f"/enrolments/{enrolment['enrolment_id']}",
+    ):
+        response = await training_api.get(path, headers=stranger)
+        assert (response.status_code, response.json()["error"]) == (403, "case_out_of_reach"), path
+        assert response.json()["details"] == {"case_id": case_id}
+    withdrawal = await training_api.post(
+        f"/enrolments/{enrolment['enrolment_id']}/withdrawal", json={"reason": "found_work"}, headers=stranger
+    )
+    assert (withdrawal.status_code, withdrawal.json()["error"]) == (403, "case_out_of_reach")
+    assert await outbox_events(training_engine) == before
+
+    roster = f"/classes/{class_id}/enrolments"
+    assert (await training_api.get(roster, headers=stranger)).json() == []
+    assert [e["case_id"] for e in (await training_api.get(roster)).json()] == [case_id]
+    supervised = await training_api.get(roster, headers=ISSUER.staff_headers("supervisor"))
+    assert [e["case_id"] for e in supervised.json()] == [case_id]
+    mine = await training_api.get(f"/cases/{case_id}/enrolments")
+    assert [e["enrolment_id"] for e in mine.json()] == [enrolment["enrolment_id"]]
+
+
+async def test_a_provider_acts_only_on_its_own_classes(training_api, training_engine) -> None:
+    provider_id = await accredited_provider(training_api)
+    other = await accredited_provider(training_api, name="工人俱乐部", kind="workers_club")
+    class_id = (await publish(training_api, provider_id, await course(training_api)))["class_id"]
+    before = await outbox_events(training_engine)
+
+    through_other_path = await training_api.post(
+        f"/providers/{other}/classes/{class_id}/cancellation", json=CANCELLATION, headers=as_provider(other)
+    )
+    assert (through_other_path.status_code, through_other_path.json()["error"]) == (404, "class_not_found")
+    through_own_path = await training_api.post(
+        f"/providers/{provider_id}/classes/{class_id}/cancellation",
+        json=CANCELLATION,
+        headers=as_provider(other),
+    )
+    assert (through_own_path.status_code, through_own_path.json()["error"]) == (403, "provider_mismatch")
+    assert await outbox_events(training_engine) == before
+
+
+def signed(issuer: tokens.TestIssuer, **overrides: Any) -> dict[str, str]:
+    """A supervisor's token with some claims changed."""
+    now = int(time.time())
+    claims = {
+        "iss": issuer.issuer,
+        "sub": "staff-supervisor",
+        "aud": tokens.AUDIENCE,
+        "iat": now,
+        "exp": now + 600,
+        "jti": str(uuid7()),
+        "scope": f"{scopes.TRAINING_READ} {scopes.TRAINING_MANAGE}",
+        "role": "supervisor",
+    } | overrides
+    token = jwt.encode(claims, issuer.key, algorithm="EdDSA", headers={"kid": "test"})
+    return {"authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        (lambda: signed(ISSUER, iat=int(time.time()) - 7200, exp=int(time.time()) - 3600), "expired"),
+        (lambda: signed(tokens.TestIssuer()), "signature"),
+        (lambda: signed(ISSUER, aud="another-audience"), "audience"),
+        (lambda: signed(ISSUER, iss="https://elsewhere.test"), "issuer"),
+    ],
+)
+async def test_an_expired_forged_or_misdirected_token_is_refused(anonymous_api, token, reason) -> None:
+    valid = await anonymous_api.get("/providers", headers=signed(ISSUER))
+    assert valid.status_code == 200
+    for method, path in (("GET", "/providers"), ("POST", "/courses")):
+        response = await call(anonymous_api, method, path, token())
+        assert (response.status_code, response.json()["error"]) == (401, "invalid_token"), (path, reason)
+        assert reason in response.json()["message"], response.text
