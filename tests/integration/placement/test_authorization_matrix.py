@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from contracts.ids import uuid7
 from services.common import scopes
 from tests import tokens
-from tests.authz import CALLERS, OPEN_PATHS, caller_headers, concrete
+from tests.authz import CALLERS, caller_headers, concrete, protected_routes
 from tests.integration.placement.builders import (
     ISSUER,
     as_assistant,
@@ -75,28 +75,18 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
 """Per route, the callers let in. The service client holds `vacancies:manage` too, but acts for nobody."""
 
 
-def routes(app: FastAPI) -> list[tuple[str, str]]:
-    """Every (method, path) the app documents, but the open ones (read from the app, so a new route shows)."""
-    return sorted(
-        (method.upper(), path)
-        for path, operations in app.openapi()["paths"].items()
-        if path not in OPEN_PATHS
-        for method in operations
-    )
-
-
 async def call(api: httpx.AsyncClient, method: str, path: str, headers: dict[str, str]) -> httpx.Response:
     body: dict[str, Any] | None = {} if method in {"POST", "PUT"} else None
     return await api.request(method, concrete(path), json=body, headers=headers)
 
 
 def test_the_table_names_every_route(placement_app: FastAPI) -> None:
-    assert set(routes(placement_app)) == set(ALLOWED)
+    assert set(protected_routes(placement_app)) == set(ALLOWED)
     assert all(callers <= set(CALLERS) for callers in ALLOWED.values())
 
 
 async def test_every_route_refuses_a_call_without_a_token(placement_app, anonymous_api) -> None:
-    for method, path in routes(placement_app):
+    for method, path in protected_routes(placement_app):
         response = await call(anonymous_api, method, path, {})
         assert (response.status_code, response.json()["error"]) == (401, "missing_token"), (method, path)
         assert response.headers["www-authenticate"].startswith("Bearer"), (method, path)
