@@ -17,6 +17,7 @@ import pytest
 
 from tests.e2e.test_stack import RunningStack
 from tests.infrastructure import stack_ports
+from tests.operator import operator_headers
 
 TIME_SCALE = "864000"
 SMALL = ["--workers", "30", "--assistants", "6", "--providers", "2", "--employers", "5"]
@@ -62,7 +63,7 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
 
     assert "stopped:" not in output, output
     assert "http://127.0.0.1:8000" in output and "demo-supervisor / reemploy-district-2026" in output
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=10, headers=operator_headers(endpoints["identity"])) as http:
         registered = cases(http, endpoints["intake"])
         assert len(registered) == 30
         assert all(case["assistant_id"] for case in registered)
@@ -120,6 +121,6 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
 
     again = run_demo(endpoints_file, *SMALL[2:], "--workers", "5", *BRISK[:4], "--follow-up-seconds", "1")
     assert "reusing the district seeded before" in again and "stopped:" not in again, again
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=10, headers=operator_headers(endpoints["identity"])) as http:
         assert len(cases(http, endpoints["intake"])) == 35
     assert compressed_stack.interrupt() == 0
