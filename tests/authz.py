@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from services.identity.domain import CLIENT_SCOPES, ClientKind
 from tests.tokens import TestIssuer
@@ -56,12 +56,13 @@ def caller_headers(
 
 
 def protected_routes(app: FastAPI) -> list[tuple[str, str]]:
-    """Every (method, path) of the app except the open ones."""
+    """Every (method, path) of the app except the open ones, through included routers (which FastAPI
+    keeps as one entry each in `app.routes`)."""
     return sorted(
-        (method, route.path)
-        for route in app.routes
-        if isinstance(route, APIRoute) and route.path not in OPEN_PATHS
-        for method in route.methods
+        (method, str(context.path))
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute) and context.path not in OPEN_PATHS
+        for method in context.methods or ()
         if method not in {"HEAD", "OPTIONS"}
     )
 

@@ -18,10 +18,11 @@ from services.complaints.deadlines import TemporalComplaintWorkflows
 
 DESCRIPTION = (
     "The workers' rights-protection service station (维权服务站): complaints, their deadlines, escalation, "
-    "referral to a competent agency, resolution and the worker's satisfaction. Agencies call with their "
-    "own access token (scope `complaints:referrals`, the path's agency in its `agency` claim); station staff "
-    "and the workflow still say who they are with `X-Reemploy-Role` until their tokens land. Errors answer "
-    "with `{error, message, errors: [{field, reason}], details}`."
+    "referral to a competent agency, resolution and the worker's satisfaction. Every route needs an access "
+    "token with its scope: staff (`complaints:read`, `complaints:write`, `complaints:refer`) by their `role` "
+    "claim, the workflow with a service client's token, agencies with `complaints:referrals` and the path's "
+    "agency in their `agency` claim. Details only reach rights officers, supervisors and the agency the "
+    "complaint was referred to. Errors answer with `{error, message, errors: [{field, reason}], details}`."
 )
 
 
