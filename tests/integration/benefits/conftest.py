@@ -78,6 +78,7 @@ class Benefits:
     clock: OfficeClock
     issuer: BenefitsIssuer
     database_url: str
+    app: FastAPI
 
     def assistant(self, community_code: str = HOME_COMMUNITY) -> dict[str, str]:
         """A labour assistant's token, of the home community unless another is named."""
@@ -94,9 +95,13 @@ class Benefits:
         )
         assert await self.consume(event.envelope(correlation_id=str(uuid7()))) == "applied"
 
-    async def consent(self, case_id: str, agency: Agency, *, days: int = 365) -> str:
-        """A worker of the home community (registered now, unless already) consents to share with `agency`."""
-        await self.register(case_id)
+    async def consent(
+        self, case_id: str, agency: Agency, *, days: int = 365, registered_in: str | None = HOME_COMMUNITY
+    ) -> str:
+        """The worker consents to share with `agency`; intake registered the case (again) in `registered_in`
+        just before, unless None."""
+        if registered_in is not None:
+            await self.register(case_id, registered_in)
         consent_id = str(uuid7())
         event = ConsentGranted(
             case_id=case_id,
@@ -170,7 +175,7 @@ async def benefits(benefits_database_url: str) -> AsyncIterator[Benefits]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://benefits") as http:
-            yield Benefits(http, app.state.office, clock, issuer, benefits_database_url)
+            yield Benefits(http, app.state.office, clock, issuer, benefits_database_url, app)
 
 
 class _Server(uvicorn.Server):
