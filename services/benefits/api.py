@@ -25,9 +25,14 @@ from services.benefits.schemas import (
 from services.common import scopes
 from services.common.audit_api import CurrentAccess
 from services.common.auth import Principal, require
+from services.common.client_rate_limit import rate_limited
 
 router = APIRouter(tags=["applications"])
-agency_router = APIRouter(prefix="/agencies/{agency}", tags=["agencies"])
+agency_router = APIRouter(
+    prefix="/agencies/{agency}",
+    tags=["agencies"],
+    responses={429: {"description": "Over the client's rate limit (`rate_limited`); see Retry-After"}},
+)
 operator_router = APIRouter(prefix="/feed-deliveries", tags=["feeds"])
 
 
@@ -37,8 +42,8 @@ def _office(request: Request) -> BenefitsOffice:
 
 
 Office = Annotated[BenefitsOffice, Depends(_office)]
-AgencyReader = Annotated[Principal, Depends(require(scopes.BENEFITS_READ))]
-AgencyDecider = Annotated[Principal, Depends(require(scopes.BENEFITS_DECIDE))]
+AgencyReader = Annotated[Principal, Depends(rate_limited(scopes.BENEFITS_READ))]
+AgencyDecider = Annotated[Principal, Depends(rate_limited(scopes.BENEFITS_DECIDE))]
 Operator = Annotated[Principal, Depends(require(scopes.BENEFITS_FEEDS))]
 
 

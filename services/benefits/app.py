@@ -17,6 +17,7 @@ from services.common import scopes
 from services.common.audit import AuditLog
 from services.common.audit_api import AuditTrail, audit_router
 from services.common.auth import TokenVerifier, require
+from services.common.client_rate_limit import ClientRateLimit
 from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
@@ -67,6 +68,7 @@ def create_app(
         app.state.office = office
         app.state.audit = AuditTrail(log=audit, sessions=sessions)
         app.state.token_verifier = token_verifier or TokenVerifier.from_settings(settings)
+        app.state.client_rate_limit = ClientRateLimit.from_settings(settings)
         async with httpx.AsyncClient() as http:
             loops = []
             if background:

@@ -10,10 +10,11 @@ from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from services.common import scopes
 from services.common.auth import Principal, require
+from services.common.client_rate_limit import rate_limited, take
 from services.common.errors import DomainError
 from services.complaints.domain import STATION_STAFF, Role, may_read_details
 
@@ -51,9 +52,10 @@ def reader_with(*needed: str) -> Callable[..., Coroutine[Any, Any, Reader]]:
 _any_token = require()
 
 
-async def details_reader(principal: Annotated[Principal, Depends(_any_token)]) -> Reader:
+async def details_reader(request: Request, principal: Annotated[Principal, Depends(_any_token)]) -> Reader:
     """A complaint's details are read by staff with `complaints:read` and by agencies with
-    `complaints:referrals`; which of the two a token needs depends on who it names."""
+    `complaints:referrals` (counted against the agency client's rate limit); which of the two a token
+    needs depends on who it names."""
     needed = scopes.COMPLAINTS_REFERRALS if principal.client_kind == AGENCY_CLIENT else scopes.COMPLAINTS_READ
     if not principal.has_scopes(needed):
         raise DomainError(
@@ -65,6 +67,15 @@ async def details_reader(principal: Annotated[Principal, Depends(_any_token)]) -
                 "WWW-Authenticate": f'Bearer realm="reemploy", error="insufficient_scope", scope="{needed}"'
             },
         )
+    if principal.client_kind == AGENCY_CLIENT:
+        take(request, principal)
+    return reader_of(principal)
+
+
+async def agency_reader(
+    principal: Annotated[Principal, Depends(rate_limited(scopes.COMPLAINTS_REFERRALS))],
+) -> Reader:
+    """The agency side: a token with `complaints:referrals`, within its client's rate limit."""
     return reader_of(principal)
 
 
@@ -72,7 +83,7 @@ Writer = Annotated[Reader, Depends(reader_with(scopes.COMPLAINTS_WRITE))]
 StaffReader = Annotated[Reader, Depends(reader_with(scopes.COMPLAINTS_READ))]
 DetailsReader = Annotated[Reader, Depends(details_reader)]
 Referrer = Annotated[Reader, Depends(reader_with(scopes.COMPLAINTS_REFER))]
-CurrentAgency = Annotated[Reader, Depends(reader_with(scopes.COMPLAINTS_REFERRALS))]
+CurrentAgency = Annotated[Reader, Depends(agency_reader)]
 
 
 def _refuse(reader: Reader, what: str) -> DomainError:

@@ -40,7 +40,10 @@ from services.complaints.schemas import (
 )
 
 router = APIRouter(tags=["complaints"])
-agency_router = APIRouter(tags=["referred agencies"])
+agency_router = APIRouter(
+    tags=["referred agencies"],
+    responses={429: {"model": ErrorBody, "description": "Over the client's rate limit; see Retry-After"}},
+)
 
 ComplaintId = Annotated[str, Path(min_length=36, max_length=36, description="The complaint id")]
 ActionKey = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,100}$", description="Chosen by the workflow")]

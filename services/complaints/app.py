@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from services.common.auth import TokenVerifier
+from services.common.client_rate_limit import ClientRateLimit
 from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
@@ -48,6 +49,7 @@ def create_app(
             workflows=TemporalComplaintWorkflows(temporal),
         )
         app.state.token_verifier = token_verifier or TokenVerifier.from_settings(settings)
+        app.state.client_rate_limit = ClientRateLimit.from_settings(settings)
         yield
         await engine.dispose()
 
