@@ -5,13 +5,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import Agency
-from services.benefits import consents
+from services.benefits import audited, consents
+from services.benefits.audited import Resource
 from services.benefits.collaborators import BenefitsOffice
 from services.benefits.domain import ApplicationStatus
 from services.benefits.feeds import feed_message
 from services.benefits.models import AgencyWebhook, BenefitApplication
 from services.benefits.schemas import AgencyApplicationView, WebhookRegistration, WebhookView
 from services.benefits.transitions import require_application
+from services.common.audit import Access, AuditAction
 from services.common.auth import Principal
 from services.common.errors import DomainError
 
@@ -39,18 +41,19 @@ def agency_view(office: BenefitsOffice, application: BenefitApplication) -> Agen
 
 
 async def shared_application(
-    *, office: BenefitsOffice, agency: Agency, application_id: str
+    *, office: BenefitsOffice, agency: Agency, application_id: str, access: Access
 ) -> AgencyApplicationView:
     """One of the agency's applications; 404 for another agency's, 403 `consent_ended` once the worker's
     consent to share with this agency was withdrawn or expired."""
-    async with office.sessions() as session:
+    async with office.transaction() as session:
         application = await require_application(session, application_id, agency=agency)
         await _require_consent(session, office, application)
+        await _record_read(session, office, access, agency, [application.case_id])
         return agency_view(office, application)
 
 
 async def shared_applications(
-    *, office: BenefitsOffice, agency: Agency, status: ApplicationStatus | None
+    *, office: BenefitsOffice, agency: Agency, status: ApplicationStatus | None, access: Access
 ) -> list[AgencyApplicationView]:
     """The agency's applications whose worker still consents to share with it."""
     query = select(BenefitApplication).where(BenefitApplication.agency == agency.value)
@@ -58,13 +61,18 @@ async def shared_applications(
         query = query.where(BenefitApplication.status == status.value)
     query = query.order_by(BenefitApplication.due_on, BenefitApplication.application_id).limit(500)
     today = office.clock().date()
-    async with office.sessions() as session:
+    async with office.transaction() as session:
         rows = list(await session.scalars(query))
-        return [
-            agency_view(office, row)
-            for row in rows
-            if await consents.is_active(session, row.case_id, agency.value, today)
-        ]
+        shown = [row for row in rows if await consents.is_active(session, row.case_id, agency.value, today)]
+        await _record_read(session, office, access, agency, list(dict.fromkeys(row.case_id for row in shown)))
+        return [agency_view(office, row) for row in shown]
+
+
+async def _record_read(
+    session: AsyncSession, office: BenefitsOffice, access: Access, agency: Agency, case_ids: list[str]
+) -> None:
+    fields = audited.feed_fields(agency)
+    await audited.record(session, office, access, AuditAction.READ, Resource.AGENCY_FEED, case_ids, fields)
 
 
 async def _require_consent(

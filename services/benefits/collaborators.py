@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.common.audit import AuditLog
 from services.common.errors import DomainError
 from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
@@ -31,11 +32,12 @@ class DeliveryPolicy:
 
 @dataclass(frozen=True)
 class BenefitsOffice:
-    """The benefits service's collaborators: database, outbox, personal-data protector, clock."""
+    """The benefits service's collaborators: database, outbox, personal-data protector, audit log, clock."""
 
     sessions: async_sessionmaker[AsyncSession]
     outbox: Outbox
     protector: PersonalDataProtector
+    audit: AuditLog
     clock: Callable[[], datetime]
     delivery: DeliveryPolicy = DeliveryPolicy()
 

@@ -1,11 +1,12 @@
-"""Benefits tables: applications (personal fields encrypted), the consent view, agency webhooks and the
-webhook deliveries that outlive restarts; outbox, inbox."""
+"""Benefits tables: applications (personal fields encrypted), the consent and case-community views, agency
+webhooks and the webhook deliveries that outlive restarts; the audit log of personal data; outbox, inbox."""
 
 from datetime import date, datetime
 
 from sqlalchemy import Date, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.common.audit import audit_head_table, audit_table
 from services.common.tables import UtcDateTime, inbox_table, outbox_table
 
 metadata = MetaData()
@@ -69,6 +70,17 @@ class Consent(Base):
     __table_args__ = (Index("ix_consents_case_agency", "case_id", "agency"),)
 
 
+class CaseCommunity(Base):
+    """The community a worker's case belongs to, as intake's registration and assignment events told it:
+    what the object-level rule for staff (`Principal.reaches_case`) is checked against."""
+
+    __tablename__ = "case_communities"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    community_code: Mapped[str] = mapped_column(String(50), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class AgencyWebhook(Base):
     """Where an agency receives its feed, and the secret the deliveries are signed with (encrypted)."""
 
@@ -108,3 +120,5 @@ class FeedDelivery(Base):
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+audit_log = audit_table(metadata)
+audit_chain_head = audit_head_table(metadata)

@@ -15,13 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.benefits import FeedDeliveryDeadLettered
 from contracts.events.intake import Agency
 from contracts.ids import uuid7
-from services.benefits import consents
+from services.benefits import audited, consents
 from services.benefits.agency import WEBHOOK_SECRET
+from services.benefits.audited import Resource
 from services.benefits.collaborators import BenefitsOffice
 from services.benefits.domain import retry_delay, webhook_signature
 from services.benefits.feeds import DELIVERY_BODY
 from services.benefits.models import AgencyWebhook, FeedDelivery
 from services.benefits.schemas import DeliveryView
+from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -189,8 +191,9 @@ async def list_deliveries(
         return [delivery_view(row) for row in await session.scalars(query)]
 
 
-async def replay_delivery(*, office: BenefitsOffice, delivery_id: str) -> DeliveryView:
-    """Put a dead-lettered delivery back in line, with fresh attempts (409 unless it is dead-lettered)."""
+async def replay_delivery(*, office: BenefitsOffice, delivery_id: str, access: Access) -> DeliveryView:
+    """Put a dead-lettered delivery back in line, with fresh attempts (409 unless it is dead-lettered);
+    sending the worker's data to the agency again is recorded in the audit log."""
     now: datetime = office.clock()
     async with office.sessions.begin() as session:
         delivery = await session.get(FeedDelivery, delivery_id)
@@ -208,5 +211,14 @@ async def replay_delivery(*, office: BenefitsOffice, delivery_id: str) -> Delive
         )
         if not moved:
             raise DomainError(409, "delivery_changed_concurrently", "The delivery changed meanwhile; retry")
+        await audited.record(
+            session,
+            office,
+            access,
+            AuditAction.UPDATE,
+            Resource.AGENCY_FEED,
+            [delivery.case_id],
+            ("status", "attempts", "next_attempt_at"),
+        )
         await session.refresh(delivery)
         return delivery_view(delivery)

@@ -23,11 +23,13 @@ COMPLAINTS_WRITE = "complaints:write"
 COMPLAINTS_REFER = "complaints:refer"
 COMPLAINTS_REFERRALS = "complaints:referrals"
 BENEFITS_READ = "benefits:read"
+BENEFITS_APPLY = "benefits:apply"
 BENEFITS_DECIDE = "benefits:decide"
 BENEFITS_FEEDS = "benefits:feeds"
 TARGETS_READ = "targets:read"
 TARGETS_MANAGE = "targets:manage"
 DASHBOARD_READ = "dashboard:read"
+AUDIT_READ = "audit:read"
 
 SCOPES: dict[str, str] = {
     IDENTITY_ADMIN: "register clients and staff, unlock staff, rotate signing keys",
@@ -49,10 +51,12 @@ SCOPES: dict[str, str] = {
     COMPLAINTS_REFER: "refer a complaint to a competent agency",
     COMPLAINTS_REFERRALS: "an agency's view of the complaints referred to it, and its outcome",
     BENEFITS_READ: "read policy-support applications and decisions",
+    BENEFITS_APPLY: "submit and withdraw a worker's policy-support applications",
     BENEFITS_DECIDE: "an agency's decisions on policy support",
     BENEFITS_FEEDS: "see agency feed deliveries and replay dead-lettered ones (operators)",
     TARGETS_READ: "read yearly targets and the target assessment",
     TARGETS_MANAGE: "set yearly targets per street and community",
     DASHBOARD_READ: "read the staff dashboard",
+    AUDIT_READ: "verify and export a service's audit log of personal-data access",
 }
 """Every scope, with what it allows."""

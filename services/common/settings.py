@@ -51,6 +51,10 @@ class ServiceSettings(KitSettings):
         default="http://127.0.0.1:8005/.well-known/jwks.json",
         description="Where the issuer publishes its signing keys (JWKS)",
     )
+    agency_rate_per_minute: float = Field(
+        default=120, gt=0, description="Requests a minute each agency client may make to the agency APIs"
+    )
+    agency_burst: int = Field(default=30, ge=1, description="Requests an agency client may make at once")
 
 
 class RelaySettings(ServiceSettings):

@@ -1,29 +1,25 @@
-"""Who is asking, and the checks on it: the one place the service turns a request into a `Reader`.
+"""Who is asking, and the checks on it: the one place the service turns a verified token into a `Reader`.
 
-Agencies prove who they are with an access token: an `agency` client's token with the
-`complaints:referrals` scope, whose `agency` claim names the agency. Whenever a bearer token is sent, the
-reader is the token's identity and the `X-Reemploy-*` headers are ignored, so a header can never
-impersonate an agency. Station staff and the workflow may still say who they are with `X-Reemploy-Role`
-(a placeholder until their tokens land); that header can no longer claim the `agency` role.
+Identity comes only from the access token: staff by its `role` claim (rights officers and supervisors
+handle complaints; labour assistants may only file them), the platform's own processes (a `service`
+client, such as the Temporal worker) act as the complaint workflow, and an `agency` client as the agency its
+`agency` claim names. Each route also names the scope its token needs (`require`).
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
 
 from services.common import scopes
 from services.common.auth import Principal, require
+from services.common.client_rate_limit import rate_limited, take
 from services.common.errors import DomainError
 from services.complaints.domain import STATION_STAFF, Role, may_read_details
 
 AGENCY_CLIENT = "agency"
-
-_bearer = HTTPBearer(auto_error=False, description="An access token; required for agencies")
-_verified = require()
-_agency_token = require(scopes.COMPLAINTS_REFERRALS)
+SERVICE_CLIENT = "service"
 
 
 @dataclass(frozen=True)
@@ -33,54 +29,61 @@ class Reader:
 
 
 def reader_of(principal: Principal) -> Reader:
-    """The reader a verified token names: an agency client acts as its agency, staff by their role claim;
-    any other client gets its client kind as role, which no check here accepts."""
+    """The reader a verified token names: an agency client acts as its agency, a service client as the
+    complaint workflow, staff by their role claim; anything else by its client kind, which no check
+    accepts."""
     if principal.client_kind == AGENCY_CLIENT:
-        if not principal.has_scopes(scopes.COMPLAINTS_REFERRALS):
-            raise DomainError(
-                403,
-                "insufficient_scope",
-                f"The token lacks the scope {scopes.COMPLAINTS_REFERRALS}",
-                details={"required_scope": scopes.COMPLAINTS_REFERRALS},
-            )
         return Reader(role=Role.AGENCY, agency=principal.agency)
+    if principal.client_kind == SERVICE_CLIENT:
+        return Reader(role=Role.WORKFLOW)
     return Reader(role=principal.role or principal.client_kind or "unknown")
 
 
-async def current_reader(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    x_reemploy_role: Annotated[
-        str | None,
-        Header(
-            description="rights_officer, supervisor or workflow when no token is sent (until staff tokens)"
-        ),
-    ] = None,
-    x_reemploy_agency: Annotated[
-        str | None, Header(description="Refused: an agency is named by its token's `agency` claim")
-    ] = None,
-) -> Reader:
-    """A sent token decides who reads (401 when it does not verify); otherwise the staff role header."""
-    if credentials is not None:
-        return reader_of(await _verified(request, credentials))
-    if x_reemploy_role == Role.AGENCY or x_reemploy_agency is not None:
+def reader_with(*needed: str) -> Callable[..., Coroutine[Any, Any, Reader]]:
+    """A dependency giving the `Reader` of a token carrying every scope named (401 / 403 otherwise)."""
+    token = require(*needed)
+
+    async def reader(principal: Annotated[Principal, Depends(token)]) -> Reader:
+        return reader_of(principal)
+
+    return reader
+
+
+_any_token = require()
+
+
+async def details_reader(request: Request, principal: Annotated[Principal, Depends(_any_token)]) -> Reader:
+    """A complaint's details are read by staff with `complaints:read` and by agencies with
+    `complaints:referrals` (counted against the agency client's rate limit); which of the two a token
+    needs depends on who it names."""
+    needed = scopes.COMPLAINTS_REFERRALS if principal.client_kind == AGENCY_CLIENT else scopes.COMPLAINTS_READ
+    if not principal.has_scopes(needed):
         raise DomainError(
-            401,
-            "agency_token_required",
-            "An agency reads with its own access token, not with X-Reemploy-Role / X-Reemploy-Agency",
+            403,
+            "insufficient_scope",
+            f"The token lacks the scope {needed}",
+            details={"required_scope": needed},
+            headers={
+                "WWW-Authenticate": f'Bearer realm="reemploy", error="insufficient_scope", scope="{needed}"'
+            },
         )
-    if not x_reemploy_role:
-        raise DomainError(401, "reader_unidentified", "Say who is asking: a bearer token or X-Reemploy-Role")
-    return Reader(role=x_reemploy_role)
-
-
-async def current_agency(principal: Annotated[Principal, Depends(_agency_token)]) -> Reader:
-    """The agency side needs a token with `complaints:referrals`: 401 without one, 403 without the scope."""
+    if principal.client_kind == AGENCY_CLIENT:
+        take(request, principal)
     return reader_of(principal)
 
 
-CurrentReader = Annotated[Reader, Depends(current_reader)]
-CurrentAgency = Annotated[Reader, Depends(current_agency)]
+async def agency_reader(
+    principal: Annotated[Principal, Depends(rate_limited(scopes.COMPLAINTS_REFERRALS))],
+) -> Reader:
+    """The agency side: a token with `complaints:referrals`, within its client's rate limit."""
+    return reader_of(principal)
+
+
+Writer = Annotated[Reader, Depends(reader_with(scopes.COMPLAINTS_WRITE))]
+StaffReader = Annotated[Reader, Depends(reader_with(scopes.COMPLAINTS_READ))]
+DetailsReader = Annotated[Reader, Depends(details_reader)]
+Referrer = Annotated[Reader, Depends(reader_with(scopes.COMPLAINTS_REFER))]
+CurrentAgency = Annotated[Reader, Depends(agency_reader)]
 
 
 def _refuse(reader: Reader, what: str) -> DomainError:

@@ -1,7 +1,7 @@
 """Complaints routes: parse, call one use case, answer with a response model.
 
-Agencies call with their own access token (`complaints:referrals`, the path's agency in its `agency` claim);
-station staff and the workflow still say who they are with `X-Reemploy-Role`. See access.py.
+Every route needs an access token with its scope: staff their own, the workflow a service client's,
+agencies their client's (`complaints:referrals`, the path's agency in its `agency` claim). See access.py.
 """
 
 from typing import Annotated, Any
@@ -17,7 +17,7 @@ from contracts.complaint_workflow import (
 )
 from services.common.http import current_correlation_id
 from services.complaints import actions, agency, deadlines, handling, service
-from services.complaints.access import CurrentAgency, CurrentReader
+from services.complaints.access import CurrentAgency, DetailsReader, Referrer, StaffReader, Writer
 from services.complaints.collaborators import Station
 from services.complaints.schemas import (
     Acknowledgement,
@@ -40,12 +40,15 @@ from services.complaints.schemas import (
 )
 
 router = APIRouter(tags=["complaints"])
-agency_router = APIRouter(tags=["referred agencies"])
+agency_router = APIRouter(
+    tags=["referred agencies"],
+    responses={429: {"model": ErrorBody, "description": "Over the client's rate limit; see Retry-After"}},
+)
 
 ComplaintId = Annotated[str, Path(min_length=36, max_length=36, description="The complaint id")]
 ActionKey = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,100}$", description="Chosen by the workflow")]
 REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "No reader named, or the token is missing or invalid"},
+    401: {"model": ErrorBody, "description": "The token is missing or invalid"},
     403: {"model": ErrorBody, "description": "The reader may not do this"},
     404: {"model": ErrorBody, "description": "No such complaint"},
 }
@@ -65,9 +68,12 @@ StationDep = Annotated[Station, Depends(_station)]
 
 
 @router.post(
-    "/complaints", status_code=201, response_model=ComplaintDetails, responses={422: {"model": ErrorBody}}
+    "/complaints",
+    status_code=201,
+    response_model=ComplaintDetails,
+    responses={**REFUSALS, 422: {"model": ErrorBody}},
 )
-async def file_complaint(filing: ComplaintFiling, station: StationDep) -> ComplaintDetails:
+async def file_complaint(filing: ComplaintFiling, station: StationDep, _filer: Writer) -> ComplaintDetails:
     """File a complaint from any channel; starts its deadlines. Filing never affects matching or placement."""
     return await service.file_complaint(
         station=station, filing=filing, correlation_id=current_correlation_id()
@@ -76,7 +82,7 @@ async def file_complaint(filing: ComplaintFiling, station: StationDep) -> Compla
 
 @router.get("/complaints", response_model=ComplaintPage, responses=REFUSALS)
 async def list_complaints(
-    query: Annotated[ComplaintQuery, Query()], station: StationDep, reader: CurrentReader
+    query: Annotated[ComplaintQuery, Query()], station: StationDep, reader: StaffReader
 ) -> ComplaintPage:
     """Complaints for the station (rights officers and supervisors), filtered, a page at a time."""
     return await service.list_complaints(station=station, query=query, reader=reader)
@@ -84,7 +90,7 @@ async def list_complaints(
 
 @router.get("/complaints/{complaint_id}", response_model=ComplaintDetails, responses=REFUSALS)
 async def get_complaint(
-    complaint_id: ComplaintId, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, station: StationDep, reader: DetailsReader
 ) -> ComplaintDetails:
     """Details: rights officers, supervisors and the agency it was referred to; anyone else gets 403."""
     return await service.read_details(station=station, complaint_id=complaint_id, reader=reader)
@@ -92,7 +98,7 @@ async def get_complaint(
 
 @router.get("/complaints/{complaint_id}/progress", response_model=ComplaintProgress, responses=REFUSALS)
 async def get_progress(
-    complaint_id: ComplaintId, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, station: StationDep, reader: StaffReader
 ) -> ComplaintProgress:
     """Status and dates without any detail: what the workflow reads."""
     return await service.read_progress(station=station, complaint_id=complaint_id, reader=reader)
@@ -100,7 +106,7 @@ async def get_progress(
 
 @router.get("/complaints/{complaint_id}/deadlines", response_model=ComplaintDeadlines, responses=REFUSALS)
 async def get_deadlines(
-    complaint_id: ComplaintId, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, station: StationDep, reader: StaffReader
 ) -> ComplaintDeadlines:
     """The deadline the complaint's workflow is watching now, and how far it has escalated."""
     return await deadlines.read_deadlines(
@@ -112,7 +118,7 @@ async def get_deadlines(
     "/complaints/{complaint_id}/deadline-extensions", response_model=ComplaintDeadlines, responses=CHANGES
 )
 async def extend_deadline(
-    complaint_id: ComplaintId, body: ExtensionIn, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, body: ExtensionIn, station: StationDep, reader: Writer
 ) -> ComplaintDeadlines:
     """A supervisor gives the running deadline more working days (422 when the workflow refuses)."""
     return await deadlines.extend_deadline(
@@ -122,7 +128,7 @@ async def extend_deadline(
 
 @router.post("/complaints/{complaint_id}/acknowledgement", response_model=ComplaintDetails, responses=CHANGES)
 async def acknowledge(
-    complaint_id: ComplaintId, body: Acknowledgement, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, body: Acknowledgement, station: StationDep, reader: Writer
 ) -> ComplaintDetails:
     """A rights officer takes the complaint (stops the acknowledgement deadline)."""
     return await handling.acknowledge(
@@ -136,7 +142,7 @@ async def acknowledge(
 
 @router.post("/complaints/{complaint_id}/referral", response_model=ComplaintDetails, responses=CHANGES)
 async def refer(
-    complaint_id: ComplaintId, body: ReferralIn, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, body: ReferralIn, station: StationDep, reader: Referrer
 ) -> ComplaintDetails:
     """Refer to a competent agency (labour inspection, arbitration, social insurance) for its answer."""
     return await handling.refer(
@@ -150,7 +156,7 @@ async def refer(
 
 @router.post("/complaints/{complaint_id}/resolution", response_model=ComplaintDetails, responses=CHANGES)
 async def resolve(
-    complaint_id: ComplaintId, body: Resolution, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, body: Resolution, station: StationDep, reader: Writer
 ) -> ComplaintDetails:
     """The station resolves the complaint itself and closes it with an outcome."""
     return await handling.resolve(
@@ -164,7 +170,7 @@ async def resolve(
 
 @router.post("/complaints/{complaint_id}/withdrawal", response_model=ComplaintDetails, responses=CHANGES)
 async def withdraw(
-    complaint_id: ComplaintId, body: Withdrawal, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, body: Withdrawal, station: StationDep, reader: Writer
 ) -> ComplaintDetails:
     return await handling.withdraw(
         station=station,
@@ -176,9 +182,7 @@ async def withdraw(
 
 
 @router.post("/complaints/{complaint_id}/notes", status_code=201, response_model=NoteOut, responses=CHANGES)
-async def add_note(
-    complaint_id: ComplaintId, body: NoteIn, station: StationDep, reader: CurrentReader
-) -> NoteOut:
+async def add_note(complaint_id: ComplaintId, body: NoteIn, station: StationDep, reader: Writer) -> NoteOut:
     return await handling.add_note(station=station, complaint_id=complaint_id, note=body, reader=reader)
 
 
@@ -186,7 +190,7 @@ async def add_note(
     "/complaints/{complaint_id}/attachments", status_code=201, response_model=AttachmentOut, responses=CHANGES
 )
 async def add_attachment(
-    complaint_id: ComplaintId, body: AttachmentIn, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, body: AttachmentIn, station: StationDep, reader: Writer
 ) -> AttachmentOut:
     """Metadata of a document kept in the document store."""
     return await handling.add_attachment(
@@ -196,7 +200,7 @@ async def add_attachment(
 
 @router.post("/complaints/{complaint_id}/satisfaction", response_model=ComplaintDetails, responses=CHANGES)
 async def record_satisfaction(
-    complaint_id: ComplaintId, body: SatisfactionIn, station: StationDep, reader: CurrentReader
+    complaint_id: ComplaintId, body: SatisfactionIn, station: StationDep, reader: Writer
 ) -> ComplaintDetails:
     """The worker's answer to the satisfaction check after closing."""
     return await handling.record_satisfaction(
@@ -215,7 +219,7 @@ async def record_action(
     body: ComplaintActionRequest,
     response: Response,
     station: StationDep,
-    reader: CurrentReader,
+    reader: Writer,
 ) -> ComplaintAction:
     """The workflow records a reminder, escalation or satisfaction check: 201 the first time, 200 when the
     key already holds the same action, 409 when it holds another."""

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from services.common.auth import TokenVerifier
+from services.common.client_rate_limit import ClientRateLimit
 from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.outbox import Outbox
@@ -18,10 +19,11 @@ from services.complaints.deadlines import TemporalComplaintWorkflows
 
 DESCRIPTION = (
     "The workers' rights-protection service station (维权服务站): complaints, their deadlines, escalation, "
-    "referral to a competent agency, resolution and the worker's satisfaction. Agencies call with their "
-    "own access token (scope `complaints:referrals`, the path's agency in its `agency` claim); station staff "
-    "and the workflow still say who they are with `X-Reemploy-Role` until their tokens land. Errors answer "
-    "with `{error, message, errors: [{field, reason}], details}`."
+    "referral to a competent agency, resolution and the worker's satisfaction. Every route needs an access "
+    "token with its scope: staff (`complaints:read`, `complaints:write`, `complaints:refer`) by their `role` "
+    "claim, the workflow with a service client's token, agencies with `complaints:referrals` and the path's "
+    "agency in their `agency` claim. Details only reach rights officers, supervisors and the agency the "
+    "complaint was referred to. Errors answer with `{error, message, errors: [{field, reason}], details}`."
 )
 
 
@@ -47,6 +49,7 @@ def create_app(
             workflows=TemporalComplaintWorkflows(temporal),
         )
         app.state.token_verifier = token_verifier or TokenVerifier.from_settings(settings)
+        app.state.client_rate_limit = ClientRateLimit.from_settings(settings)
         yield
         await engine.dispose()
 

@@ -57,7 +57,7 @@ def answer_effect(finding: AgencyFinding) -> tuple[StatusAction, ComplaintOutcom
 
 
 class Role(StrEnum):
-    """Who reads or acts: an agency from its token; staff and the workflow, for now, `X-Reemploy-Role`."""
+    """Who reads or acts, from the access token: staff by role, the workflow (a service client), an agency."""
 
     RIGHTS_OFFICER = "rights_officer"
     SUPERVISOR = "supervisor"

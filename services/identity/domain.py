@@ -38,6 +38,7 @@ _ASSISTANT_SCOPES = frozenset(
         s.PLACEMENT_WRITE,
         s.COMPLAINTS_WRITE,
         s.BENEFITS_READ,
+        s.BENEFITS_APPLY,
         s.DASHBOARD_READ,
     }
 )
@@ -49,7 +50,7 @@ ROLE_SCOPES: Mapping[Role, frozenset[str]] = {
     | {s.TRAINING_MANAGE, s.PLACEMENT_MANAGE},
     Role.RIGHTS_OFFICER: frozenset({s.CASES_READ, s.COMPLAINTS_READ, s.COMPLAINTS_WRITE, s.COMPLAINTS_REFER}),
     Role.LEADING_GROUP: frozenset({s.DASHBOARD_READ, s.TARGETS_READ, s.TARGETS_MANAGE}),
-    Role.ADMIN: frozenset({s.IDENTITY_ADMIN, s.NETWORK_MANAGE}),
+    Role.ADMIN: frozenset({s.IDENTITY_ADMIN, s.NETWORK_MANAGE, s.AUDIT_READ}),
 }
 """The scopes a staff member's token may carry, by role (the authorization matrix for staff)."""
 

@@ -1,6 +1,6 @@
 """Fixtures for the benefits service: a migrated database on each engine, the API in this process with a
-clock the test moves, tokens from a test issuer, intake's consent events fed through the real consumer,
-and a webhook receiver on a real port."""
+clock the test moves, staff, service and agency tokens from a test issuer, intake's registration and
+consent events fed through the real consumer, and a webhook receiver on a real port."""
 
 import asyncio
 import contextlib
@@ -18,7 +18,13 @@ from fastapi import FastAPI, Request, Response
 from sqlalchemy import select
 
 from contracts.envelope import Envelope
-from contracts.events.intake import Agency, ConsentGranted, ConsentWithdrawn
+from contracts.events.intake import (
+    Agency,
+    ConsentGranted,
+    ConsentWithdrawn,
+    LayoffReason,
+    WorkerRegistered,
+)
 from contracts.ids import uuid7
 from deploy.dev.components import free_port
 from services.benefits import models
@@ -28,6 +34,7 @@ from services.benefits.consumers import build_handler
 from services.benefits.webhooks import FeedDispatcher
 from services.common import scopes
 from services.common.settings import ServiceSettings
+from tests.authz import HOME_COMMUNITY
 from tests.infrastructure import migrated_database
 from tests.tokens import TestIssuer
 
@@ -38,7 +45,10 @@ TEST_DELIVERY = DeliveryPolicy(
 
 
 class BenefitsIssuer(TestIssuer):
-    """The test issuer, with the tokens of agencies and the feed operator."""
+    """The test issuer, with the tokens of assistants, agencies and the feed operator."""
+
+    def assistant(self, community_code: str = HOME_COMMUNITY) -> dict[str, str]:
+        return self.staff_headers("labour_assistant", community_code=community_code)
 
     def agency(self, agency: Agency, *granted: str) -> dict[str, str]:
         chosen = granted or (scopes.BENEFITS_READ, scopes.BENEFITS_DECIDE)
@@ -68,8 +78,30 @@ class Benefits:
     clock: OfficeClock
     issuer: BenefitsIssuer
     database_url: str
+    app: FastAPI
 
-    async def consent(self, case_id: str, agency: Agency, *, days: int = 365) -> str:
+    def assistant(self, community_code: str = HOME_COMMUNITY) -> dict[str, str]:
+        """A labour assistant's token, of the home community unless another is named."""
+        return self.issuer.assistant(community_code)
+
+    async def register(self, case_id: str, community_code: str = HOME_COMMUNITY) -> None:
+        """Intake registered the worker's case in `community_code`."""
+        event = WorkerRegistered(
+            case_id=case_id,
+            community_code=community_code,
+            layoff_date=self.clock.now.date(),
+            layoff_reason=LayoffReason.RESTRUCTURING,
+            registered_at=self.clock.now,
+        )
+        assert await self.consume(event.envelope(correlation_id=str(uuid7()))) == "applied"
+
+    async def consent(
+        self, case_id: str, agency: Agency, *, days: int = 365, registered_in: str | None = HOME_COMMUNITY
+    ) -> str:
+        """The worker consents to share with `agency`; intake registered the case (again) in `registered_in`
+        just before, unless None."""
+        if registered_in is not None:
+            await self.register(case_id, registered_in)
         consent_id = str(uuid7())
         event = ConsentGranted(
             case_id=case_id,
@@ -143,7 +175,7 @@ async def benefits(benefits_database_url: str) -> AsyncIterator[Benefits]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://benefits") as http:
-            yield Benefits(http, app.state.office, clock, issuer, benefits_database_url)
+            yield Benefits(http, app.state.office, clock, issuer, benefits_database_url, app)
 
 
 class _Server(uvicorn.Server):

@@ -20,7 +20,9 @@ APPROVAL: dict[str, Any] = {
 async def _loan(benefits: Benefits) -> tuple[str, str, str]:
     case_id = new_case()
     consent_id = await benefits.consent(case_id, Agency.BANK)
-    response = await benefits.http.post("/applications", json=loan_request(case_id))
+    response = await benefits.http.post(
+        "/applications", json=loan_request(case_id), headers=benefits.assistant()
+    )
     assert response.status_code == 201, response.text
     return case_id, consent_id, response.json()["application_id"]
 
@@ -51,7 +53,9 @@ async def test_the_bank_reads_and_approves_its_loan_application(benefits: Benefi
         "term_months": 24,
         "interest_subsidy_percent": 100,
     }
-    staff_view = (await benefits.http.get(f"/applications/{application_id}")).json()
+    staff_view = (
+        await benefits.http.get(f"/applications/{application_id}", headers=benefits.assistant())
+    ).json()
     assert staff_view["guarantee"] == "municipal guarantee fund"
 
 
@@ -133,7 +137,9 @@ async def test_after_consent_is_withdrawn_the_bank_sees_nothing_and_no_new_appli
     single = await benefits.http.get(f"/agencies/bank/applications/{application_id}", headers=bank)
     listed = await benefits.http.get("/agencies/bank/applications", headers=bank)
     deliveries = await benefits.http.get("/feed-deliveries", headers=benefits.issuer.operator())
-    another = await benefits.http.post("/applications", json=loan_request(case_id, application_key="loan-2"))
+    another = await benefits.http.post(
+        "/applications", json=loan_request(case_id, application_key="loan-2"), headers=benefits.assistant()
+    )
     assert single.status_code == 403 and single.json()["error"] == "consent_ended"
     assert listed.json() == []
     assert [(d["status"], d["last_error"]) for d in deliveries.json()] == [
@@ -145,9 +151,9 @@ async def test_after_consent_is_withdrawn_the_bank_sees_nothing_and_no_new_appli
 async def test_an_expired_consent_hides_the_application_from_the_agency(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK, days=1)
-    application_id = (await benefits.http.post("/applications", json=loan_request(case_id))).json()[
-        "application_id"
-    ]
+    application_id = (
+        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
+    ).json()["application_id"]
     bank = benefits.issuer.agency(Agency.BANK)
     assert (
         await benefits.http.get(f"/agencies/bank/applications/{application_id}", headers=bank)

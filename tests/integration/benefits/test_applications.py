@@ -16,7 +16,9 @@ async def test_an_application_without_consent_to_the_agency_is_refused_and_nothi
     case_id = new_case()
     await benefits.consent(case_id, Agency.TAX)
 
-    response = await benefits.http.post("/applications", json=loan_request(case_id))
+    response = await benefits.http.post(
+        "/applications", json=loan_request(case_id), headers=benefits.assistant()
+    )
 
     assert response.status_code == 409
     assert response.json()["error"] == "consent_required"
@@ -28,7 +30,9 @@ async def test_a_loan_application_is_routed_to_the_bank_with_only_the_bank_field
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK)
 
-    response = await benefits.http.post("/applications", json=loan_request(case_id))
+    response = await benefits.http.post(
+        "/applications", json=loan_request(case_id), headers=benefits.assistant()
+    )
 
     assert response.status_code == 201, response.text
     application = response.json()
@@ -62,7 +66,9 @@ async def test_a_loan_application_is_routed_to_the_bank_with_only_the_bank_field
 async def test_names_and_ids_are_encrypted_at_rest(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK)
-    assert (await benefits.http.post("/applications", json=loan_request(case_id))).status_code == 201
+    assert (
+        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
+    ).status_code == 201
 
     async with benefits.office.sessions() as session:
         stored = (
@@ -82,9 +88,15 @@ async def test_the_same_key_gives_the_same_application_and_other_content_is_a_co
 ) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK)
-    first = await benefits.http.post("/applications", json=loan_request(case_id))
-    again = await benefits.http.post("/applications", json=loan_request(case_id))
-    other = await benefits.http.post("/applications", json=loan_request(case_id, requested_amount_yuan=5))
+    first = await benefits.http.post(
+        "/applications", json=loan_request(case_id), headers=benefits.assistant()
+    )
+    again = await benefits.http.post(
+        "/applications", json=loan_request(case_id), headers=benefits.assistant()
+    )
+    other = await benefits.http.post(
+        "/applications", json=loan_request(case_id, requested_amount_yuan=5), headers=benefits.assistant()
+    )
 
     assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
     assert again.json() == first.json()
@@ -97,7 +109,10 @@ async def test_concurrent_submissions_with_one_key_create_one_application(benefi
     await benefits.consent(case_id, Agency.BANK)
 
     responses = await asyncio.gather(
-        *(benefits.http.post("/applications", json=loan_request(case_id)) for _ in range(4))
+        *(
+            benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
+            for _ in range(4)
+        )
     )
 
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
@@ -110,14 +125,19 @@ async def test_bad_input_names_the_field_and_the_rule(benefits: Benefits) -> Non
     await benefits.consent(case_id, Agency.BANK)
 
     unmasked = await benefits.http.post(
-        "/applications", json=loan_request(case_id, resident_id_masked="110101199003071234")
+        "/applications",
+        json=loan_request(case_id, resident_id_masked="110101199003071234"),
+        headers=benefits.assistant(),
     )
     no_amount = await benefits.http.post(
-        "/applications", json=loan_request(case_id, requested_amount_yuan=None, term_months=60)
+        "/applications",
+        json=loan_request(case_id, requested_amount_yuan=None, term_months=60),
+        headers=benefits.assistant(),
     )
     stray = await benefits.http.post(
         "/applications",
         json=loan_request(case_id, kind="health_certificate", application_key="health-1"),
+        headers=benefits.assistant(),
     )
 
     assert unmasked.status_code == 422
@@ -136,14 +156,18 @@ async def test_bad_input_names_the_field_and_the_rule(benefits: Benefits) -> Non
 async def test_an_application_is_withdrawn_once_and_the_agency_is_told_to_stop(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK)
-    application_id = (await benefits.http.post("/applications", json=loan_request(case_id))).json()[
-        "application_id"
-    ]
+    application_id = (
+        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
+    ).json()["application_id"]
 
     withdrawn = await benefits.http.post(
-        f"/applications/{application_id}/withdrawal", json={"reason": "found a job instead"}
+        f"/applications/{application_id}/withdrawal",
+        json={"reason": "found a job instead"},
+        headers=benefits.assistant(),
     )
-    again = await benefits.http.post(f"/applications/{application_id}/withdrawal", json={"reason": "again"})
+    again = await benefits.http.post(
+        f"/applications/{application_id}/withdrawal", json={"reason": "again"}, headers=benefits.assistant()
+    )
     deliveries = await benefits.http.get("/feed-deliveries", headers=benefits.issuer.operator())
 
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"

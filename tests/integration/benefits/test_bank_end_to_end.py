@@ -51,6 +51,8 @@ class Parties:
     bank: str
     admin: dict[str, str]
     office: BenefitsOffice
+    journey: dict[str, str]
+    """The journey's token: a service client's, issued by identity."""
 
 
 async def _admin_headers(http: httpx.AsyncClient, identity: str) -> dict[str, str]:
@@ -78,9 +80,26 @@ async def _agency_client(
     return secret
 
 
+async def _journey_token(http: httpx.AsyncClient, identity: str, admin: dict[str, str]) -> dict[str, str]:
+    """A service client like the Temporal worker, registered by the admin, and its token."""
+    registration = {
+        "client_id": "journey-worker",
+        "name": "The journey's Temporal worker",
+        "kind": "service",
+        "scopes": ["benefits:apply", "benefits:read"],
+    }
+    response = await http.post(f"{identity}/admin/clients", json=registration, headers=admin)
+    assert response.status_code == 201, response.text
+    return await _token(http, identity, "journey-worker", response.json()["client_secret"])
+
+
 async def _client_token(parties: Parties, client_id: str, secret: str) -> dict[str, str]:
-    response = await parties.http.post(
-        f"{parties.identity}/oauth2/token",
+    return await _token(parties.http, parties.identity, client_id, secret)
+
+
+async def _token(http: httpx.AsyncClient, identity: str, client_id: str, secret: str) -> dict[str, str]:
+    response = await http.post(
+        f"{identity}/oauth2/token",
         data={"grant_type": "client_credentials"},
         auth=(client_id, secret),
     )
@@ -123,7 +142,8 @@ async def parties(benefits_database_url: str, tmp_path: Path) -> AsyncIterator[P
             serve(create_bank(BankSettings(WEBHOOK_SECRET, connection, str(tmp_path / "bank.db"))))
         )
         await Reemploy(connection, http).register_webhook(f"{bank}/reemploy/webhook", WEBHOOK_SECRET)
-        yield Parties(http, identity, benefits, bank, admin, benefits_app.state.office)
+        journey = await _journey_token(http, identity, admin)
+        yield Parties(http, identity, benefits, bank, admin, benefits_app.state.office, journey)
 
 
 async def _consent_to_the_bank(office: BenefitsOffice, case_id: str) -> None:
@@ -152,7 +172,9 @@ async def test_the_bank_approves_a_loan_the_journey_sees_it_and_the_tax_bureau_c
 ) -> None:
     case_id = new_case()
     await _consent_to_the_bank(parties.office, case_id)
-    submitted = await parties.http.post(f"{parties.benefits}/applications", json=loan_request(case_id))
+    submitted = await parties.http.post(
+        f"{parties.benefits}/applications", json=loan_request(case_id), headers=parties.journey
+    )
     assert submitted.status_code == 201, submitted.text
     application_id = submitted.json()["application_id"]
 
@@ -169,7 +191,9 @@ async def test_the_bank_approves_a_loan_the_journey_sees_it_and_the_tax_bureau_c
     assert approved.status_code == 200, approved.text
     assert (await _bank_applications(parties, 1))[0]["status"] == "approved"
 
-    staff_view = (await parties.http.get(f"{parties.benefits}/applications/{application_id}")).json()
+    staff_view = (
+        await parties.http.get(f"{parties.benefits}/applications/{application_id}", headers=parties.journey)
+    ).json()
     assert (staff_view["status"], staff_view["amount_yuan"]) == ("approved", 100_000)
     async with parties.office.sessions() as session:
         payloads = (
@@ -235,12 +259,16 @@ async def test_the_bank_refuses_tampered_and_stale_deliveries(parties: Parties) 
 async def test_a_withdrawn_application_is_retracted_at_the_bank(parties: Parties) -> None:
     case_id = new_case()
     await _consent_to_the_bank(parties.office, case_id)
-    submitted = await parties.http.post(f"{parties.benefits}/applications", json=loan_request(case_id))
+    submitted = await parties.http.post(
+        f"{parties.benefits}/applications", json=loan_request(case_id), headers=parties.journey
+    )
     application_id = submitted.json()["application_id"]
     assert [a["application_id"] for a in await _bank_applications(parties, 1)] == [application_id]
 
     withdrawn = await parties.http.post(
-        f"{parties.benefits}/applications/{application_id}/withdrawal", json={"reason": "found a job"}
+        f"{parties.benefits}/applications/{application_id}/withdrawal",
+        json={"reason": "found a job"},
+        headers=parties.journey,
     )
     assert withdrawn.status_code == 200
 

@@ -11,7 +11,9 @@ from tests.integration.benefits.conftest import Benefits, loan_request, new_case
 async def test_the_agency_is_reminded_then_the_application_is_overdue_each_once(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK, days=400)
-    application = (await benefits.http.post("/applications", json=loan_request(case_id))).json()
+    application = (
+        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
+    ).json()
 
     assert await sweep_deadlines(benefits.office) == (0, 0)
     benefits.clock.advance(timedelta(days=12))
@@ -26,9 +28,11 @@ async def test_the_agency_is_reminded_then_the_application_is_overdue_each_once(
     [(_, overdue)] = await benefits.events("benefits.application_overdue.v1")
     assert reminded["application_id"] == overdue["application_id"] == application["application_id"]
     assert overdue["due_on"] == application["due_on"]
-    assert (await benefits.http.get(f"/applications/{application['application_id']}")).json()[
-        "overdue_at"
-    ] is not None
+    assert (
+        await benefits.http.get(
+            f"/applications/{application['application_id']}", headers=benefits.assistant()
+        )
+    ).json()["overdue_at"] is not None
     [(topic, notice)] = await benefits.events("benefits.decision_reminder.v1")
     assert topic == "feed.bank"
     assert notice == {
@@ -47,7 +51,7 @@ async def test_the_agency_is_reminded_then_the_application_is_overdue_each_once(
 async def test_no_reminder_goes_to_an_agency_the_worker_no_longer_consents_to(benefits: Benefits) -> None:
     case_id = new_case()
     consent_id = await benefits.consent(case_id, Agency.BANK)
-    await benefits.http.post("/applications", json=loan_request(case_id))
+    await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
     await benefits.withdraw_consent(case_id, Agency.BANK, consent_id)
     benefits.clock.advance(timedelta(days=12))
 
@@ -63,8 +67,12 @@ async def test_a_decided_application_is_never_overdue_and_concurrent_sweeps_publ
     decided_case, waiting_case = new_case(), new_case()
     for case_id in (decided_case, waiting_case):
         await benefits.consent(case_id, Agency.BANK, days=400)
-    decided = (await benefits.http.post("/applications", json=loan_request(decided_case))).json()
-    await benefits.http.post("/applications", json=loan_request(waiting_case))
+    decided = (
+        await benefits.http.post(
+            "/applications", json=loan_request(decided_case), headers=benefits.assistant()
+        )
+    ).json()
+    await benefits.http.post("/applications", json=loan_request(waiting_case), headers=benefits.assistant())
     await benefits.http.post(
         f"/agencies/bank/applications/{decided['application_id']}/decision",
         json={"decision": "rejected", "reason": "no guarantor"},

@@ -9,14 +9,15 @@ from collections.abc import Awaitable, Callable
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from sqlalchemy import func, select
 
-from contracts.events.intake import Agency, ConsentGranted, ConsentWithdrawn
+from contracts.events.intake import Agency, ConsentGranted, ConsentWithdrawn, LayoffReason, WorkerRegistered
 from contracts.ids import uuid7
 from contracts.topics import BENEFITS_EVENTS, INTAKE_EVENTS, SUBSCRIPTIONS, feed_topic
 from services.benefits.consumers import build_handler
-from services.benefits.models import Consent, inbox, outbox
+from services.benefits.models import CaseCommunity, Consent, inbox, outbox
 from services.common import kafka
 from services.common.consumer import EventConsumer, KafkaDeadLetters
 from services.common.relay import Relay
+from tests.authz import HOME_COMMUNITY
 from tests.infrastructure import Broker
 from tests.integration.benefits.conftest import Benefits, loan_request, new_case
 
@@ -68,13 +69,23 @@ async def test_consents_arrive_through_kafka_and_the_bank_feed_goes_out_on_its_t
         )
         for case in (case_id, withdrawn_case)
     ]
+    registered = [
+        WorkerRegistered(
+            case_id=case,
+            community_code=HOME_COMMUNITY,
+            layoff_date=now.date(),
+            layoff_reason=LayoffReason.BANKRUPTCY,
+            registered_at=now,
+        )
+        for case in (case_id, withdrawn_case)
+    ]
     withdrawal = ConsentWithdrawn(
         case_id=withdrawn_case, consent_id=granted[1].consent_id, agency=Agency.BANK, withdrawn_at=now
     )
     upstream = kafka.producer(broker.bootstrap, client_id="intake-relay")
     await upstream.start()
     try:
-        for event in (*granted, granted[0], withdrawal):
+        for event in (*registered, *granted, granted[0], withdrawal):
             envelope = event.envelope(correlation_id="t")
             await upstream.send_and_wait(INTAKE_EVENTS, envelope.to_bytes(), key=event.case_id.encode())
     finally:
@@ -82,14 +93,19 @@ async def test_consents_arrive_through_kafka_and_the_bank_feed_goes_out_on_its_t
 
     async def applied() -> bool:
         async with benefits.office.sessions() as session:
-            return await session.scalar(select(func.count()).select_from(inbox)) == 4
+            return await session.scalar(select(func.count()).select_from(inbox)) == 6
 
     await _consume_until(benefits, broker, applied)
     async with benefits.office.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Consent)) == 2
+        assert await session.scalar(select(func.count()).select_from(CaseCommunity)) == 2
 
-    accepted = await benefits.http.post("/applications", json=loan_request(case_id))
-    refused = await benefits.http.post("/applications", json=loan_request(withdrawn_case))
+    accepted = await benefits.http.post(
+        "/applications", json=loan_request(case_id), headers=benefits.assistant()
+    )
+    refused = await benefits.http.post(
+        "/applications", json=loan_request(withdrawn_case), headers=benefits.assistant()
+    )
     assert (accepted.status_code, refused.status_code) == (201, 409)
     application_id = accepted.json()["application_id"]
 

@@ -30,7 +30,9 @@ async def _register(benefits: Benefits, receiver: Receiver) -> None:
 async def _loan(benefits: Benefits) -> tuple[str, str, str]:
     case_id = new_case()
     consent_id = await benefits.consent(case_id, Agency.BANK)
-    response = await benefits.http.post("/applications", json=loan_request(case_id))
+    response = await benefits.http.post(
+        "/applications", json=loan_request(case_id), headers=benefits.assistant()
+    )
     return case_id, consent_id, response.json()["application_id"]
 
 

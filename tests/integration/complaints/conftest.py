@@ -1,7 +1,8 @@
 """Fixtures for the complaints service: a migrated database on each engine, the API in this process with a
-clock the test moves, agencies' tokens from a test issuer, and the events its outbox holds."""
+clock the test moves, staff, workflow and agency tokens from a test issuer, and the events its outbox
+holds."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 from sqlalchemy import select
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -26,15 +28,33 @@ from tests.tokens import TestIssuer
 
 MIGRATIONS = Path(models.__file__).parent / "migrations"
 
-OFFICER = {"X-Reemploy-Role": "rights_officer"}
-SUPERVISOR = {"X-Reemploy-Role": "supervisor"}
-WORKFLOW = {"X-Reemploy-Role": "workflow"}
-
-
 ISSUER = TestIssuer()
 """Signs every complaints test's tokens; the `complaints_api` fixture's verifier trusts it."""
 FORGER = TestIssuer()
 """An issuer the service does not trust: its tokens must be refused."""
+
+
+class Bearer(Mapping[str, str]):
+    """Request headers carrying a token minted when the request is made, so a long test run never sends
+    an expired one: `headers=OFFICER`, `{**OFFICER, ...}`."""
+
+    def __init__(self, mint: Callable[[], dict[str, str]]) -> None:
+        self.mint = mint
+
+    def __getitem__(self, name: str) -> str:
+        return self.mint()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.mint())
+
+    def __len__(self) -> int:
+        return len(self.mint())
+
+
+OFFICER = Bearer(lambda: ISSUER.staff_headers("rights_officer"))
+SUPERVISOR = Bearer(lambda: ISSUER.staff_headers("supervisor"))
+ASSISTANT = Bearer(lambda: ISSUER.staff_headers("labour_assistant", community_code="community-home"))
+WORKFLOW = Bearer(ISSUER.service_headers)
 
 
 def agency(name: str, *granted: str) -> dict[str, str]:
@@ -68,19 +88,35 @@ def station_clock() -> StationClock:
 
 
 @pytest_asyncio.fixture
-async def complaints_api(
+async def complaints_app(
     complaints_database_url: str, station_clock: StationClock, time_skipping: WorkflowEnvironment
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The complaints API in this process, asking the time-skipping server about workflows."""
+) -> AsyncIterator[FastAPI]:
+    """The complaints app, started, asking the time-skipping server about workflows."""
     settings = ServiceSettings(
         database_url=complaints_database_url,
         temporal_address=time_skipping.client.service_client.config.target_host,
     )
     app = create_app(settings, clock=station_clock, token_verifier=ISSUER.verifier())
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
-            yield client
+        yield app
+
+
+@pytest_asyncio.fixture
+async def complaints_api(complaints_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the complaints API in this process; each request names its caller's token."""
+    transport = httpx.ASGITransport(app=complaints_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def workflow_http(complaints_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The client the workflow's activities call with: a service client's token on every request."""
+    transport = httpx.ASGITransport(app=complaints_app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://complaints", auth=ISSUER.service_auth()
+    ) as client:
+        yield client
 
 
 class OutboxReader:
@@ -132,7 +168,7 @@ def filing(**overrides: Any) -> dict[str, Any]:
 
 
 async def file_complaint(api: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
-    response = await api.post("/complaints", json=filing(**overrides))
+    response = await api.post("/complaints", json=filing(**overrides), headers=ASSISTANT)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body

@@ -8,9 +8,12 @@ import httpx
 
 from contracts.events.complaints import ComplaintCategory
 from deploy.dev import components
+from services.common import scopes
 from services.common.settings import ServiceSettings
 from services.complaints.app import create_app
 from tests.integration.complaints.conftest import (
+    ASSISTANT,
+    ISSUER,
     OFFICER,
     SUPERVISOR,
     WORKFLOW,
@@ -72,7 +75,7 @@ async def test_bad_filings_name_field_and_rule_and_write_nothing(
         ({"received_at": "2026-11-20T10:00:00"}, "received_at"),
     ]
     for override, field in cases:
-        response = await complaints_api.post("/complaints", json=filing(**override))
+        response = await complaints_api.post("/complaints", json=filing(**override), headers=ASSISTANT)
         assert response.status_code == 422, (override, response.text)
         body = response.json()
         assert body["error"] == "validation_failed"
@@ -82,7 +85,7 @@ async def test_bad_filings_name_field_and_rule_and_write_nothing(
         else:
             assert {"attachments.0.file_name", "attachments.0.size_bytes", "attachments.0.sha256"} <= fields
     malformed = await complaints_api.post(
-        "/complaints", content=b"{", headers={"content-type": "application/json"}
+        "/complaints", content=b"{", headers={**ASSISTANT, "content-type": "application/json"}
     )
     assert malformed.status_code == 400
     assert await outbox.all() == []
@@ -94,11 +97,12 @@ async def test_details_only_for_officers_supervisors_and_the_referred_agency(
     complaint = await file_complaint(complaints_api)
     url = f"/complaints/{complaint['complaint_id']}"
 
-    assert (await complaints_api.get(url)).json()["error"] == "reader_unidentified"
-    for role in ("labour_assistant", "worker", "training_provider", "workflow"):
-        refused = await complaints_api.get(url, headers={"X-Reemploy-Role": role})
-        assert refused.status_code == 403, role
-        assert refused.json()["error"] == "complaint_access_refused"
+    assert (await complaints_api.get(url)).json()["error"] == "missing_token"
+    assistant = await complaints_api.get(url, headers=ASSISTANT)
+    assert (assistant.status_code, assistant.json()["error"]) == (403, "insufficient_scope")
+    for headers in (WORKFLOW, ISSUER.headers(scopes.COMPLAINTS_READ, role="worker")):
+        refused = await complaints_api.get(url, headers=headers)
+        assert (refused.status_code, refused.json()["error"]) == (403, "complaint_access_refused")
     assert (await complaints_api.get(url, headers=agency("labour_inspection"))).status_code == 403
     assert (await complaints_api.get(url, headers=OFFICER)).status_code == 200
     assert (await complaints_api.get(url, headers=SUPERVISOR)).status_code == 200
@@ -405,7 +409,7 @@ async def test_deadlines_without_temporal_are_503_and_filing_still_works(
     settings = ServiceSettings(
         database_url=complaints_database_url, temporal_address=f"127.0.0.1:{components.free_port()}"
     )
-    app = create_app(settings)
+    app = create_app(settings, token_verifier=ISSUER.verifier())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as api:

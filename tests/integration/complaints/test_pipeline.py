@@ -21,7 +21,7 @@ from services.common.temporal import connect
 from services.complaints import models
 from services.complaints.app import create_app
 from tests.infrastructure import Broker, TemporalDevServer, migrated_database
-from tests.integration.complaints.conftest import MIGRATIONS, OFFICER, SUPERVISOR, file_complaint
+from tests.integration.complaints.conftest import ISSUER, MIGRATIONS, OFFICER, SUPERVISOR, file_complaint
 from workflows.complaint import COMPLAINT_WORKFLOWS
 from workflows.complaint_activities import complaint_activities
 from workflows.complaint_bridge import ComplaintBridge
@@ -40,11 +40,16 @@ class ComplaintPipeline:
 
     async def start(self) -> httpx.AsyncClient:
         settings = ServiceSettings(database_url=self.database_url, temporal_address=self.temporal_address)
-        self.app = create_app(settings)
+        self.app = create_app(settings, token_verifier=ISSUER.verifier())
         self.lifespan = self.app.router.lifespan_context(self.app)
         await self.lifespan.__aenter__()
         self.api = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.app), base_url="http://complaints"
+        )
+        self.workflow_http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app),
+            base_url="http://complaints",
+            auth=ISSUER.service_auth(),
         )
         self.engine = create_engine(self.database_url)
         client = await connect(self.temporal_address, "default")
@@ -53,7 +58,7 @@ class ComplaintPipeline:
             client,
             task_queue=task_queue,
             workflows=COMPLAINT_WORKFLOWS,
-            activities=complaint_activities(self.api),
+            activities=complaint_activities(self.workflow_http),
         )
         self.tasks.append(asyncio.create_task(self.worker.run()))
         await self._relay()
@@ -101,6 +106,7 @@ class ComplaintPipeline:
         for cleanup in reversed(self.cleanups):
             await cleanup()
         await self.api.aclose()
+        await self.workflow_http.aclose()
         await self.lifespan.__aexit__(None, None, None)
         await self.engine.dispose()
 

@@ -21,6 +21,7 @@ from contracts.complaint_workflow import ComplaintResolutionResult, WorkingCalen
 from tests.integration.complaints.conftest import (
     OFFICER,
     SUPERVISOR,
+    WORKFLOW,
     OutboxReader,
     StationClock,
     agency,
@@ -28,7 +29,7 @@ from tests.integration.complaints.conftest import (
 )
 from tests.integration.complaints.workflow_harness import CST, HOLIDAY_MONDAY, TIME_SCALE
 from workflows.complaint import ComplaintResolution
-from workflows.complaint_activities import WORKFLOW_READER, complaint_activities
+from workflows.complaint_activities import complaint_activities
 from workflows.complaint_bridge import ComplaintBridge
 
 
@@ -85,13 +86,16 @@ async def worker_for(story: Story, api: httpx.AsyncClient) -> AsyncIterator[None
 async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_checked(
     time_skipping: WorkflowEnvironment,
     complaints_api: httpx.AsyncClient,
+    workflow_http: httpx.AsyncClient,
     outbox: OutboxReader,
     station_clock: StationClock,
 ) -> None:
     station_clock.now = at(4, 16, 30)
     story = Story(time_skipping, complaints_api, outbox, station_clock)
-    async with worker_for(story, complaints_api):
-        filed = await complaints_api.post("/complaints", json=filing(channel="station_walk_in"))
+    async with worker_for(story, workflow_http):
+        filed = await complaints_api.post(
+            "/complaints", json=filing(channel="station_walk_in"), headers=OFFICER
+        )
         assert filed.status_code == 201
         complaint_id = filed.json()["complaint_id"]
         assert await story.deliver() == ["applied"]
@@ -199,17 +203,17 @@ async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_c
 
 
 async def test_the_workflow_never_reads_details(complaints_api: httpx.AsyncClient) -> None:
-    complaint = (await complaints_api.post("/complaints", json=filing())).json()
-    as_workflow = await complaints_api.get(
-        f"/complaints/{complaint['complaint_id']}", headers=WORKFLOW_READER
-    )
-    assert as_workflow.status_code == 403
+    complaint = (await complaints_api.post("/complaints", json=filing(), headers=OFFICER)).json()
+    url = f"/complaints/{complaint['complaint_id']}"
+    as_workflow = await complaints_api.get(url, headers=WORKFLOW)
+    assert (as_workflow.status_code, as_workflow.json()["error"]) == (403, "complaint_access_refused")
+    assert (await complaints_api.get(f"{url}/progress", headers=WORKFLOW)).status_code == 200
 
 
 async def test_deadlines_of_a_complaint_whose_workflow_does_not_run(
     complaints_api: httpx.AsyncClient,
 ) -> None:
-    complaint = (await complaints_api.post("/complaints", json=filing())).json()
+    complaint = (await complaints_api.post("/complaints", json=filing(), headers=OFFICER)).json()
     url = f"/complaints/{complaint['complaint_id']}"
     missing = await complaints_api.get(f"{url}/deadlines", headers=OFFICER)
     assert missing.status_code == 404
