@@ -192,7 +192,9 @@ async def ensure_bootstrap_admin(identity: Identity, username: str, password: st
 
 async def ensure_service_clients(identity: Identity, clients: Mapping[str, SecretStr]) -> None:
     """The platform's own processes (the Temporal worker, say) as `service` clients with the secrets
-    their deployment gives them: registered on first start, their secret updated when it changed."""
+    their deployment gives them: registered on first start; their secret updated when it changed, and their
+    scopes whenever a release adds one."""
+    scopes = sorted(CLIENT_SCOPES[ClientKind.SERVICE])
     for client_id, secret in clients.items():
         secret_hash = client_secret_hash(secret.get_secret_value())
         now = identity.clock()
@@ -205,7 +207,7 @@ async def ensure_service_clients(identity: Identity, clients: Mapping[str, Secre
                             client_id=client_id,
                             name=f"Reemploy {client_id}",
                             kind=ClientKind.SERVICE.value,
-                            scopes=sorted(CLIENT_SCOPES[ClientKind.SERVICE]),
+                            scopes=scopes,
                             secret_hash=secret_hash,
                             active=True,
                             registered_at=now,
@@ -217,10 +219,13 @@ async def ensure_service_clients(identity: Identity, clients: Mapping[str, Secre
                     raise RuntimeError(
                         f"The service client {client_id} from settings is taken by a {client.kind}"
                     )
-                elif client.secret_hash != secret_hash or not client.active:
-                    client.secret_hash = secret_hash
-                    client.secret_issued_at = now
-                    client.active = True
+                else:
+                    if client.secret_hash != secret_hash or not client.active:
+                        client.secret_hash = secret_hash
+                        client.secret_issued_at = now
+                        client.active = True
+                    if client.scopes != scopes:
+                        client.scopes = scopes
         except (IntegrityError, StaleDataError):
             log.info(
                 "another process registered the service client meanwhile", extra={"client_id": client_id}

@@ -10,6 +10,8 @@ from services.common import scopes
 from services.common.auth import Principal, require
 from services.common.client_credentials import ClientCredentials, TokenRequestRefused
 from services.common.errors import install_error_handlers
+from services.identity.domain import CLIENT_SCOPES, ClientKind
+from services.identity.models import Client
 from tests.integration.identity.conftest import ISSUER, IdentityClient
 
 WORKER = "temporal-worker"
@@ -80,3 +82,16 @@ async def test_a_service_client_name_taken_by_another_kind_stops_the_start(start
     with pytest.raises(RuntimeError, match="taken by a agency"):
         async with start_identity(identity_service_clients={client_id: SECRET}):
             pass
+
+
+async def test_a_service_client_gets_the_scopes_a_release_added_on_the_next_start(start_identity):
+    async with (
+        start_identity(identity_service_clients={WORKER: SECRET}) as identity,
+        identity.app.state.identity.sessions.begin() as session,
+    ):
+        client = await session.get(Client, WORKER)
+        client.scopes = [scopes.CASES_READ]
+    async with start_identity(identity_service_clients={WORKER: SECRET}) as identity:
+        token = await credentials(identity).token()
+        granted = (await identity.verifier().verify(token)).scopes
+    assert granted == CLIENT_SCOPES[ClientKind.SERVICE]
