@@ -8,6 +8,7 @@ IDENTITY_ADMIN = "identity:admin"
 CASES_READ = "cases:read"
 CASES_WRITE = "cases:write"
 CASES_READ_SHARED = "cases:read_shared"
+CASES_READ_RESIDENT_ID = "cases:read_resident_id"
 NETWORK_MANAGE = "network:manage"
 PLANS_APPROVE = "plans:approve"
 RESTRUCTURING_MANAGE = "restructuring:manage"
@@ -26,12 +27,14 @@ BENEFITS_FEEDS = "benefits:feeds"
 TARGETS_READ = "targets:read"
 TARGETS_MANAGE = "targets:manage"
 DASHBOARD_READ = "dashboard:read"
+AUDIT_READ = "audit:read"
 
 SCOPES: dict[str, str] = {
     IDENTITY_ADMIN: "register clients and staff, unlock staff, rotate signing keys",
     CASES_READ: "read workers' cases, profiles, consent, guidance and plans",
     CASES_WRITE: "register workers and record on their cases",
     CASES_READ_SHARED: "read the minimal fields of cases whose worker consented to share with the caller",
+    CASES_READ_RESIDENT_ID: "read a worker's full resident ID number",
     NETWORK_MANAGE: "manage streets, communities, labour assistants and caseload assignment",
     PLANS_APPROVE: "approve re-employment plans",
     RESTRUCTURING_MANAGE: "record enterprise restructuring plans and worker-congress votes",
@@ -50,5 +53,6 @@ SCOPES: dict[str, str] = {
     TARGETS_READ: "read yearly targets and the target assessment",
     TARGETS_MANAGE: "set yearly targets per street and community",
     DASHBOARD_READ: "read the staff dashboard",
+    AUDIT_READ: "verify and export the personal-data audit log",
 }
 """Every scope, with what it allows."""

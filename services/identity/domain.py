@@ -45,10 +45,18 @@ _ASSISTANT_SCOPES = frozenset(
 ROLE_SCOPES: Mapping[Role, frozenset[str]] = {
     Role.LABOUR_ASSISTANT: _ASSISTANT_SCOPES,
     Role.SUPERVISOR: _ASSISTANT_SCOPES
-    | {s.NETWORK_MANAGE, s.PLANS_APPROVE, s.RESTRUCTURING_MANAGE, s.COMPLAINTS_READ, s.TARGETS_READ},
+    | {
+        s.NETWORK_MANAGE,
+        s.PLANS_APPROVE,
+        s.RESTRUCTURING_MANAGE,
+        s.COMPLAINTS_READ,
+        s.TARGETS_READ,
+        s.CASES_READ_RESIDENT_ID,
+        s.AUDIT_READ,
+    },
     Role.RIGHTS_OFFICER: frozenset({s.CASES_READ, s.COMPLAINTS_READ, s.COMPLAINTS_WRITE, s.COMPLAINTS_REFER}),
     Role.LEADING_GROUP: frozenset({s.DASHBOARD_READ, s.TARGETS_READ, s.TARGETS_MANAGE}),
-    Role.ADMIN: frozenset({s.IDENTITY_ADMIN, s.NETWORK_MANAGE}),
+    Role.ADMIN: frozenset({s.IDENTITY_ADMIN, s.NETWORK_MANAGE, s.AUDIT_READ}),
 }
 """The scopes a staff member's token may carry, by role (the authorization matrix for staff)."""
 

@@ -31,7 +31,7 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "300"))
 CALLERS = int(os.environ.get("BENCH_CALLERS", "8"))
 RECORDS = int(os.environ.get("BENCH_AUDIT_RECORDS", "50000"))
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "intake" / "migrations"
-ACCESS = Access(Actor("audit-bench", ActorSource.HEADER), purpose="benchmark", correlation_id="bench")
+ACCESS = Access(Actor("audit-bench", ActorSource.TOKEN), purpose="benchmark", correlation_id="bench")
 
 
 class NoJourneys:

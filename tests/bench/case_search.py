@@ -113,7 +113,7 @@ async def fill(url: str, cases: int) -> str:
     return assistants[0]
 
 
-ACCESS = Access(Actor("case-search-bench", ActorSource.HEADER), purpose="benchmark", correlation_id="bench")
+ACCESS = Access(Actor("case-search-bench", ActorSource.TOKEN), purpose="benchmark", correlation_id="bench")
 
 
 async def measure(url: str, assistant_id: str) -> dict[str, list[float]]:

@@ -35,7 +35,7 @@ async def sessions(intake_engine: AsyncEngine) -> AsyncIterator[async_sessionmak
 
 
 def access(actor: str = "assistant-7", purpose: str = "guidance") -> Access:
-    return Access(Actor(actor, ActorSource.HEADER), purpose=purpose, correlation_id="test-correlation")
+    return Access(Actor(actor, ActorSource.TOKEN), purpose=purpose, correlation_id="test-correlation")
 
 
 async def tamper(engine: AsyncEngine, *statements: str) -> None:
