@@ -41,6 +41,11 @@ class Clients:
     service: httpx.AsyncClient
     """The platform's own process, the Temporal worker (a `service` client)."""
     anonymous: httpx.AsyncClient
+    transport: httpx.ASGITransport
+
+    def caller(self, auth: httpx.Auth) -> httpx.AsyncClient:
+        """Another caller of the same app (close it after use)."""
+        return httpx.AsyncClient(transport=self.transport, base_url="http://intake", auth=auth)
 
 
 @asynccontextmanager
@@ -62,7 +67,7 @@ async def serving(app: FastAPI) -> AsyncIterator[Clients]:
         try:
             for path, body in NETWORK:
                 assert (await clients["admin"].post(path, json=body)).status_code == 201
-            yield Clients(**clients)
+            yield Clients(**clients, transport=transport)
         finally:
             for client in clients.values():
                 await client.aclose()
