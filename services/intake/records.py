@@ -133,6 +133,7 @@ async def grant_consent(
 async def withdraw_consent(*, intake: Intake, case_id: str, consent_id: str, caller: Caller) -> ConsentView:
     """Withdraw now; withdrawing twice changes nothing and answers the first withdrawal."""
     async with intake.sessions.begin() as session:
+        await require_case(session, case_id, caller.principal)
         row = await session.get(Consent, consent_id)
         if row is None or row.case_id != case_id:
             raise DomainError(404, "consent_not_found", f"No consent {consent_id} on case {case_id}")
