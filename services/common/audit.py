@@ -36,11 +36,10 @@ class AuditAction(StrEnum):
 
 
 class ActorSource(StrEnum):
-    """How the actor was identified: a verified token, a header the caller set, or not at all."""
+    """How the actor was identified: only a verified token names an actor (records written before tokens
+    were required may say `header` or `anonymous`)."""
 
     TOKEN = "token"
-    HEADER = "header"
-    ANONYMOUS = "anonymous"
 
 
 @dataclass(frozen=True)
@@ -49,9 +48,6 @@ class Actor:
     source: ActorSource
     role: str | None = None
     client: str | None = None
-
-
-ANONYMOUS = Actor(subject="anonymous", source=ActorSource.ANONYMOUS)
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,20 @@
 """Who is asking and why (`current_access`), and the routes verifying and exporting the audit chain."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.common.audit import (
-    ANONYMOUS,
-    Access,
-    Actor,
-    ActorSource,
-    AuditAction,
-    AuditLog,
-    Problem,
-)
-from services.common.auth import InvalidToken, KeysUnavailable, Principal, TokenVerifier
-from services.common.errors import DomainError
+from services.common import scopes
+from services.common.audit import Access, Actor, ActorSource, AuditAction, AuditLog, Problem
+from services.common.auth import Principal, require
 from services.common.http import current_correlation_id
 
 NO_PURPOSE = "not stated"
-
-_bearer = HTTPBearer(auto_error=False, description="An access token; when sent, it names the actor")
 
 
 @dataclass(frozen=True)
@@ -35,48 +25,37 @@ class AuditTrail:
     sessions: async_sessionmaker[AsyncSession]
 
 
-async def current_access(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    actor: Annotated[
-        str | None,
-        Header(alias="X-Reemploy-Actor", min_length=1, max_length=200, description="Who acts (no token)"),
-    ] = None,
-    purpose: Annotated[
-        str | None,
-        Header(
-            alias="X-Reemploy-Purpose", min_length=1, max_length=200, description="Why personal data is used"
-        ),
-    ] = None,
-) -> Access:
-    """The actor from a verified bearer token when one is sent, else from `X-Reemploy-Actor`, else anonymous.
+@dataclass(frozen=True)
+class Caller:
+    """A verified caller: the token's principal (for object-level rules) and the access the audit records."""
 
-    The one place the auth work replaces once tokens are required; a token that does not verify is refused
-    (401), never ignored in favour of the header.
-    """
-    if credentials is not None:
-        who = _actor_of(await _verified(request, credentials.credentials))
-    elif actor is not None:
-        who = Actor(subject=actor, source=ActorSource.HEADER)
-    else:
-        who = ANONYMOUS
-    return Access(actor=who, purpose=purpose or NO_PURPOSE, correlation_id=current_correlation_id())
+    principal: Principal
+    access: Access
 
 
-CurrentAccess = Annotated[Access, Depends(current_access)]
+Purpose = Annotated[
+    str | None,
+    Header(alias="X-Reemploy-Purpose", min_length=1, max_length=200, description="Why personal data is used"),
+]
 
 
-async def _verified(request: Request, token: str) -> Principal:
-    verifier: TokenVerifier = request.app.state.token_verifier
-    try:
-        return await verifier.verify(token)
-    except InvalidToken as refused:
-        raise DomainError(401, "invalid_token", str(refused)) from refused
-    except KeysUnavailable as unavailable:
-        raise DomainError(503, "token_keys_unavailable", str(unavailable)) from unavailable
+def current_access(*needed: str) -> Callable[..., Awaitable[Caller]]:
+    """A route dependency: the caller whose token carries every scope in `needed` (401/403 otherwise, see
+    `services.common.auth.require`), with the actor taken from that verified token only. The
+    `X-Reemploy-Purpose` header is the caller's statement of why personal data is used."""
+    verified = require(*needed)
+
+    async def caller(principal: Annotated[Principal, Depends(verified)], purpose: Purpose = None) -> Caller:
+        access = Access(
+            actor=actor_of(principal), purpose=purpose or NO_PURPOSE, correlation_id=current_correlation_id()
+        )
+        return Caller(principal=principal, access=access)
+
+    return caller
 
 
-def _actor_of(principal: Principal) -> Actor:
+def actor_of(principal: Principal) -> Actor:
+    """The audit log's actor: the token's subject, role, and the organisation a client acts for."""
     organisation = principal.agency or principal.employer_id or principal.provider_id
     client = f"{principal.client_kind}:{organisation}" if principal.client_kind and organisation else None
     return Actor(
@@ -85,6 +64,9 @@ def _actor_of(principal: Principal) -> Actor:
         role=principal.role,
         client=client or principal.client_kind,
     )
+
+
+AuditReader = Annotated[Caller, Depends(current_access(scopes.AUDIT_READ))]
 
 
 class BrokenRecordOut(BaseModel):
@@ -114,7 +96,7 @@ audit_router = APIRouter(prefix="/audit", tags=["audit"])
 
 
 @audit_router.get("/verify", response_model=ChainVerification)
-async def verify_chain(trail: Trail) -> ChainVerification:
+async def verify_chain(trail: Trail, _reader: AuditReader) -> ChainVerification:
     """Walk the whole chain; answer `ok`, or the first record changed, deleted or out of place."""
     report = await trail.log.verify(trail.sessions)
     broken = report.broken
@@ -134,12 +116,12 @@ async def verify_chain(trail: Trail) -> ChainVerification:
     response_class=StreamingResponse,
     responses={200: {"content": {"application/x-ndjson": {}}, "description": "JSON Lines, oldest first"}},
 )
-async def export_chain(trail: Trail, access: CurrentAccess) -> StreamingResponse:
+async def export_chain(trail: Trail, reader: AuditReader) -> StreamingResponse:
     """Every record as JSON Lines with `prev_hash` and `hash`; the export itself is recorded first."""
     async with trail.sessions.begin() as session:
         await trail.log.record(
             session,
-            access,
+            reader.access,
             action=AuditAction.EXPORT,
             resource_type="audit_log",
             resource_ids=["audit_log"],

@@ -8,6 +8,7 @@ IDENTITY_ADMIN = "identity:admin"
 CASES_READ = "cases:read"
 CASES_WRITE = "cases:write"
 CASES_READ_SHARED = "cases:read_shared"
+CASES_READ_RESIDENT_ID = "cases:read_resident_id"
 NETWORK_MANAGE = "network:manage"
 PLANS_APPROVE = "plans:approve"
 RESTRUCTURING_MANAGE = "restructuring:manage"
@@ -36,6 +37,7 @@ SCOPES: dict[str, str] = {
     CASES_READ: "read workers' cases, profiles, consent, guidance and plans",
     CASES_WRITE: "register workers and record on their cases",
     CASES_READ_SHARED: "read the minimal fields of cases whose worker consented to share with the caller",
+    CASES_READ_RESIDENT_ID: "read a worker's full resident ID number",
     NETWORK_MANAGE: "manage streets, communities, labour assistants and caseload assignment",
     PLANS_APPROVE: "approve re-employment plans",
     RESTRUCTURING_MANAGE: "record enterprise restructuring plans and worker-congress votes",

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from services.common.audit_api import CurrentAccess
 from services.common.http import current_correlation_id
 from services.intake import restructuring, rosters
 from services.intake.api import ERRORS, NOT_FOUND, TRANSITION, IntakeDep
+from services.intake.callers import RestructuringManager
 from services.intake.schemas import (
     BulkIntakeIn,
     BulkIntakeOut,
@@ -27,7 +27,9 @@ PlanId = Annotated[str, Path(min_length=36, max_length=36, description="The rest
 @restructuring_router.post(
     "/restructuring-plans", status_code=201, response_model=RestructuringPlanOut, responses=ERRORS
 )
-async def submit_restructuring_plan(plan: RestructuringPlanIn, intake: IntakeDep) -> RestructuringPlanOut:
+async def submit_restructuring_plan(
+    plan: RestructuringPlanIn, intake: IntakeDep, _caller: RestructuringManager
+) -> RestructuringPlanOut:
     """An enterprise submits its placement and diversion plan for the worker congress."""
     return await restructuring.submit_plan(intake=intake, plan=plan, correlation_id=current_correlation_id())
 
@@ -35,7 +37,9 @@ async def submit_restructuring_plan(plan: RestructuringPlanIn, intake: IntakeDep
 @restructuring_router.get(
     "/restructuring-plans/{plan_id}", response_model=RestructuringPlanOut, responses=NOT_FOUND
 )
-async def get_restructuring_plan(plan_id: PlanId, intake: IntakeDep) -> RestructuringPlanOut:
+async def get_restructuring_plan(
+    plan_id: PlanId, intake: IntakeDep, _caller: RestructuringManager
+) -> RestructuringPlanOut:
     return await restructuring.get_plan(intake=intake, plan_id=plan_id)
 
 
@@ -45,7 +49,7 @@ async def get_restructuring_plan(plan_id: PlanId, intake: IntakeDep) -> Restruct
     responses={**ERRORS, **NOT_FOUND, **TRANSITION},
 )
 async def revise_restructuring_plan(
-    plan_id: PlanId, plan: RestructuringPlanIn, intake: IntakeDep
+    plan_id: PlanId, plan: RestructuringPlanIn, intake: IntakeDep, _caller: RestructuringManager
 ) -> RestructuringPlanOut:
     """Revise a plan the congress rejected and submit it again."""
     return await restructuring.revise_plan(
@@ -59,7 +63,7 @@ async def revise_restructuring_plan(
     responses={**ERRORS, **NOT_FOUND, **TRANSITION},
 )
 async def record_congress_vote(
-    plan_id: PlanId, vote: CongressVote, intake: IntakeDep
+    plan_id: PlanId, vote: CongressVote, intake: IntakeDep, _caller: RestructuringManager
 ) -> RestructuringPlanOut:
     """Record the worker congress vote; the plan passes only by the policy's rule."""
     return await restructuring.record_vote(
@@ -77,11 +81,11 @@ async def record_congress_vote(
     responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "The plan is not approved"}},
 )
 async def take_in_workers(
-    plan_id: PlanId, batch: BulkIntakeIn, intake: IntakeDep, access: CurrentAccess
+    plan_id: PlanId, batch: BulkIntakeIn, intake: IntakeDep, caller: RestructuringManager
 ) -> BulkIntakeOut:
     """Open a case for every worker of an approved plan in one call. Every row is checked; one bad row
     refuses the whole batch, with an error per row. The same `batch_id` again answers the same cases."""
-    return await restructuring.take_in(intake=intake, plan_id=plan_id, batch=batch, access=access)
+    return await restructuring.take_in(intake=intake, plan_id=plan_id, batch=batch, caller=caller)
 
 
 @restructuring_router.put(
@@ -94,17 +98,17 @@ async def take_in_workers(
     },
 )
 async def lodge_roster(
-    plan_id: PlanId, roster: BulkIntakeIn, intake: IntakeDep, access: CurrentAccess
+    plan_id: PlanId, roster: BulkIntakeIn, intake: IntakeDep, caller: RestructuringManager
 ) -> RosterOut:
     """Lodge the affected workers with the plan: every row is checked now, and the roster is taken in
     automatically once the congress approves the plan. Lodging again replaces it until then."""
-    return await rosters.lodge_roster(intake=intake, plan_id=plan_id, roster=roster, access=access)
+    return await rosters.lodge_roster(intake=intake, plan_id=plan_id, roster=roster, caller=caller)
 
 
 @restructuring_router.get(
     "/restructuring-plans/{plan_id}/roster", response_model=RosterOut, responses=NOT_FOUND
 )
-async def get_roster(plan_id: PlanId, intake: IntakeDep) -> RosterOut:
+async def get_roster(plan_id: PlanId, intake: IntakeDep, _caller: RestructuringManager) -> RosterOut:
     return await rosters.get_roster(intake=intake, plan_id=plan_id)
 
 
@@ -113,9 +117,9 @@ async def get_roster(plan_id: PlanId, intake: IntakeDep) -> RosterOut:
     response_model=BulkIntakeOut,
     responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "The plan is not approved"}},
 )
-async def take_in_roster(plan_id: PlanId, intake: IntakeDep, access: CurrentAccess) -> BulkIntakeOut:
+async def take_in_roster(plan_id: PlanId, intake: IntakeDep, caller: RestructuringManager) -> BulkIntakeOut:
     """For the RestructuringPlan workflow: take the lodged roster in (idempotent by its batch id)."""
-    return await rosters.take_in_roster(intake=intake, plan_id=plan_id, access=access)
+    return await rosters.take_in_roster(intake=intake, plan_id=plan_id, caller=caller)
 
 
 @restructuring_router.post(
@@ -125,7 +129,11 @@ async def take_in_roster(plan_id: PlanId, intake: IntakeDep, access: CurrentAcce
     responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "No vote is awaited"}},
 )
 async def remind_congress(
-    plan_id: PlanId, reminder: VoteReminderIn, intake: IntakeDep, response: Response
+    plan_id: PlanId,
+    reminder: VoteReminderIn,
+    intake: IntakeDep,
+    response: Response,
+    _caller: RestructuringManager,
 ) -> VoteReminderOut:
     """For the RestructuringPlan workflow: remind the congress of its vote deadline, once per key."""
     sent = await rosters.remind_congress(

@@ -37,7 +37,12 @@ class IntakePolicy(BaseSettings):
     congress_voting_rule: VotingRule = DEFAULT_VOTING_RULE
 
 
-def create_app(settings: ServiceSettings, policy: IntakePolicy | None = None) -> FastAPI:
+def create_app(
+    settings: ServiceSettings,
+    policy: IntakePolicy | None = None,
+    *,
+    token_verifier: TokenVerifier | None = None,
+) -> FastAPI:
     policy = policy or IntakePolicy()
     engine = create_engine(settings.database_url)
     temporal = LazyTemporalClient(settings.temporal_address, settings.temporal_namespace)
@@ -68,7 +73,7 @@ def create_app(settings: ServiceSettings, policy: IntakePolicy | None = None) ->
         bulk_max_body_bytes=settings.bulk_max_body_bytes,
         bulk_paths=BULK_PATHS,
     )
-    app.state.token_verifier = TokenVerifier.from_settings(settings)
+    app.state.token_verifier = token_verifier or TokenVerifier.from_settings(settings)
     app.include_router(api.router)
     app.include_router(api.network_router)
     app.include_router(api.records_router)

@@ -33,6 +33,7 @@ class Resource(StrEnum):
     GUIDANCE_SESSION = "guidance_session"
     PLAN = "plan"
     PLAN_ROSTER = "plan_roster"
+    RESIDENT_ID = "resident_id"
 
 
 def _shown(model: type[BaseModel]) -> tuple[str, ...]:
@@ -41,7 +42,10 @@ def _shown(model: type[BaseModel]) -> tuple[str, ...]:
 
 FIELDS: dict[tuple[AuditAction, Resource], tuple[str, ...]] = {
     (AuditAction.CREATE, Resource.WORKER_CASE): tuple(WorkerRegistration.model_fields),
-    (AuditAction.READ, Resource.WORKER_CASE): _shown(RegisteredWorker),
+    (AuditAction.READ, Resource.WORKER_CASE): tuple(
+        name for name in _shown(RegisteredWorker) if name != "resident_id"
+    ),
+    (AuditAction.READ, Resource.RESIDENT_ID): ("resident_id",),
     (AuditAction.UPDATE, Resource.WORKER_CASE): ("status", "assistant_id"),
     (AuditAction.READ, Resource.STATUS_HISTORY): tuple(StatusChange.model_fields),
     (AuditAction.CREATE, Resource.SKILLS_PROFILE): ("profile",),

@@ -1,20 +1,49 @@
-"""The checks every intake use case makes inside its transaction: the case exists, the move is allowed."""
+"""The checks every intake use case makes inside its transaction: the case exists, the caller reaches it."""
 
-from enum import StrEnum
-from typing import TypeVar
-
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.auth import LABOUR_ASSISTANT, SUPERVISOR, Principal
 from services.common.errors import DomainError
-from services.intake.models import WorkerCase
-
-Status = TypeVar("Status", bound=StrEnum)
-Action = TypeVar("Action", bound=StrEnum)
+from services.intake.models import Community, WorkerCase
 
 
-async def require_case(session: AsyncSession, case_id: str) -> WorkerCase:
-    """The case, or 404 `case_not_found`."""
+async def require_case(session: AsyncSession, case_id: str, caller: Principal) -> WorkerCase:
+    """The case, or 404 `case_not_found`; 403 `case_out_of_reach` when the caller may not work on it."""
     case = await session.get(WorkerCase, case_id)
     if case is None:
         raise DomainError(404, "case_not_found", f"No case {case_id}")
+    await require_reach(session, caller, case.community_code)
     return case
+
+
+async def street_of(session: AsyncSession, community_code: str) -> str | None:
+    street: str | None = await session.scalar(
+        select(Community.street_code).where(Community.community_code == community_code)
+    )
+    return street
+
+
+async def require_reach(session: AsyncSession, caller: Principal, community_code: str) -> None:
+    """403 `case_out_of_reach` unless the caller reaches the cases of that community
+    (`Principal.reaches_case`: an assistant their own community, a street's supervisor their street)."""
+    street_code = await street_of(session, community_code)
+    if not caller.reaches_case(community_code=community_code, street_code=street_code):
+        raise DomainError(
+            403,
+            "case_out_of_reach",
+            f"The caller does not serve the cases of community {community_code}",
+            details={"community_code": community_code},
+        )
+
+
+def reachable_cases(caller: Principal) -> ColumnElement[bool]:
+    """`Principal.reaches_case` as a SQL condition on `WorkerCase`, so lists filter before they page."""
+    if caller.role == LABOUR_ASSISTANT:
+        if caller.community_code is None:
+            return false()
+        return WorkerCase.community_code == caller.community_code
+    if caller.role == SUPERVISOR and caller.street_code is not None:
+        street = select(Community.community_code).where(Community.street_code == caller.street_code)
+        return WorkerCase.community_code.in_(street)
+    return true()

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import GuidanceSessionRecorded, PlanStatusChanged
 from contracts.ids import uuid7
-from services.common.audit import Access, AuditAction
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
 from services.common.errors import DomainError
 from services.common.transitions import move
 from services.intake import audited
@@ -20,14 +21,13 @@ from services.intake.network import unknown
 from services.intake.schemas import (
     GuidanceSessionIn,
     GuidanceSessionOut,
-    PlanApproval,
     PlanProposal,
     PlanRevisionOut,
 )
 
 
 async def record_guidance_session(
-    *, intake: Intake, case_id: str, held: GuidanceSessionIn, access: Access
+    *, intake: Intake, case_id: str, held: GuidanceSessionIn, caller: Caller
 ) -> GuidanceSessionOut:
     row = GuidanceSession(
         session_id=str(uuid7()),
@@ -41,7 +41,7 @@ async def record_guidance_session(
         recorded_at=datetime.now(UTC),
     )
     async with intake.sessions.begin() as session:
-        await require_case(session, case_id)
+        await require_case(session, case_id, caller.principal)
         if await session.get(LabourAssistant, held.assistant_id) is None:
             raise unknown("assistant_id", "labour assistant")
         session.add(row)
@@ -54,17 +54,17 @@ async def record_guidance_session(
                 held_on=row.held_on,
                 assistant_id=row.assistant_id,
             ),
-            correlation_id=access.correlation_id,
+            correlation_id=caller.access.correlation_id,
         )
         await audited.record(
-            session, intake, access, AuditAction.CREATE, audited.Resource.GUIDANCE_SESSION, [case_id]
+            session, intake, caller.access, AuditAction.CREATE, audited.Resource.GUIDANCE_SESSION, [case_id]
         )
     return _session_view(row)
 
 
-async def guidance_sessions_of(*, intake: Intake, case_id: str, access: Access) -> list[GuidanceSessionOut]:
+async def guidance_sessions_of(*, intake: Intake, case_id: str, caller: Caller) -> list[GuidanceSessionOut]:
     async with intake.sessions.begin() as session:
-        await require_case(session, case_id)
+        await require_case(session, case_id, caller.principal)
         rows = await session.scalars(
             select(GuidanceSession)
             .where(GuidanceSession.case_id == case_id)
@@ -72,7 +72,7 @@ async def guidance_sessions_of(*, intake: Intake, case_id: str, access: Access) 
         )
         held = [_session_view(row) for row in rows]
         await audited.record(
-            session, intake, access, AuditAction.READ, audited.Resource.GUIDANCE_SESSION, [case_id]
+            session, intake, caller.access, AuditAction.READ, audited.Resource.GUIDANCE_SESSION, [case_id]
         )
         return held
 
@@ -82,12 +82,12 @@ def _session_view(row: GuidanceSession) -> GuidanceSessionOut:
 
 
 async def propose_plan(
-    *, intake: Intake, case_id: str, proposal: PlanProposal, access: Access
+    *, intake: Intake, case_id: str, proposal: PlanProposal, caller: Caller
 ) -> PlanRevisionOut:
     """A new revision, proposed; earlier revisions are kept as they were."""
     try:
         async with intake.sessions.begin() as session:
-            await require_case(session, case_id)
+            await require_case(session, case_id, caller.principal)
             newest = await session.scalar(
                 select(func.max(PlanRevision.revision)).where(PlanRevision.case_id == case_id)
             )
@@ -100,34 +100,33 @@ async def propose_plan(
                 proposed_at=datetime.now(UTC),
             )
             session.add(row)
-            await _publish_status(intake, session, row, access.correlation_id)
+            await _publish_status(intake, session, row, caller.access.correlation_id)
             await audited.record(
-                session, intake, access, AuditAction.CREATE, audited.Resource.PLAN, [case_id]
+                session, intake, caller.access, AuditAction.CREATE, audited.Resource.PLAN, [case_id]
             )
     except IntegrityError as error:
         raise DomainError(409, "plan_changed", "The plan was revised meanwhile; reload and retry") from error
     return _plan_view(row)
 
 
-async def agree_plan(*, intake: Intake, case_id: str, access: Access) -> PlanRevisionOut:
+async def agree_plan(*, intake: Intake, case_id: str, caller: Caller) -> PlanRevisionOut:
     """The worker agrees to the newest revision."""
-    return await _change_status(intake, case_id, PlanAction.WORKER_AGREES, access, approved_by=None)
+    return await _change_status(intake, case_id, PlanAction.WORKER_AGREES, caller, approved_by=None)
 
 
-async def approve_plan(
-    *, intake: Intake, case_id: str, approval: PlanApproval, access: Access
-) -> PlanRevisionOut:
-    """A supervisor approves the newest revision, once the worker has agreed to it."""
+async def approve_plan(*, intake: Intake, case_id: str, caller: Caller) -> PlanRevisionOut:
+    """A supervisor approves the newest revision, once the worker has agreed to it; the approver is the
+    subject of the approving token."""
     return await _change_status(
-        intake, case_id, PlanAction.SUPERVISOR_APPROVES, access, approved_by=approval.supervisor
+        intake, case_id, PlanAction.SUPERVISOR_APPROVES, caller, approved_by=caller.principal.subject
     )
 
 
 async def _change_status(
-    intake: Intake, case_id: str, action: PlanAction, access: Access, *, approved_by: str | None
+    intake: Intake, case_id: str, action: PlanAction, caller: Caller, *, approved_by: str | None
 ) -> PlanRevisionOut:
     async with intake.sessions.begin() as session:
-        row = await _newest_revision(session, case_id)
+        row = await _newest_revision(session, case_id, caller)
         status = move(PLAN_TRANSITIONS, PlanStatus(row.status), action, what="plan")
         now = datetime.now(UTC)
         row.status = status.value
@@ -135,13 +134,15 @@ async def _change_status(
             row.agreed_at = now
         if status is PlanStatus.APPROVED:
             row.approved_at, row.approved_by = now, approved_by
-        await _publish_status(intake, session, row, access.correlation_id)
-        await audited.record(session, intake, access, AuditAction.UPDATE, audited.Resource.PLAN, [case_id])
+        await _publish_status(intake, session, row, caller.access.correlation_id)
+        await audited.record(
+            session, intake, caller.access, AuditAction.UPDATE, audited.Resource.PLAN, [case_id]
+        )
     return _plan_view(row)
 
 
-async def _newest_revision(session: AsyncSession, case_id: str) -> PlanRevision:
-    await require_case(session, case_id)
+async def _newest_revision(session: AsyncSession, case_id: str, caller: Caller) -> PlanRevision:
+    await require_case(session, case_id, caller.principal)
     row = await session.scalar(
         select(PlanRevision)
         .where(PlanRevision.case_id == case_id)
@@ -169,21 +170,25 @@ async def _publish_status(
     )
 
 
-async def current_plan(*, intake: Intake, case_id: str, access: Access) -> PlanRevisionOut:
+async def current_plan(*, intake: Intake, case_id: str, caller: Caller) -> PlanRevisionOut:
     async with intake.sessions.begin() as session:
-        plan = _plan_view(await _newest_revision(session, case_id))
-        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.PLAN, [case_id])
+        plan = _plan_view(await _newest_revision(session, case_id, caller))
+        await audited.record(
+            session, intake, caller.access, AuditAction.READ, audited.Resource.PLAN, [case_id]
+        )
         return plan
 
 
-async def plan_revisions(*, intake: Intake, case_id: str, access: Access) -> list[PlanRevisionOut]:
+async def plan_revisions(*, intake: Intake, case_id: str, caller: Caller) -> list[PlanRevisionOut]:
     async with intake.sessions.begin() as session:
-        await require_case(session, case_id)
+        await require_case(session, case_id, caller.principal)
         rows = await session.scalars(
             select(PlanRevision).where(PlanRevision.case_id == case_id).order_by(PlanRevision.revision)
         )
         revisions = [_plan_view(row) for row in rows]
-        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.PLAN, [case_id])
+        await audited.record(
+            session, intake, caller.access, AuditAction.READ, audited.Resource.PLAN, [case_id]
+        )
         return revisions
 
 

@@ -13,7 +13,8 @@ from contracts.events import Event, UnknownEventType, parse_event
 from contracts.events.intake import ClosureReason
 from contracts.events.journey import SOURCE, JourneyStageChanged
 from contracts.journey import CLOSED_STAGES
-from services.common.audit import Access, AuditAction
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
 from services.common.errors import DomainError
 from services.intake import audited, lifecycle
 from services.intake.collaborators import Intake
@@ -21,13 +22,13 @@ from services.intake.guards import require_case
 from services.intake.schemas import Closure
 
 
-async def record_journey_event(*, intake: Intake, envelope: Envelope, access: Access) -> bool:
+async def record_journey_event(*, intake: Intake, envelope: Envelope, caller: Caller) -> bool:
     """Keep a journey event; False when it was kept before (the activity retried)."""
     event = _journey_event(envelope)
     async with intake.sessions.begin() as session:
         if await intake.outbox.holds(session, envelope.id):
             return False
-        case = await require_case(session, envelope.subject)
+        case = await require_case(session, envelope.subject, caller.principal)
         await intake.outbox.add_envelope(session, envelope, topic=event.topic)
         if isinstance(event, JourneyStageChanged) and event.sequence > case.journey_stage_sequence:
             case.journey_stage = event.stage.value
@@ -38,7 +39,12 @@ async def record_journey_event(*, intake: Intake, envelope: Envelope, access: Ac
                     session, intake, case, _closure(event), correlation_id=envelope.correlationid
                 )
                 await audited.record(
-                    session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case.case_id]
+                    session,
+                    intake,
+                    caller.access,
+                    AuditAction.UPDATE,
+                    audited.Resource.WORKER_CASE,
+                    [case.case_id],
                 )
     return True
 

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import AssignmentReason, CaseClosed, CaseReopened
 from contracts.ids import uuid7
-from services.common.audit import Access, AuditAction
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
 from services.common.errors import DomainError
 from services.common.transitions import move
 from services.intake import audited, network
@@ -32,12 +33,12 @@ def record_status(session: AsyncSession, case: WorkerCase, reason: str, note: st
     )
 
 
-async def close_case(*, intake: Intake, case_id: str, closure: Closure, access: Access) -> WorkerCase:
+async def close_case(*, intake: Intake, case_id: str, closure: Closure, caller: Caller) -> WorkerCase:
     async with intake.sessions.begin() as session:
-        case = await require_case(session, case_id)
-        await close_in(session, intake, case, closure, correlation_id=access.correlation_id)
+        case = await require_case(session, case_id, caller.principal)
+        await close_in(session, intake, case, closure, correlation_id=caller.access.correlation_id)
         await audited.record(
-            session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
+            session, intake, caller.access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
         )
     return case
 
@@ -57,11 +58,11 @@ async def close_in(
     )
 
 
-async def reopen_case(*, intake: Intake, case_id: str, reopening: Reopening, access: Access) -> WorkerCase:
+async def reopen_case(*, intake: Intake, case_id: str, reopening: Reopening, caller: Caller) -> WorkerCase:
     """Open the case again and give it to an assistant with room, as at registration."""
     try:
         async with intake.sessions.begin() as session:
-            case = await require_case(session, case_id)
+            case = await require_case(session, case_id, caller.principal)
             _move(case, CaseAction.REOPEN)
             assistant = await network.assign_automatically(session, case.community_code)
             case.assistant_id = assistant.assistant_id if assistant else None
@@ -69,25 +70,25 @@ async def reopen_case(*, intake: Intake, case_id: str, reopening: Reopening, acc
             await intake.outbox.add(
                 session,
                 CaseReopened(case_id=case_id, reason=reopening.reason, reopened_at=datetime.now(UTC)),
-                correlation_id=access.correlation_id,
+                correlation_id=caller.access.correlation_id,
             )
             if assistant is not None:
                 await intake.outbox.add(
                     session,
                     network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
-                    correlation_id=access.correlation_id,
+                    correlation_id=caller.access.correlation_id,
                 )
             await audited.record(
-                session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
+                session, intake, caller.access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
             )
     except IntegrityError as error:
         raise DomainError(409, "case_already_open", "This person has another open case") from error
     return case
 
 
-async def status_history(*, intake: Intake, case_id: str, access: Access) -> list[StatusChange]:
+async def status_history(*, intake: Intake, case_id: str, caller: Caller) -> list[StatusChange]:
     async with intake.sessions.begin() as session:
-        await require_case(session, case_id)
+        await require_case(session, case_id, caller.principal)
         rows = await session.scalars(
             select(CaseStatusChange)
             .where(CaseStatusChange.case_id == case_id)
@@ -95,7 +96,7 @@ async def status_history(*, intake: Intake, case_id: str, access: Access) -> lis
         )
         history = [StatusChange.model_validate(row, from_attributes=True) for row in rows]
         await audited.record(
-            session, intake, access, AuditAction.READ, audited.Resource.STATUS_HISTORY, [case_id]
+            session, intake, caller.access, AuditAction.READ, audited.Resource.STATUS_HISTORY, [case_id]
         )
         return history
 

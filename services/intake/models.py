@@ -168,7 +168,7 @@ class PlanRevision(Base):
     proposed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     agreed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    approved_by: Mapped[str | None] = mapped_column(String(50))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class RestructuringPlan(Base):

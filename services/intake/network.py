@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import AssignmentReason, CaseAssigned
 from contracts.ids import uuid7
-from services.common.audit import Access, AuditAction
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
+from services.common.auth import Principal
 from services.common.errors import DomainError
 from services.intake import audited
 from services.intake.collaborators import Intake
-from services.intake.guards import require_case
+from services.intake.guards import require_case, require_reach
 from services.intake.models import Community, LabourAssistant, Street, WorkerCase
 from services.intake.schemas import AssistantIn, Caseload, CommunityIn, StreetIn
 
@@ -129,10 +131,10 @@ def assignment_event(
     )
 
 
-async def reassign(*, intake: Intake, case_id: str, assistant_id: str, access: Access) -> WorkerCase:
+async def reassign(*, intake: Intake, case_id: str, assistant_id: str, caller: Caller) -> WorkerCase:
     """A supervisor gives the case to another assistant, who must have room."""
     async with intake.sessions.begin() as session:
-        worker_case = await require_case(session, case_id)
+        worker_case = await require_case(session, case_id, caller.principal)
         assistant = await session.get(LabourAssistant, assistant_id)
         if assistant is None:
             raise unknown("assistant_id", "labour assistant")
@@ -153,19 +155,21 @@ async def reassign(*, intake: Intake, case_id: str, assistant_id: str, access: A
         await intake.outbox.add(
             session,
             assignment_event(worker_case, assistant, AssignmentReason.REASSIGNED, previous),
-            correlation_id=access.correlation_id,
+            correlation_id=caller.access.correlation_id,
         )
         await audited.record(
-            session, intake, access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
+            session, intake, caller.access, AuditAction.UPDATE, audited.Resource.WORKER_CASE, [case_id]
         )
     return worker_case
 
 
-async def caseload(*, intake: Intake, assistant_id: str) -> Caseload:
+async def caseload(*, intake: Intake, assistant_id: str, caller: Principal) -> Caseload:
+    """The assistant's capacity and open cases, for callers who reach the cases of their community."""
     async with intake.sessions() as session:
         assistant = await session.get(LabourAssistant, assistant_id)
         if assistant is None:
             raise DomainError(404, "assistant_not_found", f"No labour assistant {assistant_id}")
+        await require_reach(session, caller, assistant.community_code)
         case_ids = (
             await session.scalars(
                 select(WorkerCase.case_id)

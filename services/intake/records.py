@@ -7,7 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.events.intake import ConsentGranted, ConsentWithdrawn, SkillsProfileUpdated
 from contracts.ids import uuid7
-from services.common.audit import Access, AuditAction
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
 from services.common.errors import DomainError
 from services.intake import audited
 from services.intake.collaborators import Intake
@@ -17,12 +18,12 @@ from services.intake.schemas import ConsentRequest, ConsentView, ProfileUpdate, 
 
 
 async def record_skills_profile(
-    *, intake: Intake, case_id: str, update: ProfileUpdate, access: Access
+    *, intake: Intake, case_id: str, update: ProfileUpdate, caller: Caller
 ) -> ProfileVersion:
     """Keep the profile as a new version; refuse a change made from a version that is no longer the newest."""
     try:
         async with intake.sessions.begin() as session:
-            await require_case(session, case_id)
+            await require_case(session, case_id, caller.principal)
             newest = await session.scalar(
                 select(func.max(SkillsProfileVersion.version)).where(SkillsProfileVersion.case_id == case_id)
             )
@@ -49,10 +50,10 @@ async def record_skills_profile(
                     desired_employment_forms=[form.value for form in profile.desired_employment_forms],
                     available_from=profile.availability.available_from if profile.availability else None,
                 ),
-                correlation_id=access.correlation_id,
+                correlation_id=caller.access.correlation_id,
             )
             await audited.record(
-                session, intake, access, AuditAction.CREATE, audited.Resource.SKILLS_PROFILE, [case_id]
+                session, intake, caller.access, AuditAction.CREATE, audited.Resource.SKILLS_PROFILE, [case_id]
             )
     except IntegrityError as error:
         raise _stale(None) from error
@@ -66,9 +67,9 @@ def _stale(newest: int | None) -> DomainError:
     )
 
 
-async def profile_versions(*, intake: Intake, case_id: str, access: Access) -> list[ProfileVersion]:
+async def profile_versions(*, intake: Intake, case_id: str, caller: Caller) -> list[ProfileVersion]:
     async with intake.sessions.begin() as session:
-        await require_case(session, case_id)
+        await require_case(session, case_id, caller.principal)
         rows = await session.scalars(
             select(SkillsProfileVersion)
             .where(SkillsProfileVersion.case_id == case_id)
@@ -76,13 +77,13 @@ async def profile_versions(*, intake: Intake, case_id: str, access: Access) -> l
         )
         versions = [_version_view(row) for row in rows]
         await audited.record(
-            session, intake, access, AuditAction.READ, audited.Resource.SKILLS_PROFILE, [case_id]
+            session, intake, caller.access, AuditAction.READ, audited.Resource.SKILLS_PROFILE, [case_id]
         )
         return versions
 
 
-async def current_profile(*, intake: Intake, case_id: str, access: Access) -> ProfileVersion:
-    versions = await profile_versions(intake=intake, case_id=case_id, access=access)
+async def current_profile(*, intake: Intake, case_id: str, caller: Caller) -> ProfileVersion:
+    versions = await profile_versions(intake=intake, case_id=case_id, caller=caller)
     if not versions:
         raise DomainError(404, "profile_not_recorded", f"No skills profile recorded for case {case_id}")
     return versions[-1]
@@ -98,7 +99,7 @@ def _version_view(row: SkillsProfileVersion) -> ProfileVersion:
 
 
 async def grant_consent(
-    *, intake: Intake, case_id: str, request: ConsentRequest, access: Access
+    *, intake: Intake, case_id: str, request: ConsentRequest, caller: Caller
 ) -> ConsentView:
     row = Consent(
         consent_id=str(uuid7()),
@@ -109,7 +110,7 @@ async def grant_consent(
         expires_on=request.expires_on,
     )
     async with intake.sessions.begin() as session:
-        await require_case(session, case_id)
+        await require_case(session, case_id, caller.principal)
         session.add(row)
         await intake.outbox.add(
             session,
@@ -121,15 +122,18 @@ async def grant_consent(
                 expires_on=row.expires_on,
                 granted_at=row.granted_at,
             ),
-            correlation_id=access.correlation_id,
+            correlation_id=caller.access.correlation_id,
         )
-        await audited.record(session, intake, access, AuditAction.CREATE, audited.Resource.CONSENT, [case_id])
+        await audited.record(
+            session, intake, caller.access, AuditAction.CREATE, audited.Resource.CONSENT, [case_id]
+        )
     return _consent_view(row)
 
 
-async def withdraw_consent(*, intake: Intake, case_id: str, consent_id: str, access: Access) -> ConsentView:
+async def withdraw_consent(*, intake: Intake, case_id: str, consent_id: str, caller: Caller) -> ConsentView:
     """Withdraw now; withdrawing twice changes nothing and answers the first withdrawal."""
     async with intake.sessions.begin() as session:
+        await require_case(session, case_id, caller.principal)
         row = await session.get(Consent, consent_id)
         if row is None or row.case_id != case_id:
             raise DomainError(404, "consent_not_found", f"No consent {consent_id} on case {case_id}")
@@ -143,22 +147,24 @@ async def withdraw_consent(*, intake: Intake, case_id: str, consent_id: str, acc
                     agency=row.agency,
                     withdrawn_at=row.withdrawn_at,
                 ),
-                correlation_id=access.correlation_id,
+                correlation_id=caller.access.correlation_id,
             )
             await audited.record(
-                session, intake, access, AuditAction.UPDATE, audited.Resource.CONSENT, [case_id]
+                session, intake, caller.access, AuditAction.UPDATE, audited.Resource.CONSENT, [case_id]
             )
     return _consent_view(row)
 
 
-async def consents_of(*, intake: Intake, case_id: str, access: Access) -> list[ConsentView]:
+async def consents_of(*, intake: Intake, case_id: str, caller: Caller) -> list[ConsentView]:
     async with intake.sessions.begin() as session:
-        await require_case(session, case_id)
+        await require_case(session, case_id, caller.principal)
         rows = await session.scalars(
             select(Consent).where(Consent.case_id == case_id).order_by(Consent.granted_at)
         )
         consents = [_consent_view(row) for row in rows]
-        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.CONSENT, [case_id])
+        await audited.record(
+            session, intake, caller.access, AuditAction.READ, audited.Resource.CONSENT, [case_id]
+        )
         return consents
 
 

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import BulkIntakeCompleted, CongressVoteRecorded, RestructuringPlanSubmitted
 from contracts.ids import uuid7
-from services.common.audit import Access, AuditAction
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
 from services.common.errors import DomainError
 from services.common.transitions import move
 from services.intake import audited, service
@@ -22,6 +23,7 @@ from services.intake.domain import (
     congress_passes,
     vote_count_problems,
 )
+from services.intake.guards import require_reach
 from services.intake.models import BulkIntake, Community, RestructuringPlan, WorkerCase
 from services.intake.schemas import (
     BulkIntakeIn,
@@ -104,7 +106,7 @@ async def get_plan(*, intake: Intake, plan_id: str) -> RestructuringPlanOut:
         return _view(await require_plan(session, plan_id))
 
 
-async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, access: Access) -> BulkIntakeOut:
+async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, caller: Caller) -> BulkIntakeOut:
     """Open a case for every worker of an approved plan, all or none; the same batch id answers the same."""
     async with intake.sessions() as session:
         if (earlier := await _earlier_batch(session, plan_id, batch.batch_id)) is not None:
@@ -116,6 +118,7 @@ async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, access: 
                 "plan_not_approved",
                 f"Workers can be taken in only under an approved plan (it is {plan.status})",
             )
+        await require_rows_reach(session, caller, batch)
         problems = await row_problems(session, intake, batch)
     if problems:
         raise DomainError(
@@ -129,7 +132,7 @@ async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, access: 
                     session,
                     intake,
                     worker,
-                    correlation_id=access.correlation_id,
+                    correlation_id=caller.access.correlation_id,
                     restructuring_plan_id=plan_id,
                 )
                 if worker.labour_contract_transfer is not None:
@@ -143,10 +146,10 @@ async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, access: 
             await intake.outbox.add(
                 session,
                 BulkIntakeCompleted(plan_id=plan_id, batch_id=batch.batch_id, workers=len(case_ids)),
-                correlation_id=access.correlation_id,
+                correlation_id=caller.access.correlation_id,
             )
             await audited.record(
-                session, intake, access, AuditAction.CREATE, audited.Resource.WORKER_CASE, case_ids
+                session, intake, caller.access, AuditAction.CREATE, audited.Resource.WORKER_CASE, case_ids
             )
     except IntegrityError:
         async with intake.sessions() as session:
@@ -165,6 +168,12 @@ async def _earlier_batch(session: AsyncSession, plan_id: str, batch_id: str) -> 
     if earlier.plan_id != plan_id:
         raise DomainError(409, "batch_id_used", f"Batch {batch_id} was taken in under another plan")
     return BulkIntakeOut(batch_id=batch_id, plan_id=plan_id, case_ids=earlier.case_ids, repeated=True)
+
+
+async def require_rows_reach(session: AsyncSession, caller: Caller, batch: BulkIntakeIn) -> None:
+    """403 `case_out_of_reach` when a row would open a case the caller does not reach."""
+    for community_code in sorted({worker.community_code for worker in batch.workers}):
+        await require_reach(session, caller.principal, community_code)
 
 
 async def row_problems(session: AsyncSession, intake: Intake, batch: BulkIntakeIn) -> list[dict[str, str]]:

@@ -10,7 +10,8 @@ import json
 from datetime import UTC, datetime
 
 from contracts.events.intake import CongressVoteReminded
-from services.common.audit import Access, AuditAction
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
 from services.common.errors import DomainError
 from services.intake import audited, restructuring
 from services.intake.collaborators import Intake
@@ -21,13 +22,14 @@ from services.intake.schemas import BulkIntakeIn, BulkIntakeOut, RosterOut, Vote
 ROSTER = "plan_roster"
 
 
-async def lodge_roster(*, intake: Intake, plan_id: str, roster: BulkIntakeIn, access: Access) -> RosterOut:
+async def lodge_roster(*, intake: Intake, plan_id: str, roster: BulkIntakeIn, caller: Caller) -> RosterOut:
     """Keep (or replace) the plan's roster until it is taken in; 422 with an error per wrong row."""
     async with intake.sessions.begin() as session:
         plan = await restructuring.require_plan(session, plan_id)
         lodged = await session.get(PlanRoster, plan_id)
         if plan.status == RestructuringStatus.APPROVED.value and lodged is not None:
             raise DomainError(409, "roster_final", "The plan is approved: its roster is taken in as lodged")
+        await restructuring.require_rows_reach(session, caller, roster)
         problems = await restructuring.row_problems(session, intake, roster)
         if problems:
             raise DomainError(
@@ -41,7 +43,7 @@ async def lodge_roster(*, intake: Intake, plan_id: str, roster: BulkIntakeIn, ac
         row.batch_id, row.workers = roster.batch_id, len(roster.workers)
         row.rows_encrypted, row.lodged_at = sealed, datetime.now(UTC)
         await audited.record(
-            session, intake, access, AuditAction.CREATE, audited.Resource.PLAN_ROSTER, [plan_id]
+            session, intake, caller.access, AuditAction.CREATE, audited.Resource.PLAN_ROSTER, [plan_id]
         )
     return RosterOut(plan_id=plan_id, batch_id=row.batch_id, workers=row.workers, lodged_at=row.lodged_at)
 
@@ -55,7 +57,7 @@ async def get_roster(*, intake: Intake, plan_id: str) -> RosterOut:
     return RosterOut(plan_id=plan_id, batch_id=row.batch_id, workers=row.workers, lodged_at=row.lodged_at)
 
 
-async def take_in_roster(*, intake: Intake, plan_id: str, access: Access) -> BulkIntakeOut:
+async def take_in_roster(*, intake: Intake, plan_id: str, caller: Caller) -> BulkIntakeOut:
     async with intake.sessions() as session:
         await restructuring.require_plan(session, plan_id)
         row = await session.get(PlanRoster, plan_id)
@@ -64,7 +66,7 @@ async def take_in_roster(*, intake: Intake, plan_id: str, access: Access) -> Bul
     batch = BulkIntakeIn.model_validate(
         json.loads(intake.personal_data.decrypt(row.rows_encrypted, purpose=ROSTER))
     )
-    return await restructuring.take_in(intake=intake, plan_id=plan_id, batch=batch, access=access)
+    return await restructuring.take_in(intake=intake, plan_id=plan_id, batch=batch, caller=caller)
 
 
 async def remind_congress(

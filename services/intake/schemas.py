@@ -124,6 +124,10 @@ class RegisteredWorker(BaseModel):
     resident_id_masked: str | None = Field(
         examples=["1101**********002X"], description="None only for cases registered before IDs were required"
     )
+    resident_id: str | None = Field(
+        default=None,
+        description="The full number: only on reading one case, for callers holding `cases:read_resident_id`",
+    )
     birth_date: date | None
     sex: Sex | None
     hardship_flags: list[HardshipFlag]
@@ -375,12 +379,6 @@ class PlanProposal(BaseModel):
     goals: list[str] = Field(min_length=1, max_length=20, examples=[["完成家政服务培训", "三个月内就业"]])
 
 
-class PlanApproval(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    supervisor: str = Field(min_length=1, max_length=50, description="Who approves")
-
-
 class PlanRevisionOut(BaseModel):
     case_id: str
     revision: int
@@ -390,7 +388,9 @@ class PlanRevisionOut(BaseModel):
     proposed_at: datetime
     agreed_at: datetime | None
     approved_at: datetime | None
-    approved_by: str | None
+    approved_by: str | None = Field(
+        description="The subject of the approving token: the supervisor's staff id"
+    )
 
 
 class MeasureKind(StrEnum):

@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from services.common.audit import Access, AuditAction
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
 from services.common.errors import DomainError
 from services.intake import audited
 from services.intake.collaborators import Intake
+from services.intake.guards import reachable_cases
 from services.intake.models import CaseFlag, Community, WorkerCase
 from services.intake.schemas import CasePage, CaseQuery, CaseSort, RegisteredWorker
 
@@ -24,9 +26,10 @@ SORT_KEYS: dict[CaseSort, tuple[InstrumentedAttribute[Any], bool]] = {
 """Case ids are time-ordered (UUIDv7), so sorting by id is sorting by registration."""
 
 
-async def search_cases(*, intake: Intake, query: CaseQuery, access: Access) -> CasePage:
-    """A page of cases; each case shown is recorded in the audit log, in the same transaction."""
-    statement = _filtered(query)
+async def search_cases(*, intake: Intake, query: CaseQuery, caller: Caller) -> CasePage:
+    """A page of the cases the caller reaches; each case shown is recorded in the audit log, in the same
+    transaction."""
+    statement = _filtered(query).where(reachable_cases(caller.principal))
     key, descending = SORT_KEYS[query.sort]
     if query.cursor is not None:
         statement = statement.where(_after(query, key, descending))
@@ -42,7 +45,9 @@ async def search_cases(*, intake: Intake, query: CaseQuery, access: Access) -> C
         rows = list(await session.scalars(statement.order_by(*ordering).limit(query.limit + 1)))
         page, more = rows[: query.limit], len(rows) > query.limit
         shown = [row.case_id for row in page]
-        await audited.record(session, intake, access, AuditAction.READ, audited.Resource.WORKER_CASE, shown)
+        await audited.record(
+            session, intake, caller.access, AuditAction.READ, audited.Resource.WORKER_CASE, shown
+        )
     return CasePage(
         items=[RegisteredWorker.model_validate(row, from_attributes=True) for row in page],
         next_cursor=_cursor(query.sort, page[-1]) if more else None,

@@ -13,31 +13,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.intake import AssignmentReason, WorkerRegistered
 from contracts.ids import uuid7
 from contracts.journey import JourneyStatus, JourneyTimeline, UpdateOutcome
-from services.common.audit import Access, AuditAction
+from services.common import scopes
+from services.common.audit import AuditAction
+from services.common.audit_api import Caller
+from services.common.auth import Principal
 from services.common.errors import DomainError
 from services.common.temporal import JourneyActionRefused, JourneyUnavailable
 from services.intake import audited, lifecycle, network
 from services.intake.collaborators import Intake
-from services.intake.guards import require_case
+from services.intake.guards import require_case, require_reach
 from services.intake.models import CaseFlag, WorkerCase
-from services.intake.schemas import WorkerRegistration
+from services.intake.schemas import RegisteredWorker, WorkerRegistration
 
 RESIDENT_ID = "resident_id"
 
 
-async def register_worker(*, intake: Intake, registration: WorkerRegistration, access: Access) -> WorkerCase:
+async def register_worker(*, intake: Intake, registration: WorkerRegistration, caller: Caller) -> WorkerCase:
     """Open a case and write `intake.worker_registered.v1` in the same transaction.
 
     A person has at most one open case: a second registration is refused with the open case's id, also when
-    two registrations race (the partial unique index decides).
+    two registrations race (the partial unique index decides). A caller registers only into a community
+    whose cases they reach (403 `case_out_of_reach`).
     """
     lookup = resident_lookup(intake, registration)
     try:
         async with intake.sessions.begin() as session:
+            await require_reach(session, caller.principal, registration.community_code)
             await _refuse_second_open_case(session, lookup)
-            case = await open_case(session, intake, registration, correlation_id=access.correlation_id)
+            case = await open_case(session, intake, registration, correlation_id=caller.access.correlation_id)
             await audited.record(
-                session, intake, access, AuditAction.CREATE, audited.Resource.WORKER_CASE, [case.case_id]
+                session,
+                intake,
+                caller.access,
+                AuditAction.CREATE,
+                audited.Resource.WORKER_CASE,
+                [case.case_id],
             )
             return case
     except IntegrityError:
@@ -130,37 +140,46 @@ async def _refuse_second_open_case(session: AsyncSession, lookup: str) -> None:
     )
 
 
-async def get_case(*, intake: Intake, case_id: str) -> WorkerCase:
+async def get_case(*, intake: Intake, case_id: str, caller: Principal) -> WorkerCase:
     async with intake.sessions() as session:
-        return await require_case(session, case_id)
+        return await require_case(session, case_id, caller)
 
 
-async def read_case(*, intake: Intake, case_id: str, access: Access) -> WorkerCase:
-    """The case as shown to a caller, who is recorded in the audit log in the same transaction."""
+async def read_case(*, intake: Intake, case_id: str, caller: Caller) -> RegisteredWorker:
+    """The case as shown to a caller, who is recorded in the audit log in the same transaction. A caller
+    holding `cases:read_resident_id` sees the full resident ID number, and that read is recorded as such."""
     async with intake.sessions.begin() as session:
-        case = await require_case(session, case_id)
+        case = await require_case(session, case_id, caller.principal)
+        shown = RegisteredWorker.model_validate(case, from_attributes=True)
         await audited.record(
-            session, intake, access, AuditAction.READ, audited.Resource.WORKER_CASE, [case_id]
+            session, intake, caller.access, AuditAction.READ, audited.Resource.WORKER_CASE, [case_id]
         )
-        return case
+        if caller.principal.has_scopes(scopes.CASES_READ_RESIDENT_ID) and case.resident_id_encrypted:
+            shown.resident_id = intake.personal_data.decrypt(case.resident_id_encrypted, purpose=RESIDENT_ID)
+            await audited.record(
+                session, intake, caller.access, AuditAction.READ, audited.Resource.RESIDENT_ID, [case_id]
+            )
+        return shown
 
 
-async def journey_of(*, intake: Intake, case_id: str) -> JourneyStatus:
+async def journey_of(*, intake: Intake, case_id: str, caller: Principal) -> JourneyStatus:
     """The stage of the case's journey, as the running workflow reports it."""
-    await get_case(intake=intake, case_id=case_id)
+    await get_case(intake=intake, case_id=case_id, caller=caller)
     async with _journey_answers():
         return _started(case_id, await intake.journeys.status(case_id))
 
 
-async def journey_timeline(*, intake: Intake, case_id: str) -> JourneyTimeline:
-    await get_case(intake=intake, case_id=case_id)
+async def journey_timeline(*, intake: Intake, case_id: str, caller: Principal) -> JourneyTimeline:
+    await get_case(intake=intake, case_id=case_id, caller=caller)
     async with _journey_answers():
         return _started(case_id, await intake.journeys.timeline(case_id))
 
 
-async def act_on_journey(*, intake: Intake, case_id: str, update: str, request: BaseModel) -> UpdateOutcome:
+async def act_on_journey(
+    *, intake: Intake, case_id: str, update: str, request: BaseModel, caller: Principal
+) -> UpdateOutcome:
     """A caseworker action on the journey (a Temporal update); 409 with the reason when its rules refuse."""
-    await get_case(intake=intake, case_id=case_id)
+    await get_case(intake=intake, case_id=case_id, caller=caller)
     try:
         async with _journey_answers():
             outcome = await intake.journeys.act(case_id, update, request)

@@ -12,9 +12,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+from services.common import scopes
 from services.common.audit import Access, Actor, ActorSource, AuditAction, AuditLog
+from services.common.audit_api import Caller
+from services.common.auth import Principal
 from services.common.db import create_engine, session_factory
 from services.common.migrations import upgrade
 from services.common.outbox import Outbox
@@ -31,7 +35,17 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "300"))
 CALLERS = int(os.environ.get("BENCH_CALLERS", "8"))
 RECORDS = int(os.environ.get("BENCH_AUDIT_RECORDS", "50000"))
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "intake" / "migrations"
-ACCESS = Access(Actor("audit-bench", ActorSource.HEADER), purpose="benchmark", correlation_id="bench")
+CALLER = Caller(
+    principal=Principal(
+        subject="audit-bench",
+        scopes=frozenset({scopes.CASES_READ, scopes.CASES_WRITE}),
+        token_id="bench",
+        expires_at=datetime.max.replace(tzinfo=UTC),
+        client_kind="service",
+    ),
+    access=Access(Actor("audit-bench", ActorSource.TOKEN), purpose="benchmark", correlation_id="bench"),
+)
+"""A platform process reaching the whole district, as a service token would."""
 
 
 class NoJourneys:
@@ -83,13 +97,13 @@ async def measure(kind: str, url: str) -> None:
     await network.add_street(intake=intake, street=StreetIn.model_validate(STREET))
     await network.add_community(intake=intake, community=CommunityIn.model_validate(COMMUNITY))
     registered = WorkerRegistration.model_validate(registration())
-    case_id = (await service.register_worker(intake=intake, registration=registered, access=ACCESS)).case_id
+    case_id = (await service.register_worker(intake=intake, registration=registered, caller=CALLER)).case_id
 
     def plain() -> Awaitable[object]:
-        return service.get_case(intake=intake, case_id=case_id)
+        return service.get_case(intake=intake, case_id=case_id, caller=CALLER.principal)
 
     def audited() -> Awaitable[object]:
-        return service.read_case(intake=intake, case_id=case_id, access=ACCESS)
+        return service.read_case(intake=intake, case_id=case_id, caller=CALLER)
 
     out = sys.stdout
     out.write(f"\n{kind}: reading one case, {REPEATS} times\n")
@@ -104,7 +118,7 @@ async def measure(kind: str, url: str) -> None:
         async with intake.sessions.begin() as session:
             await audit.record(
                 session,
-                ACCESS,
+                CALLER.access,
                 action=AuditAction.READ,
                 resource_type="bench",
                 resource_ids=batch,

@@ -19,7 +19,10 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from contracts.ids import uuid7
+from services.common import scopes
 from services.common.audit import Access, Actor, ActorSource, AuditLog
+from services.common.audit_api import Caller
+from services.common.auth import Principal
 from services.common.db import create_engine, session_factory
 from services.common.migrations import upgrade
 from services.common.outbox import Outbox
@@ -113,7 +116,17 @@ async def fill(url: str, cases: int) -> str:
     return assistants[0]
 
 
-ACCESS = Access(Actor("case-search-bench", ActorSource.HEADER), purpose="benchmark", correlation_id="bench")
+CALLER = Caller(
+    principal=Principal(
+        subject="case-search-bench",
+        scopes=frozenset({scopes.CASES_READ}),
+        token_id="bench",
+        expires_at=datetime.max.replace(tzinfo=UTC),
+        client_kind="service",
+    ),
+    access=Access(Actor("case-search-bench", ActorSource.TOKEN), purpose="benchmark", correlation_id="bench"),
+)
+"""A platform process reaching the whole district, as a service token would."""
 
 
 async def measure(url: str, assistant_id: str) -> dict[str, list[float]]:
@@ -128,7 +141,7 @@ async def measure(url: str, assistant_id: str) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {}
     async with intake.sessions() as session:
         some_case = await session.scalar(select(WorkerCase.case_id).limit(1))
-    first_page = await search_cases(intake=intake, query=QUERIES["page 2 of a community"], access=ACCESS)
+    first_page = await search_cases(intake=intake, query=QUERIES["page 2 of a community"], caller=CALLER)
     for _ in range(REPEATS):
         started = time.perf_counter()
         async with intake.sessions() as session:
@@ -138,7 +151,7 @@ async def measure(url: str, assistant_id: str) -> dict[str, list[float]]:
             if name == "page 2 of a community":
                 query = query.model_copy(update={"cursor": first_page.next_cursor})
             started = time.perf_counter()
-            page = await search_cases(intake=intake, query=query, access=ACCESS)
+            page = await search_cases(intake=intake, query=query, caller=CALLER)
             timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
             assert page.items, name
     await engine.dispose()

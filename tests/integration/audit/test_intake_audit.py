@@ -4,13 +4,22 @@ import asyncio
 import json
 import uuid
 
-import httpx
-
 from services.common.audit import verify_exported
+from tests import tokens
 from tests.factories import assistant, registration
-from tests.integration.audit.conftest import Issuer, tamper
+from tests.integration.audit.conftest import tamper
+from tests.integration.intake.support import HOME_COMMUNITY, ISSUER, Clients
 
-ASSISTANT = {"X-Reemploy-Actor": "assistant-7", "X-Reemploy-Purpose": "re-employment guidance"}
+PURPOSE = {"X-Reemploy-Purpose": "re-employment guidance"}
+
+
+def assistant_7() -> dict[str, str]:
+    """Labour assistant 7 of ZS-01's token, with the purpose they state (sent by the client without auth)."""
+    return (
+        ISSUER.staff_headers("labour_assistant", community_code=HOME_COMMUNITY, sub="assistant-7") | PURPOSE
+    )
+
+
 RESTRUCTURING = {
     "enterprise_name": "红星纺织厂",
     "enterprise_code": "91110105MA01ABCD2X",
@@ -22,8 +31,10 @@ PASSING = {"members_present": 10, "votes_for": 8, "votes_against": 2, "abstentio
 PROFILE = {"education": "senior_secondary", "skills": [{"name": "housekeeping", "level": "advanced"}]}
 
 
-async def exported(intake: httpx.AsyncClient) -> list[dict]:
-    response = await intake.get("/audit/export", headers={"X-Reemploy-Actor": "auditor-1"})
+async def exported(intake: Clients) -> list[dict]:
+    response = await intake.anonymous.get(
+        "/audit/export", headers=ISSUER.staff_headers("admin", sub="auditor-1")
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/x-ndjson")
     assert verify_exported(response.text.splitlines()).broken is None
@@ -34,9 +45,9 @@ def summary(entries: list[dict]) -> list[tuple[str, str, str]]:
     return [(entry["action"], entry["resource_type"], entry["resource_id"]) for entry in entries]
 
 
-async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: httpx.AsyncClient):
-    registered = await intake.post(
-        "/workers", json=registration(), headers={**ASSISTANT, "X-Correlation-ID": "corr-registration"}
+async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: Clients):
+    registered = await intake.anonymous.post(
+        "/workers", json=registration(), headers={**assistant_7(), "X-Correlation-ID": "corr-registration"}
     )
     case_id = registered.json()["case_id"]
     worker = f"/workers/{case_id}"
@@ -56,11 +67,11 @@ async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: h
         ("POST", f"{worker}/reopening", {"json": {"reason": "moved back"}}),
     ]
     for method, path, options in calls:
-        response = await intake.request(method, path, headers=ASSISTANT, **options)
+        response = await intake.anonymous.request(method, path, headers=assistant_7(), **options)
         assert response.status_code < 300, response.text
-    consent_id = (await intake.get(f"{worker}/consents")).json()[0]["consent_id"]
+    consent_id = (await intake.assistant.get(f"{worker}/consents")).json()[0]["consent_id"]
     assert (
-        await intake.post(f"{worker}/consents/{consent_id}/withdrawal", headers=ASSISTANT)
+        await intake.anonymous.post(f"{worker}/consents/{consent_id}/withdrawal", headers=assistant_7())
     ).status_code == 200
 
     entries = await exported(intake)
@@ -82,23 +93,23 @@ async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: h
     first = entries[0]
     assert (first["actor"], first["actor_source"], first["purpose"]) == (
         "assistant-7",
-        "header",
+        "token",
         "re-employment guidance",
     )
     assert first["correlation_id"] == "corr-registration"
     assert {"resident_id", "mobile", "full_name"} <= set(first["fields"])
     assert "sex" in entries[1]["fields"] and entries[8]["fields"] == ["assistant_id", "status"]
-    unattributed = entries[10]
-    assert (unattributed["actor"], unattributed["actor_source"], unattributed["purpose"]) == (
-        "anonymous",
-        "anonymous",
+    unstated = entries[10]
+    assert (unstated["actor"], unstated["actor_role"], unstated["purpose"]) == (
+        "staff-labour_assistant",
+        "labour_assistant",
         "not stated",
     )
     assert entries[-1]["actor"] == "auditor-1"
     for secret in (registration()["mobile"], "王秀兰"):
         assert all(secret not in json.dumps(entry, ensure_ascii=False) for entry in entries)
 
-    verified = (await intake.get("/audit/verify")).json()
+    verified = (await intake.admin.get("/audit/verify")).json()
     assert verified == {
         "ok": True,
         "records": len(entries),
@@ -108,33 +119,38 @@ async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: h
     }
 
 
-async def test_a_search_records_each_case_it_shows(intake: httpx.AsyncClient):
-    case_ids = [(await intake.post("/workers", json=registration())).json()["case_id"] for _ in range(3)]
-    page = await intake.get("/workers", params={"limit": 2, "sort": "registered"}, headers=ASSISTANT)
+async def test_a_search_records_each_case_it_shows(intake: Clients):
+    case_ids = [
+        (await intake.assistant.post("/workers", json=registration())).json()["case_id"] for _ in range(3)
+    ]
+    page = await intake.assistant.get("/workers", params={"limit": 2, "sort": "registered"})
     assert [item["case_id"] for item in page.json()["items"]] == case_ids[:2]
     reads = [entry for entry in await exported(intake) if entry["action"] == "read"]
     assert [entry["resource_id"] for entry in reads] == case_ids[:2]
 
 
-async def test_refused_requests_write_no_record(intake: httpx.AsyncClient, issuer: Issuer):
+async def test_refused_requests_write_no_record(intake: Clients):
     body = registration()
-    case_id = (await intake.post("/workers", json=body)).json()["case_id"]
-    assert (await intake.post("/workers", json=body, headers=ASSISTANT)).status_code == 409
-    assert (await intake.get(f"/workers/{uuid.uuid4()}", headers=ASSISTANT)).status_code == 404
+    case_id = (await intake.assistant.post("/workers", json=body)).json()["case_id"]
+    assert (await intake.assistant.post("/workers", json=body)).status_code == 409
+    assert (await intake.assistant.get(f"/workers/{uuid.uuid4()}")).status_code == 404
     closure = {"reason": "moved_away"}
-    assert (await intake.post(f"/workers/{case_id}/closure", json=closure)).status_code == 200
-    assert (await intake.post(f"/workers/{case_id}/closure", json=closure)).status_code == 409
-    assert (await intake.get(f"/workers/{case_id}/profile")).status_code == 404
+    assert (await intake.assistant.post(f"/workers/{case_id}/closure", json=closure)).status_code == 200
+    assert (await intake.assistant.post(f"/workers/{case_id}/closure", json=closure)).status_code == 409
+    assert (await intake.assistant.get(f"/workers/{case_id}/profile")).status_code == 404
 
-    too_long = await intake.get(f"/workers/{case_id}", headers={"X-Reemploy-Purpose": "x" * 201})
+    too_long = await intake.assistant.get(f"/workers/{case_id}", headers={"X-Reemploy-Purpose": "x" * 201})
     assert too_long.status_code == 422
     assert too_long.json()["errors"][0]["field"] == "header.X-Reemploy-Purpose"
-    forged = await intake.get(f"/workers/{case_id}", headers={"Authorization": "Bearer not-a-jwt"})
+    forged = await intake.anonymous.get(f"/workers/{case_id}", headers={"Authorization": "Bearer not-a-jwt"})
     assert forged.status_code == 401 and forged.json()["error"] == "invalid_token"
-    foreign = await intake.get(
-        f"/workers/{case_id}", headers={"Authorization": f"Bearer {Issuer().token()}", **ASSISTANT}
-    )
-    assert foreign.status_code == 401
+    foreign = tokens.TestIssuer().staff_headers("labour_assistant", community_code=HOME_COMMUNITY)
+    assert (await intake.anonymous.get(f"/workers/{case_id}", headers=foreign)).status_code == 401
+    named = {"X-Reemploy-Actor": "assistant-7"}
+    assert (await intake.anonymous.get(f"/workers/{case_id}", headers=named)).status_code == 401
+    elsewhere = ISSUER.staff_headers("labour_assistant", community_code="HP-01")
+    assert (await intake.anonymous.get(f"/workers/{case_id}", headers=elsewhere)).status_code == 403
+    assert (await intake.assistant.get("/audit/export")).status_code == 403
 
     assert summary((await exported(intake))[:-1]) == [
         ("create", "worker_case", case_id),
@@ -143,12 +159,11 @@ async def test_refused_requests_write_no_record(intake: httpx.AsyncClient, issue
     ]
 
 
-async def test_a_verified_token_names_the_actor_over_the_headers(intake: httpx.AsyncClient, issuer: Issuer):
-    case_id = (await intake.post("/workers", json=registration())).json()["case_id"]
-    token = issuer.token(sub="staff-9", role="labour_assistant")
-    response = await intake.get(
-        f"/workers/{case_id}", headers={"Authorization": f"Bearer {token}", **ASSISTANT}
-    )
+async def test_only_the_verified_token_names_the_actor(intake: Clients):
+    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
+    token = ISSUER.staff_headers("labour_assistant", community_code=HOME_COMMUNITY, sub="staff-9")
+    claimed = {"X-Reemploy-Actor": "somebody-else", "X-Reemploy-Role": "supervisor"}
+    response = await intake.anonymous.get(f"/workers/{case_id}", headers=token | claimed | PURPOSE)
     assert response.status_code == 200
     read = (await exported(intake))[1]
     assert (read["actor"], read["actor_source"], read["actor_role"], read["purpose"]) == (
@@ -157,30 +172,47 @@ async def test_a_verified_token_names_the_actor_over_the_headers(intake: httpx.A
         "labour_assistant",
         "re-employment guidance",
     )
-    client_token = issuer.token(sub="client-tax", client_kind="agency", agency="tax_bureau")
-    await intake.get(f"/workers/{case_id}", headers={"Authorization": f"Bearer {client_token}"})
-    assert (await exported(intake))[-2]["actor_client"] == "agency:tax_bureau"
+    await intake.service.get(f"/workers/{case_id}")
+    by_service = [entry for entry in await exported(intake) if entry["actor"] == "temporal-worker"]
+    assert [(entry["actor_client"], entry["actor_role"]) for entry in by_service] == [("service", None)] * 2
 
 
-async def test_concurrent_clients_keep_one_chain(intake: httpx.AsyncClient):
-    case_id = (await intake.post("/workers", json=registration())).json()["case_id"]
+async def test_a_full_resident_id_read_is_recorded_as_such(intake: Clients):
+    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
+    assert (await intake.assistant.get(f"/workers/{case_id}")).json()["resident_id"] is None
+    assert (await intake.supervisor.get(f"/workers/{case_id}")).json()["resident_id"] is not None
+    entries = await exported(intake)
+    reads = [(e["actor"], e["resource_type"], e["fields"]) for e in entries if e["action"] == "read"]
+    assert reads[0][:2] == ("staff-labour_assistant", "worker_case") and "resident_id" not in reads[0][2]
+    assert reads[1][:2] == ("staff-supervisor", "worker_case") and "resident_id" not in reads[1][2]
+    assert reads[2] == ("staff-supervisor", "resident_id", ["resident_id"])
+    assert len(reads) == 3
+
+
+async def test_concurrent_clients_keep_one_chain(intake: Clients):
+    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
     responses = await asyncio.gather(
         *(
-            intake.get(f"/workers/{case_id}", headers={"X-Reemploy-Actor": f"assistant-{n}"})
+            intake.anonymous.get(
+                f"/workers/{case_id}",
+                headers=ISSUER.staff_headers(
+                    "labour_assistant", community_code=HOME_COMMUNITY, sub=f"assistant-{n}"
+                ),
+            )
             for n in range(20)
         )
     )
     assert all(response.status_code == 200 for response in responses)
-    verified = (await intake.get("/audit/verify")).json()
+    verified = (await intake.admin.get("/audit/verify")).json()
     assert verified["ok"] and verified["records"] == 21
 
 
-async def test_verify_names_the_first_tampered_record(intake: httpx.AsyncClient, intake_engine):
-    case_id = (await intake.post("/workers", json=registration())).json()["case_id"]
+async def test_verify_names_the_first_tampered_record(intake: Clients, intake_engine):
+    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
     for _ in range(3):
-        await intake.get(f"/workers/{case_id}", headers=ASSISTANT)
+        await intake.assistant.get(f"/workers/{case_id}", headers=PURPOSE)
     await tamper(intake_engine, "UPDATE audit_log SET purpose = 'curiosity' WHERE seq = 3")
-    verified = (await intake.get("/audit/verify")).json()
+    verified = (await intake.admin.get("/audit/verify")).json()
     assert verified["ok"] is False and verified["records"] == 2
     assert verified["broken"] == {
         "seq": 3,
@@ -189,10 +221,10 @@ async def test_verify_names_the_first_tampered_record(intake: httpx.AsyncClient,
     }
 
 
-async def test_guidance_plan_history_reassignment_and_bulk_intake_are_recorded(intake: httpx.AsyncClient):
-    helper = (await intake.post("/assistants", json=assistant())).json()["assistant_id"]
-    case_id = (await intake.post("/workers", json=registration())).json()["case_id"]
-    another = (await intake.post("/assistants", json=assistant())).json()["assistant_id"]
+async def test_guidance_plan_history_reassignment_and_bulk_intake_are_recorded(intake: Clients):
+    helper = (await intake.admin.post("/assistants", json=assistant())).json()["assistant_id"]
+    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
+    another = (await intake.admin.post("/assistants", json=assistant())).json()["assistant_id"]
     worker = f"/workers/{case_id}"
     held = {
         "kind": "career_guidance",
@@ -201,30 +233,32 @@ async def test_guidance_plan_history_reassignment_and_bulk_intake_are_recorded(i
         "notes": "谈了家政岗位",
     }
     calls = [
-        ("POST", f"{worker}/guidance-sessions", {"json": held}),
-        ("GET", f"{worker}/guidance-sessions", {}),
-        ("POST", f"{worker}/plan", {"json": {"track": "job_search", "goals": ["三个月内就业"]}}),
-        ("POST", f"{worker}/plan/agreement", {}),
-        ("POST", f"{worker}/plan/approval", {"json": {"supervisor": "supervisor-1"}}),
-        ("GET", f"{worker}/plan", {}),
-        ("GET", f"{worker}/plan/revisions", {}),
-        ("GET", f"{worker}/history", {}),
-        ("PUT", f"{worker}/assistant", {"json": {"assistant_id": another}}),
+        (intake.assistant, "POST", f"{worker}/guidance-sessions", {"json": held}),
+        (intake.assistant, "GET", f"{worker}/guidance-sessions", {}),
+        (
+            intake.assistant,
+            "POST",
+            f"{worker}/plan",
+            {"json": {"track": "job_search", "goals": ["三个月内就业"]}},
+        ),
+        (intake.assistant, "POST", f"{worker}/plan/agreement", {}),
+        (intake.supervisor, "POST", f"{worker}/plan/approval", {}),
+        (intake.assistant, "GET", f"{worker}/plan", {}),
+        (intake.assistant, "GET", f"{worker}/plan/revisions", {}),
+        (intake.assistant, "GET", f"{worker}/history", {}),
+        (intake.supervisor, "PUT", f"{worker}/assistant", {"json": {"assistant_id": another}}),
     ]
-    for method, path, options in calls:
-        response = await intake.request(method, path, headers=ASSISTANT, **options)
+    for caller, method, path, options in calls:
+        response = await caller.request(method, path, headers=PURPOSE, **options)
         assert response.status_code < 300, response.text
 
-    plan = await intake.post("/restructuring-plans", json=RESTRUCTURING)
+    plan = await intake.supervisor.post("/restructuring-plans", json=RESTRUCTURING)
     plan_id = plan.json()["plan_id"]
-    assert (await intake.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)).status_code == 200
+    vote = await intake.supervisor.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    assert vote.status_code == 200
     roster = {"batch_id": "roster-1", "workers": [registration(), registration()]}
-    assert (
-        await intake.put(f"/restructuring-plans/{plan_id}/roster", json=roster, headers=ASSISTANT)
-    ).is_success
-    taken_in = await intake.post(
-        f"/restructuring-plans/{plan_id}/roster/intake", headers={"X-Reemploy-Actor": "plan-workflow"}
-    )
+    assert (await intake.supervisor.put(f"/restructuring-plans/{plan_id}/roster", json=roster)).is_success
+    taken_in = await intake.service.post(f"/restructuring-plans/{plan_id}/roster/intake")
     opened = taken_in.json()["case_ids"]
 
     entries = await exported(intake)
@@ -241,4 +275,5 @@ async def test_guidance_plan_history_reassignment_and_bulk_intake_are_recorded(i
         ("create", "plan_roster", plan_id),
         *(("create", "worker_case", opened_id) for opened_id in opened),
     ]
-    assert "notes" in entries[1]["fields"] and entries[-2]["actor"] == "plan-workflow"
+    assert "notes" in entries[1]["fields"] and entries[-2]["actor"] == "temporal-worker"
+    assert entries[5]["actor"] == "staff-supervisor" and entries[5]["actor_role"] == "supervisor"

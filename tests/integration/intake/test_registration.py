@@ -13,8 +13,9 @@ from tests.factories import registration, resident_id_number
 
 
 @pytest.fixture
-def api(intake_api):
-    return intake_api
+def api(assistant_api):
+    """A labour assistant of ZS-01 registers and reads the cases of their community."""
+    return assistant_api
 
 
 async def counts(intake_engine) -> tuple[int, int]:
@@ -184,3 +185,15 @@ async def test_identity_problems_name_the_field_and_the_rule(api, intake_engine,
     reasons = {error["field"]: error["reason"] for error in response.json()["errors"]}
     assert rule in reasons[field]
     assert await counts(intake_engine) == (0, 0)
+
+
+async def test_only_a_caller_allowed_the_full_resident_id_sees_it(api, supervisor_api):
+    number = resident_id_number()
+    case_id = (await api.post("/workers", json=registration(resident_id=number))).json()["case_id"]
+    as_assistant = (await api.get(f"/workers/{case_id}")).json()
+    assert as_assistant["resident_id"] is None
+    assert as_assistant["resident_id_masked"] == number[:4] + "*" * 10 + number[-4:]
+    as_supervisor = (await supervisor_api.get(f"/workers/{case_id}")).json()
+    assert as_supervisor["resident_id"] == number
+    listed = (await supervisor_api.get("/workers")).json()["items"]
+    assert [case["resident_id"] for case in listed] == [None], "lists never carry the full number"

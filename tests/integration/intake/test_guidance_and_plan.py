@@ -10,8 +10,14 @@ from tests.factories import assistant, registration
 
 
 @pytest.fixture
-async def case(intake_api) -> dict:
-    helper = (await intake_api.post("/assistants", json=assistant())).json()["assistant_id"]
+def intake_api(assistant_api):
+    """The labour assistant of ZS-01 holds guidance sessions and proposes plans; a supervisor approves."""
+    return assistant_api
+
+
+@pytest.fixture
+async def case(intake_api, admin_api) -> dict:
+    helper = (await admin_api.post("/assistants", json=assistant())).json()["assistant_id"]
     registered = (await intake_api.post("/workers", json=registration())).json()
     return {"case_id": registered["case_id"], "assistant_id": helper}
 
@@ -52,18 +58,19 @@ async def test_bad_guidance_sessions_name_the_field(intake_api, case, change, fi
 
 
 async def test_a_plan_is_proposed_agreed_approved_and_revised_with_history_kept(
-    intake_api, intake_engine, case
+    intake_api, supervisor_api, intake_engine, case
 ):
     plans = f"/workers/{case['case_id']}/plan"
     proposed = await intake_api.post(plans, json={"track": "training", "goals": ["完成家政服务培训"]})
     assert proposed.status_code == 201 and proposed.json()["status"] == "proposed"
 
-    too_early = await intake_api.post(f"{plans}/approval", json={"supervisor": "张主任"})
+    too_early = await supervisor_api.post(f"{plans}/approval")
     assert too_early.status_code == 409 and too_early.json()["error"] == "plan_transition_refused"
 
     assert (await intake_api.post(f"{plans}/agreement")).json()["status"] == "agreed"
-    approved = (await intake_api.post(f"{plans}/approval", json={"supervisor": "张主任"})).json()
-    assert approved["status"] == "approved" and approved["approved_by"] == "张主任"
+    assert (await intake_api.post(f"{plans}/approval")).json()["error"] == "insufficient_scope"
+    approved = (await supervisor_api.post(f"{plans}/approval")).json()
+    assert approved["status"] == "approved" and approved["approved_by"] == "staff-supervisor"
 
     revised = await intake_api.post(plans, json={"track": "job_search", "goals": ["三个月内就业"]})
     assert revised.json()["revision"] == 2 and revised.json()["status"] == "proposed"

@@ -5,19 +5,26 @@ from datetime import date
 import pytest
 
 from tests.factories import assistant, registration, resident_id_number
+from tests.integration.intake.support import staff
 
 
 @pytest.fixture
-async def district(intake_api) -> dict:
+def intake_api(supervisor_api):
+    """A supervisor of the whole district registers and searches every community's cases."""
+    return supervisor_api
+
+
+@pytest.fixture
+async def district(intake_api, admin_api) -> dict:
     """Two streets, three communities, 12 workers with varied layoffs and flags."""
-    await intake_api.post(
+    await admin_api.post(
         "/communities", json={"community_code": "ZS-02", "street_code": "ZS", "name": "红旗社区"}
     )
-    await intake_api.post("/streets", json={"street_code": "HP", "name": "和平街道"})
-    await intake_api.post(
+    await admin_api.post("/streets", json={"street_code": "HP", "name": "和平街道"})
+    await admin_api.post(
         "/communities", json={"community_code": "HP-01", "street_code": "HP", "name": "和平社区"}
     )
-    helper = (await intake_api.post("/assistants", json=assistant(capacity=5))).json()["assistant_id"]
+    helper = (await admin_api.post("/assistants", json=assistant(capacity=5))).json()["assistant_id"]
     cases = []
     for n in range(12):
         community = ["ZS-01", "ZS-02", "HP-01"][n % 3]
@@ -102,3 +109,32 @@ async def test_bad_queries_name_the_parameter(intake_api, district):
     page = (await intake_api.get("/workers", params={"sort": "layoff_date", "limit": 2})).json()
     other = await intake_api.get("/workers", params={"sort": "-registered", "cursor": page["next_cursor"]})
     assert other.status_code == 422
+
+
+async def every_page(api, **params) -> list[dict]:
+    seen, cursor = [], None
+    while True:
+        page = await api.get("/workers", params=params | ({"cursor": cursor} if cursor else {}))
+        assert page.status_code == 200, page.text
+        seen += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            return seen
+
+
+async def test_a_caller_lists_only_the_cases_they_reach_page_after_page(intake, district):
+    cases = district["cases"]
+    in_community = {c["case_id"] for c in cases if c["community_code"] == "ZS-01"}
+    mine = await every_page(intake.assistant, limit=1)
+    assert {c["case_id"] for c in mine} == in_community and len(mine) == len(in_community) == 4
+    first_page = (await intake.assistant.get("/workers", params={"limit": 4})).json()
+    assert len(first_page["items"]) == 4 and first_page["next_cursor"] is None, "filtered before paging"
+    assert await listed(intake.assistant, community_code="HP-01") == []
+
+    async with intake.caller(staff("supervisor", street_code="HP")) as street_supervisor:
+        on_street = await every_page(street_supervisor, limit=3)
+        refused = await street_supervisor.get(f"/workers/{next(iter(in_community))}")
+    assert {c["case_id"] for c in on_street} == {
+        c["case_id"] for c in cases if c["community_code"] == "HP-01"
+    }
+    assert refused.status_code == 403 and refused.json()["error"] == "case_out_of_reach"

@@ -29,6 +29,12 @@ PROFILE = {
 
 
 @pytest.fixture
+def intake_api(assistant_api):
+    """The labour assistant of ZS-01 records profiles and consents."""
+    return assistant_api
+
+
+@pytest.fixture
 async def case_id(intake_api) -> str:
     response = await intake_api.post("/workers", json=registration())
     return response.json()["case_id"]

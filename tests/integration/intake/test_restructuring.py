@@ -2,7 +2,6 @@
 
 import json
 
-import httpx
 import pytest
 from sqlalchemy import func, select, text
 
@@ -11,6 +10,7 @@ from services.intake.app import IntakePolicy, create_app
 from services.intake.domain import VotingRule
 from services.intake.models import WorkerCase, outbox
 from tests.factories import registration
+from tests.integration.intake.support import ISSUER, serving, staff
 
 PLAN = {
     "enterprise_name": "红星纺织厂",
@@ -24,6 +24,13 @@ PLAN = {
 }
 PASSING = {"members_present": 110, "votes_for": 70, "votes_against": 30, "abstentions": 10}
 FAILING = {"members_present": 110, "votes_for": 60, "votes_against": 40, "abstentions": 10}
+
+
+@pytest.fixture
+def intake_api(supervisor_api):
+    """A supervisor records plans, votes and bulk intakes; the RestructuringPlan workflow (`service_api`)
+    takes the roster in and reminds the congress."""
+    return supervisor_api
 
 
 @pytest.fixture
@@ -147,7 +154,7 @@ async def test_a_plan_whose_measures_place_more_than_it_affects_is_refused(intak
 
 
 async def test_a_lodged_roster_is_checked_row_by_row_sealed_and_taken_in_once_after_approval(
-    intake_api, intake_engine, plan_id
+    intake_api, service_api, intake_engine, plan_id
 ):
     bad = batch(3, "roster-1")
     bad["workers"][2]["community_code"] = "XX-99"
@@ -163,25 +170,27 @@ async def test_a_lodged_roster_is_checked_row_by_row_sealed_and_taken_in_once_af
         sealed = await connection.scalar(text("SELECT rows_encrypted FROM plan_rosters"))
     assert roster["workers"][0]["resident_id"] not in sealed
 
-    early = await intake_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
+    early = await service_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
     assert early.status_code == 409 and early.json()["error"] == "plan_not_approved"
     await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
-    first = await intake_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
-    again = await intake_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
+    first = await service_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
+    again = await service_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
     assert first.status_code == 200 and len(first.json()["case_ids"]) == 3
     assert again.json()["case_ids"] == first.json()["case_ids"] and again.json()["repeated"] is True
     final = await intake_api.put(f"/restructuring-plans/{plan_id}/roster", json=batch(2, "roster-2"))
     assert final.status_code == 409 and final.json()["error"] == "roster_final"
 
 
-async def test_a_vote_reminder_is_sent_once_per_key_and_only_while_a_vote_is_awaited(intake_api, plan_id):
+async def test_a_vote_reminder_is_sent_once_per_key_and_only_while_a_vote_is_awaited(
+    intake_api, service_api, plan_id
+):
     reminder = {"reminder_key": f"{plan_id}-r1-d7", "revision": 1, "days_left": 7}
-    sent = await intake_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=reminder)
-    repeated = await intake_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=reminder)
+    sent = await service_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=reminder)
+    repeated = await service_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=reminder)
     assert (sent.status_code, repeated.status_code) == (201, 200) and repeated.json()["repeated"] is True
     await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
     late = {"reminder_key": f"{plan_id}-r1-d1", "revision": 1, "days_left": 1}
-    refused = await intake_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=late)
+    refused = await service_api.post(f"/restructuring-plans/{plan_id}/vote-reminders", json=late)
     assert refused.status_code == 409 and refused.json()["error"] == "plan_not_awaiting_vote"
 
 
@@ -194,10 +203,18 @@ async def test_a_vote_deadline_in_the_past_is_refused(intake_api):
 
 async def test_the_voting_rule_is_a_setting(intake_database_url):
     policy = IntakePolicy(congress_voting_rule=VotingRule.TWO_THIRDS_OF_ALL_MEMBERS)
-    app = create_app(ServiceSettings(database_url=intake_database_url), policy)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
-            plan_id = (await client.post("/restructuring-plans", json=PLAN)).json()["plan_id"]
-            voted = await client.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    app = create_app(
+        ServiceSettings(database_url=intake_database_url), policy, token_verifier=ISSUER.verifier()
+    )
+    async with serving(app) as intake:
+        plan_id = (await intake.supervisor.post("/restructuring-plans", json=PLAN)).json()["plan_id"]
+        voted = await intake.supervisor.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
     assert voted.json()["status"] == "rejected", "70 of 120 is more than half but less than two thirds"
+
+
+async def test_a_supervisor_of_one_street_takes_in_only_workers_of_that_street(intake, plan_id):
+    await intake.supervisor.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
+    async with intake.caller(staff("supervisor", street_code="HP")) as other_street:
+        refused = await other_street.post(f"/restructuring-plans/{plan_id}/intake", json=batch(3))
+    assert refused.status_code == 403 and refused.json()["error"] == "case_out_of_reach"
+    assert (await intake.assistant.get(f"/restructuring-plans/{plan_id}")).status_code == 403

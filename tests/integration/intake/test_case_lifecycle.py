@@ -1,12 +1,21 @@
 """Closing and re-opening a case on SQLite and PostgreSQL: one case per person, history kept."""
 
+import pytest
+
 from tests.factories import assistant, registration
+
+
+@pytest.fixture
+def intake_api(assistant_api):
+    """The labour assistant of ZS-01 closes and re-opens the cases of their community."""
+    return assistant_api
+
 
 PROFILE = {"profile": {"education": "vocational", "desired_occupations": ["cook"]}}
 
 
-async def test_a_closed_case_is_reopened_with_its_history_and_records(intake_api):
-    helper = (await intake_api.post("/assistants", json=assistant(capacity=1))).json()["assistant_id"]
+async def test_a_closed_case_is_reopened_with_its_history_and_records(intake_api, admin_api):
+    helper = (await admin_api.post("/assistants", json=assistant(capacity=1))).json()["assistant_id"]
     body = registration()
     case = (await intake_api.post("/workers", json=body)).json()
     case_id = case["case_id"]
