@@ -68,6 +68,16 @@ def actor_of(principal: Principal) -> Actor:
 
 AuditReader = Annotated[Caller, Depends(current_access(scopes.AUDIT_READ))]
 
+_any_verified_caller = current_access()
+
+
+async def _access_of(caller: Annotated[Caller, Depends(_any_verified_caller)]) -> Access:
+    return caller.access
+
+
+CurrentAccess = Annotated[Access, Depends(_access_of)]
+"""Only the access to record, for routes whose own dependency already checks scopes and object rules."""
+
 
 class BrokenRecordOut(BaseModel):
     seq: int
