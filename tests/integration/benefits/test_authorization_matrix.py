@@ -31,8 +31,8 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = {
     ("PUT", "/agencies/{agency}/webhook"): (AGENCY, WEBHOOK),
     ("GET", "/feed-deliveries"): (frozenset({"service"}), None),
     ("POST", "/feed-deliveries/{delivery_id}/replay"): (frozenset({"service"}), None),
-    ("GET", "/audit/verify"): (frozenset({"admin", "service"}), None),
-    ("GET", "/audit/export"): (frozenset({"admin", "service"}), None),
+    ("GET", "/audit/verify"): (frozenset({"admin", "supervisor", "service"}), None),
+    ("GET", "/audit/export"): (frozenset({"admin", "supervisor", "service"}), None),
 }
 """Per route: the callers allowed, and a valid body (`{}` stands for a loan application of the case)."""
 
