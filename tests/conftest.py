@@ -15,6 +15,7 @@ from services.intake.models import WorkerCase
 from tests.factories import NETWORK
 from tests.infrastructure import Broker, TemporalDevServer, migrated_database
 from tests.pipeline import Pipeline
+from tests.tokens import TestIssuer
 
 INTAKE_MIGRATIONS = Path(WorkerCase.__module__.replace(".", "/")).parent / "migrations"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -71,11 +72,18 @@ async def pipeline(
 
 @pytest_asyncio.fixture
 async def intake_api(intake_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The intake API in this process (no Temporal needed), with street ZS and community ZS-01."""
-    app = create_app(ServiceSettings(database_url=intake_database_url, max_body_bytes=4096))
+    """The intake API in this process (no Temporal needed), with street ZS and community ZS-01, called as
+    the Temporal worker calls it: with a service client's tokens."""
+    issuer = TestIssuer()
+    app = create_app(
+        ServiceSettings(database_url=intake_database_url, max_body_bytes=4096),
+        token_verifier=issuer.verifier(),
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://intake", auth=issuer.service_auth()
+        ) as client:
             for path, body in NETWORK:
                 assert (await client.post(path, json=body)).status_code == 201
             yield client

@@ -30,6 +30,7 @@ from services.common.settings import ServiceSettings
 from services.intake.app import create_app
 from tests.factories import NETWORK, assistant, registration
 from tests.infrastructure import migrated_database
+from tests.tokens import TestIssuer
 from workflows.activities import JourneyActivities
 from workflows.reconciler_activities import ReconcilerActivities
 from workflows.restructuring_activities import RestructuringActivities
@@ -199,9 +200,12 @@ async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 2
 @pytest_asyncio.fixture
 async def journeys(time_skipping: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Journeys]:
     async with migrated_database("sqlite", tmp_path, INTAKE_MIGRATIONS) as url:
-        app = create_app(ServiceSettings(database_url=url))
+        issuer = TestIssuer()
+        app = create_app(ServiceSettings(database_url=url), token_verifier=issuer.verifier())
         async with app.router.lifespan_context(app):
-            intake = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake")
+            intake = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://intake", auth=issuer.service_auth()
+            )
             for path, body in NETWORK:
                 assert (await intake.post(path, json=body)).status_code == 201
             assert (await intake.post("/assistants", json=assistant())).status_code == 201

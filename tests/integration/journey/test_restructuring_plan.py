@@ -20,8 +20,8 @@ from contracts.restructuring import (
 )
 from services.intake.models import WorkerCase, outbox
 from tests.factories import registration
+from tests.integration.intake.test_restructuring import FAILING, PASSING, PLAN
 from tests.integration.journey.conftest import Journeys, eventually
-from tests.integration.test_restructuring import FAILING, PASSING, PLAN
 
 
 class PlanDesk:
