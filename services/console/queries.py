@@ -8,11 +8,10 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.journey import JourneyStage
-from services.console.domain import AreaKind, Indicator, progress, share
+from services.console.domain import AreaKind, Indicator, assistant_label, progress, share
 from services.console.models import (
     AchievementTally,
     AssistantLoad,
-    AssistantLogin,
     AssistantView,
     CaseView,
     CommunityStreet,
@@ -68,7 +67,29 @@ def _follow_up_rows(rows: Any, today: date) -> list[FollowUpRow]:
 
 
 @dataclass(frozen=True)
+class Assistant:
+    """A labour assistant as pages show them."""
+
+    assistant_id: str
+    name: str | None
+    community_code: str | None
+
+    @property
+    def label(self) -> str:
+        return assistant_label(self.assistant_id, self.name)
+
+
+async def assistant(session: AsyncSession, assistant_id: str) -> Assistant:
+    """The assistant by id; one the console has not heard of yet is shown by the id's tail."""
+    found = await session.get(AssistantView, assistant_id)
+    if found is None:
+        return Assistant(assistant_id=assistant_id, name=None, community_code=None)
+    return Assistant(assistant_id=assistant_id, name=found.name, community_code=found.community_code)
+
+
+@dataclass(frozen=True)
 class Caseload:
+    assistant: Assistant
     by_stage: list[tuple[str, int]]
     due_today: list[FollowUpRow]
     overdue: list[FollowUpRow]
@@ -103,6 +124,7 @@ async def caseload(session: AsyncSession, *, assistant_id: str, today: date) -> 
         .limit(LIST_LIMIT)
     )
     return Caseload(
+        assistant=await assistant(session, assistant_id),
         by_stage=sorted(by_stage.items(), key=lambda item: STAGE_ORDER.get(item[0], len(STAGE_ORDER))),
         due_today=[row for row in rows if row.due_on == today],
         overdue=[row for row in rows if row.overdue],
@@ -115,6 +137,7 @@ async def caseload(session: AsyncSession, *, assistant_id: str, today: date) -> 
 @dataclass(frozen=True)
 class CasePage:
     case: CaseView
+    assistant: Assistant | None
     timeline: list[TimelineEntry]
     follow_ups: list[FollowUpRow]
     complaints: list[ComplaintView]
@@ -137,6 +160,9 @@ async def case_page(session: AsyncSession, *, case_id: str, today: date) -> Case
     outcomes = await session.scalars(select(OutcomeView).where(OutcomeView.case_id == case_id))
     return CasePage(
         case=case_view,
+        assistant=None
+        if case_view.assistant_id is None
+        else await assistant(session, case_view.assistant_id),
         timeline=list(timeline),
         follow_ups=_follow_up_rows([(task, case_view.assistant_id) for task in tasks], today),
         complaints=list(complaints),
@@ -144,18 +170,19 @@ async def case_page(session: AsyncSession, *, case_id: str, today: date) -> Case
     )
 
 
-async def known_assistants(session: AsyncSession) -> dict[str, str]:
-    """Every labour assistant the console knows, with their community: from assignments, and from logins
-    linked to an assistant who has no case yet."""
-    linked = await session.execute(select(AssistantLogin.assistant_id, AssistantLogin.community_code))
-    assigned = await session.execute(select(AssistantView.assistant_id, AssistantView.community_code))
-    return dict(linked.all()) | dict(assigned.all())
+async def known_assistants(session: AsyncSession) -> list[Assistant]:
+    """Every labour assistant the console knows (registered by intake, or seen in an assignment), by
+    community and name."""
+    rows = await session.execute(
+        select(AssistantView.assistant_id, AssistantView.name, AssistantView.community_code).order_by(
+            AssistantView.community_code, AssistantView.name, AssistantView.assistant_id
+        )
+    )
+    return [Assistant(assistant_id=id_, name=name, community_code=code) for id_, name, code in rows.all()]
 
 
 @dataclass(frozen=True)
-class AssistantBalance:
-    assistant_id: str
-    community_code: str | None
+class AssistantBalance(Assistant):
     open_cases: int
 
 
@@ -176,15 +203,15 @@ async def supervisor_overview(session: AsyncSession, *, today: date) -> Overview
         .select_from(CaseView)
         .where(CaseView.assistant_id.is_(None), CaseView.status == "open")
     )
-    communities = await known_assistants(session)
+    known = {found.assistant_id: found for found in await known_assistants(session)}
     loads = [
-        AssistantBalance(assistant_id=assistant, community_code=communities.get(assistant), open_cases=count)
-        for assistant, count in open_by_assistant.items()
-    ]
-    loads += [
-        AssistantBalance(assistant_id=assistant, community_code=community, open_cases=0)
-        for assistant, community in communities.items()
-        if assistant not in open_by_assistant
+        AssistantBalance(
+            assistant_id=assistant_id,
+            name=known[assistant_id].name if assistant_id in known else None,
+            community_code=known[assistant_id].community_code if assistant_id in known else None,
+            open_cases=open_by_assistant.get(assistant_id, 0),
+        )
+        for assistant_id in open_by_assistant.keys() | known.keys()
     ]
     overdue_rows: list[Any] = []
     overdue_count = 0

@@ -11,10 +11,11 @@ from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.intake import AssignmentReason, CaseAssigned
+from contracts.events.intake import AssignmentReason, AssistantRegistered, CaseAssigned
 from contracts.ids import uuid7
 from services.common.audit import Access, AuditAction
 from services.common.errors import DomainError
+from services.common.http import current_correlation_id
 from services.intake import audited
 from services.intake.collaborators import Intake
 from services.intake.guards import require_case
@@ -46,6 +47,7 @@ async def add_community(*, intake: Intake, community: CommunityIn) -> Community:
 
 
 async def add_assistant(*, intake: Intake, assistant: AssistantIn) -> LabourAssistant:
+    """The assistant joins the network, and `intake.assistant_registered.v1` tells the others who they are."""
     row = LabourAssistant(
         assistant_id=str(uuid7()),
         name=assistant.name,
@@ -55,9 +57,19 @@ async def add_assistant(*, intake: Intake, assistant: AssistantIn) -> LabourAssi
         active=True,
     )
     async with intake.sessions.begin() as session:
-        if await session.get(Community, assistant.community_code) is None:
+        community = await session.get(Community, assistant.community_code)
+        if community is None:
             raise unknown("community_code", "community")
         session.add(row)
+        registered = AssistantRegistered(
+            assistant_id=row.assistant_id,
+            name=row.name,
+            community_code=community.community_code,
+            street_code=community.street_code,
+            capacity=row.capacity,
+            registered_at=datetime.now(UTC),
+        )
+        await intake.outbox.add(session, registered, correlation_id=current_correlation_id())
     return row
 
 
