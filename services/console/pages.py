@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.common.errors import DomainError
-from services.console import queries
+from services.console import assistants, queries
 from services.console.domain import (
     AreaKind,
     Indicator,
@@ -70,7 +70,7 @@ async def case_detail(request: Request, staff: StaffDep, case_id: CaseId) -> HTM
     async with sessions_of(request)() as session:
         seq = await queries.latest_seq(session)
         found = await queries.case_page(session, case_id=case_id, today=today_of(request))
-        assistants = await queries.known_assistants(session)
+        known = await assistants.known_assistants(session)
     if found is None:
         raise DomainError(404, "case_not_found", f"No case {case_id} in the console")
     if not may_see_case(staff.role, staff.assistant_id, found.case.assistant_id):
@@ -92,8 +92,8 @@ async def case_detail(request: Request, staff: StaffDep, case_id: CaseId) -> HTM
         page=Page.CASE,
         found=found,
         timeline=timeline,
-        assistants=assistants,
-        assistant_names={known.assistant_id: known.label for known in assistants},
+        assistants=known,
+        assistant_names={seen.assistant_id: seen.label for seen in known},
         case_ref=mask_case_id(staff.role, case_id),
     )
 

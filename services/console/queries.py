@@ -8,11 +8,11 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.journey import JourneyStage
-from services.console.domain import AreaKind, Indicator, assistant_label, progress, share
+from services.console.assistants import Assistant, assistant, known_assistants
+from services.console.domain import AreaKind, Indicator, progress, share
 from services.console.models import (
     AchievementTally,
     AssistantLoad,
-    AssistantView,
     CaseView,
     CommunityStreet,
     ComplaintView,
@@ -64,27 +64,6 @@ def _follow_up_rows(rows: Any, today: date) -> list[FollowUpRow]:
         )
         for task, assistant_id in rows
     ]
-
-
-@dataclass(frozen=True)
-class Assistant:
-    """A labour assistant as pages show them."""
-
-    assistant_id: str
-    name: str | None
-    community_code: str | None
-
-    @property
-    def label(self) -> str:
-        return assistant_label(self.assistant_id, self.name)
-
-
-async def assistant(session: AsyncSession, assistant_id: str) -> Assistant:
-    """The assistant by id; one the console has not heard of yet is shown by the id's tail."""
-    found = await session.get(AssistantView, assistant_id)
-    if found is None:
-        return Assistant(assistant_id=assistant_id, name=None, community_code=None)
-    return Assistant(assistant_id=assistant_id, name=found.name, community_code=found.community_code)
 
 
 @dataclass(frozen=True)
@@ -170,17 +149,6 @@ async def case_page(session: AsyncSession, *, case_id: str, today: date) -> Case
     )
 
 
-async def known_assistants(session: AsyncSession) -> list[Assistant]:
-    """Every labour assistant the console knows (registered by intake, or seen in an assignment), by
-    community and name."""
-    rows = await session.execute(
-        select(AssistantView.assistant_id, AssistantView.name, AssistantView.community_code).order_by(
-            AssistantView.community_code, AssistantView.name, AssistantView.assistant_id
-        )
-    )
-    return [Assistant(assistant_id=id_, name=name, community_code=code) for id_, name, code in rows.all()]
-
-
 @dataclass(frozen=True)
 class AssistantBalance(Assistant):
     open_cases: int
@@ -203,16 +171,18 @@ async def supervisor_overview(session: AsyncSession, *, today: date) -> Overview
         .select_from(CaseView)
         .where(CaseView.assistant_id.is_(None), CaseView.status == "open")
     )
-    known = {found.assistant_id: found for found in await known_assistants(session)}
-    loads = [
-        AssistantBalance(
-            assistant_id=assistant_id,
-            name=known[assistant_id].name if assistant_id in known else None,
-            community_code=known[assistant_id].community_code if assistant_id in known else None,
-            open_cases=open_by_assistant.get(assistant_id, 0),
+    known = {seen.assistant_id: seen for seen in await known_assistants(session)}
+    loads = []
+    for assistant_id in open_by_assistant.keys() | known.keys():
+        seen = known.get(assistant_id)
+        loads.append(
+            AssistantBalance(
+                assistant_id=assistant_id,
+                name=seen.name if seen else None,
+                community_code=seen.community_code if seen else None,
+                open_cases=open_by_assistant.get(assistant_id, 0),
+            )
         )
-        for assistant_id in open_by_assistant.keys() | known.keys()
-    ]
     overdue_rows: list[Any] = []
     overdue_count = 0
     for condition in _overdue(today):
