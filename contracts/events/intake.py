@@ -38,6 +38,23 @@ class AssignmentReason(StrEnum):
     REASSIGNED = "reassigned"
 
 
+class AssistantRegistered(Event):
+    """A labour assistant joined the caseworker network: who they are, where they serve, how many open
+    cases they may carry. Carries no contact details."""
+
+    event_type = "intake.assistant_registered.v1"
+    topic = INTAKE_EVENTS
+    source = "/services/intake"
+    subject_field = "assistant_id"
+
+    assistant_id: str
+    name: str = Field(description="The name staff know the assistant by, e.g. 李娟")
+    community_code: str = Field(description="The community the assistant serves")
+    street_code: str = Field(description="The street of that community")
+    capacity: int = Field(description="Most open cases the assistant carries")
+    registered_at: datetime
+
+
 class CaseAssigned(CaseEvent):
     """A case was given to a labour assistant: automatically at registration, or by a supervisor."""
 
@@ -225,6 +242,7 @@ class CaseReopened(CaseEvent):
 
 EVENTS: tuple[type[Event], ...] = (
     WorkerRegistered,
+    AssistantRegistered,
     CaseAssigned,
     SkillsProfileUpdated,
     ConsentGranted,

@@ -46,6 +46,7 @@ class Principal:
     role: str | None = None
     community_code: str | None = None
     street_code: str | None = None
+    assistant_id: str | None = None
     client_kind: str | None = None
     agency: str | None = None
     employer_id: str | None = None
@@ -218,8 +219,9 @@ def parse_jwks(document: Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
 
 
 def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
-    """Our claims (`scope`, `role`, `community_code`, `street_code`, `client_kind`, `agency`,
-    `employer_id`, `provider_id`); a space-separated `scope` or a `scp` list, as OIDC providers differ."""
+    """Our claims (`scope`, `role`, `community_code`, `street_code`, `assistant_id`, `client_kind`,
+    `agency`, `employer_id`, `provider_id`); a space-separated `scope` or a `scp` list, as OIDC
+    providers differ."""
     scope = claims.get("scope", claims.get("scp", ""))
     scopes = frozenset(scope.split() if isinstance(scope, str) else (str(item) for item in scope))
 
@@ -235,6 +237,7 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
         role=optional("role"),
         community_code=optional("community_code"),
         street_code=optional("street_code"),
+        assistant_id=optional("assistant_id"),
         client_kind=optional("client_kind"),
         agency=optional("agency"),
         employer_id=optional("employer_id"),

@@ -2,17 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from services.common.auth import Principal, require
 from services.console import queries
-from services.console.records import link_assistant_login, set_community_street, set_target
+from services.console.records import set_community_street, set_target
 from services.console.rendering import sessions_of
-from services.console.schemas import CODE, AssistantLoginIn, CommunityStreetIn, ErrorBody, TargetIn, TargetOut
+from services.console.schemas import CODE, CommunityStreetIn, ErrorBody, TargetIn, TargetOut
 
 router = APIRouter(prefix="/api", tags=["targets"])
-StaffId = Annotated[str, Path(min_length=1, max_length=36)]
 
 
 class TargetLineOut(BaseModel):
@@ -42,23 +41,6 @@ async def put_community_street(
     """Say which street a community belongs to, so its achievements count toward the street's targets."""
     await set_community_street(sessions_of(request), mapping=mapping)
     return mapping
-
-
-@router.put(
-    "/staff/{staff_id}/assistant",
-    response_model=AssistantLoginIn,
-    tags=["caseworker network"],
-    responses={422: {"model": ErrorBody}},
-)
-async def put_assistant_login(
-    request: Request,
-    staff_id: StaffId,
-    link: AssistantLoginIn,
-    _caller: Annotated[Principal, Depends(require("network:manage"))],
-) -> AssistantLoginIn:
-    """Say which labour assistant of intake's network a staff login is, so "my caseload" shows theirs."""
-    await link_assistant_login(sessions_of(request), staff_id=staff_id, link=link)
-    return link
 
 
 @router.get("/target-assessment", response_model=list[TargetLineOut])

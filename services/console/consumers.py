@@ -21,7 +21,13 @@ from contracts.events.complaints import (
     ComplaintOpened,
     ComplaintStatusChanged,
 )
-from contracts.events.intake import CaseAssigned, CaseClosed, CaseReopened, WorkerRegistered
+from contracts.events.intake import (
+    AssistantRegistered,
+    CaseAssigned,
+    CaseClosed,
+    CaseReopened,
+    WorkerRegistered,
+)
 from contracts.events.journey import (
     FollowUpEscalated,
     FollowUpOverdue,
@@ -132,6 +138,19 @@ async def worker_registered(session: AsyncSession, envelope: Envelope) -> None:
                     case=case,
                     year=reemployed.year,
                 )
+
+
+async def assistant_registered(session: AsyncSession, envelope: Envelope) -> None:
+    """Names the assistant, whether an assignment brought them to the console first or not."""
+    event = _parse(AssistantRegistered, envelope)
+    assistant = await session.get(AssistantView, event.assistant_id)
+    if assistant is None:
+        assistant = AssistantView(assistant_id=event.assistant_id)
+        session.add(assistant)
+    assistant.community_code = event.community_code
+    assistant.name = event.name
+    assistant.street_code = event.street_code
+    assistant.capacity = event.capacity
 
 
 async def case_assigned(session: AsyncSession, envelope: Envelope) -> None:
@@ -345,6 +364,7 @@ Effect = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
 EFFECTS: dict[str, Effect] = {
     WorkerRegistered.event_type: worker_registered,
+    AssistantRegistered.event_type: assistant_registered,
     CaseAssigned.event_type: case_assigned,
     CaseClosed.event_type: case_closed,
     CaseReopened.event_type: case_reopened,

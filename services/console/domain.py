@@ -78,6 +78,12 @@ def short_id(identifier: str) -> str:
     return identifier[-8:]
 
 
+def assistant_label(assistant_id: str, name: str | None) -> str:
+    """How pages name a labour assistant: by name, or by their id's tail until intake's registration of
+    them has reached the console."""
+    return name or f"…{short_id(assistant_id)}"
+
+
 def mask_case_id(role: Role, case_id: str) -> str:
     """Aggregate readers (the leading group) see a short case reference, never the full id."""
     return case_id if role is not Role.LEADING_GROUP else f"…{short_id(case_id)}"

@@ -9,6 +9,7 @@ LANGUAGE_COOKIE = "console_lang"
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("再就业工作台", "Re-employment console"),
     "nav.caseload": ("我的个案", "My caseload"),
+    "caseload.of_assistant": ("协管员个案", "Assistant's caseload"),
     "nav.supervisor": ("督导总览", "Supervisor overview"),
     "nav.targets": ("目标考核", "Target assessment"),
     "nav.outcomes": ("就业成效", "Outcomes"),

@@ -1,6 +1,7 @@
 """The console's read model: a projection of every topic, rebuilt from scratch by consuming them again.
 
-Nothing here is the source of truth except `targets` (set by the district leading group in the console).
+Nothing here is the source of truth except `targets` (set by the district leading group in the console) and
+`community_streets`.
 """
 
 from datetime import date, datetime
@@ -52,22 +53,16 @@ class CaseView(Base):
 
 
 class AssistantView(Base):
-    """A labour assistant seen in an assignment, with the community they serve."""
+    """A labour assistant, as intake registered them; one seen in an assignment before their registration
+    arrived has only the community they serve until it does."""
 
     __tablename__ = "assistant_views"
 
     assistant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     community_code: Mapped[str] = mapped_column(String(32))
-
-
-class AssistantLogin(Base):
-    """Which labour assistant of intake's network a staff login is (intake and identity number them apart)."""
-
-    __tablename__ = "assistant_logins"
-
-    staff_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    assistant_id: Mapped[str] = mapped_column(String(36))
-    community_code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(50))
+    street_code: Mapped[str | None] = mapped_column(String(32))
+    capacity: Mapped[int | None] = mapped_column(Integer)
 
 
 class CommunityStreet(Base):

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.common.errors import DomainError
-from services.console import queries
+from services.console import assistants, queries
 from services.console.domain import (
     AreaKind,
     Indicator,
@@ -16,7 +16,6 @@ from services.console.domain import (
     mask_case_id,
     mask_event_data,
     may_see_case,
-    short_id,
 )
 from services.console.rendering import render, sessions_of, today_of
 from services.console.schemas import CODE
@@ -71,9 +70,7 @@ async def case_detail(request: Request, staff: StaffDep, case_id: CaseId) -> HTM
     async with sessions_of(request)() as session:
         seq = await queries.latest_seq(session)
         found = await queries.case_page(session, case_id=case_id, today=today_of(request))
-        assistants = sorted(
-            (await queries.known_assistants(session)).items(), key=lambda item: (item[1], item[0])
-        )
+        known = await assistants.known_assistants(session)
     if found is None:
         raise DomainError(404, "case_not_found", f"No case {case_id} in the console")
     if not may_see_case(staff.role, staff.assistant_id, found.case.assistant_id):
@@ -95,7 +92,8 @@ async def case_detail(request: Request, staff: StaffDep, case_id: CaseId) -> HTM
         page=Page.CASE,
         found=found,
         timeline=timeline,
-        assistants=assistants,
+        assistants=known,
+        assistant_names={seen.assistant_id: seen.label for seen in known},
         case_ref=mask_case_id(staff.role, case_id),
     )
 
@@ -115,7 +113,7 @@ async def supervisor_page(request: Request, staff: StaffDep) -> HTMLResponse:
         overview=overview,
         chart={
             "kind": "bar",
-            "labels": [short_id(load.assistant_id) for load in overview.loads],
+            "raw_labels": [load.label for load in overview.loads],
             "series": [
                 {"label": "supervisor.open_cases", "values": [load.open_cases for load in overview.loads]}
             ],

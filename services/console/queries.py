@@ -8,12 +8,11 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.journey import JourneyStage
+from services.console.assistants import Assistant, assistant, known_assistants
 from services.console.domain import AreaKind, Indicator, progress, share
 from services.console.models import (
     AchievementTally,
     AssistantLoad,
-    AssistantLogin,
-    AssistantView,
     CaseView,
     CommunityStreet,
     ComplaintView,
@@ -69,6 +68,7 @@ def _follow_up_rows(rows: Any, today: date) -> list[FollowUpRow]:
 
 @dataclass(frozen=True)
 class Caseload:
+    assistant: Assistant
     by_stage: list[tuple[str, int]]
     due_today: list[FollowUpRow]
     overdue: list[FollowUpRow]
@@ -103,6 +103,7 @@ async def caseload(session: AsyncSession, *, assistant_id: str, today: date) -> 
         .limit(LIST_LIMIT)
     )
     return Caseload(
+        assistant=await assistant(session, assistant_id),
         by_stage=sorted(by_stage.items(), key=lambda item: STAGE_ORDER.get(item[0], len(STAGE_ORDER))),
         due_today=[row for row in rows if row.due_on == today],
         overdue=[row for row in rows if row.overdue],
@@ -115,6 +116,7 @@ async def caseload(session: AsyncSession, *, assistant_id: str, today: date) -> 
 @dataclass(frozen=True)
 class CasePage:
     case: CaseView
+    assistant: Assistant | None
     timeline: list[TimelineEntry]
     follow_ups: list[FollowUpRow]
     complaints: list[ComplaintView]
@@ -137,6 +139,9 @@ async def case_page(session: AsyncSession, *, case_id: str, today: date) -> Case
     outcomes = await session.scalars(select(OutcomeView).where(OutcomeView.case_id == case_id))
     return CasePage(
         case=case_view,
+        assistant=None
+        if case_view.assistant_id is None
+        else await assistant(session, case_view.assistant_id),
         timeline=list(timeline),
         follow_ups=_follow_up_rows([(task, case_view.assistant_id) for task in tasks], today),
         complaints=list(complaints),
@@ -144,18 +149,8 @@ async def case_page(session: AsyncSession, *, case_id: str, today: date) -> Case
     )
 
 
-async def known_assistants(session: AsyncSession) -> dict[str, str]:
-    """Every labour assistant the console knows, with their community: from assignments, and from logins
-    linked to an assistant who has no case yet."""
-    linked = await session.execute(select(AssistantLogin.assistant_id, AssistantLogin.community_code))
-    assigned = await session.execute(select(AssistantView.assistant_id, AssistantView.community_code))
-    return dict(linked.all()) | dict(assigned.all())
-
-
 @dataclass(frozen=True)
-class AssistantBalance:
-    assistant_id: str
-    community_code: str | None
+class AssistantBalance(Assistant):
     open_cases: int
 
 
@@ -176,16 +171,18 @@ async def supervisor_overview(session: AsyncSession, *, today: date) -> Overview
         .select_from(CaseView)
         .where(CaseView.assistant_id.is_(None), CaseView.status == "open")
     )
-    communities = await known_assistants(session)
-    loads = [
-        AssistantBalance(assistant_id=assistant, community_code=communities.get(assistant), open_cases=count)
-        for assistant, count in open_by_assistant.items()
-    ]
-    loads += [
-        AssistantBalance(assistant_id=assistant, community_code=community, open_cases=0)
-        for assistant, community in communities.items()
-        if assistant not in open_by_assistant
-    ]
+    known = {seen.assistant_id: seen for seen in await known_assistants(session)}
+    loads = []
+    for assistant_id in open_by_assistant.keys() | known.keys():
+        seen = known.get(assistant_id)
+        loads.append(
+            AssistantBalance(
+                assistant_id=assistant_id,
+                name=seen.name if seen else None,
+                community_code=seen.community_code if seen else None,
+                open_cases=open_by_assistant.get(assistant_id, 0),
+            )
+        )
     overdue_rows: list[Any] = []
     overdue_count = 0
     for condition in _overdue(today):

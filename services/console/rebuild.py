@@ -1,7 +1,7 @@
 """Rebuild the console's read model from scratch: `python -m services.console.rebuild`.
 
 Stop `reemploy consume console` first. This empties the projection and the console's inbox, keeping the
-console's own records (targets, community streets, assistant logins), then moves the `console` consumer
+console's own records (targets, community streets), then moves the `console` consumer
 group to the beginning of every topic it reads. The next `reemploy consume console` applies every event
 again. Where the broker no longer holds the whole history (the embedded broker keeps nothing across its own
 restart), publish it again from each service's outbox with `reemploy replay <service> --from-seq 1`.

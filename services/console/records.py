@@ -1,5 +1,5 @@
 """The records the console owns (a rebuild of the read model keeps them): the leading group's yearly
-targets, which street each community belongs to, and which labour assistant each staff login is."""
+targets, and which street each community belongs to."""
 
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.console.models import AssistantLogin, Base, CommunityStreet, Target
-from services.console.schemas import AssistantLoginIn, CommunityStreetIn, TargetIn
+from services.console.models import Base, CommunityStreet, Target
+from services.console.schemas import CommunityStreetIn, TargetIn
 
 Row = TypeVar("Row", bound=Base)
 
@@ -56,15 +56,4 @@ async def set_community_street(
         CommunityStreet,
         {"community_code": mapping.community_code},
         {"street_code": mapping.street_code},
-    )
-
-
-async def link_assistant_login(
-    sessions: async_sessionmaker[AsyncSession], *, staff_id: str, link: AssistantLoginIn
-) -> AssistantLogin:
-    return await _put(
-        sessions,
-        AssistantLogin,
-        {"staff_id": staff_id},
-        {"assistant_id": link.assistant_id, "community_code": link.community_code},
     )

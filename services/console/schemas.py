@@ -49,13 +49,6 @@ class CommunityStreetIn(Strict):
     street_code: str = Field(pattern=CODE)
 
 
-class AssistantLoginIn(Strict):
-    """The labour assistant (intake's `assistant_id`) a staff login is, and the community they serve."""
-
-    assistant_id: str = Field(min_length=36, max_length=36)
-    community_code: str = Field(pattern=CODE)
-
-
 class ReassignmentForm(Strict):
     assistant_id: str = Field(min_length=36, max_length=36)
 

@@ -4,13 +4,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.auth import InvalidToken, KeysUnavailable, TokenVerifier
 from services.common.errors import DomainError
 from services.console.domain import Page, Role, may_open, role_of
 from services.console.i18n import LANGUAGE_COOKIE, language_of
-from services.console.models import AssistantLogin
 
 SESSION_COOKIE = "console_session"
 
@@ -21,7 +19,9 @@ class LoginRequired(Exception):
 
 @dataclass(frozen=True)
 class Staff:
-    """A staff member; `assistant_id` is their id in intake's caseworker network (linked, or the same)."""
+    """A staff member; `assistant_id` is their id in intake's caseworker network: the token's
+    `assistant_id` claim, or their subject when the issuer gives none (an issuer that numbers assistants
+    as intake does)."""
 
     staff_id: str
     role: Role
@@ -45,14 +45,11 @@ async def current_staff(request: Request) -> Staff:
     role = role_of(principal.role)
     if role is None:
         raise DomainError(403, "staff_only", "The console is for staff with a role")
-    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
-    async with sessions() as session:
-        link = await session.get(AssistantLogin, principal.subject)
     return Staff(
         staff_id=principal.subject,
         role=role,
         token=token,
-        assistant_id=principal.subject if link is None else link.assistant_id,
+        assistant_id=principal.assistant_id or principal.subject,
         community_code=principal.community_code,
         street_code=principal.street_code,
     )

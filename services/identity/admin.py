@@ -16,6 +16,7 @@ from services.identity.domain import (
     CLIENT_SCOPES,
     ClientKind,
     Role,
+    assistant_problems,
     client_registration_problems,
     staff_problems,
 )
@@ -115,6 +116,7 @@ async def register_staff(identity: Identity, registration: StaffRegistration) ->
         registration.role,
         registration.community_code,
         registration.street_code,
+        registration.assistant_id,
     )
     if problems:
         raise DomainError(422, "validation_failed", "The staff registration is not valid", problems)
@@ -125,6 +127,7 @@ async def register_staff(identity: Identity, registration: StaffRegistration) ->
         role=registration.role.value,
         community_code=registration.community_code,
         street_code=registration.street_code,
+        assistant_id=registration.assistant_id,
         password_hash=await identity.passwords.hash(password),
         failed_attempts=0,
         registered_at=identity.clock(),
@@ -165,6 +168,23 @@ async def unlock_staff(identity: Identity, username: str) -> StaffUser:
     except StaleDataError:
         raise DomainError(409, "concurrent_change", "The account changed meanwhile; try again") from None
     log.info("staff unlocked", extra={"staff_id": staff.staff_id})
+    return staff
+
+
+async def set_staff_assistant(identity: Identity, username: str, assistant_id: str) -> StaffUser:
+    """Name the labour assistant an existing login is; tokens issued from now on carry it."""
+    try:
+        async with identity.sessions.begin() as session:
+            staff = await session.scalar(select(StaffUser).where(StaffUser.username == username.casefold()))
+            if staff is None:
+                raise DomainError(404, "staff_not_found", f"No staff member {username}")
+            problems = assistant_problems(Role(staff.role))
+            if problems:
+                raise DomainError(422, "validation_failed", "This login cannot name an assistant", problems)
+            staff.assistant_id = assistant_id
+    except StaleDataError:
+        raise DomainError(409, "concurrent_change", "The account changed meanwhile; try again") from None
+    log.info("staff assistant set", extra={"staff_id": staff.staff_id})
     return staff
 
 

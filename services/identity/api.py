@@ -18,6 +18,7 @@ from services.identity.schemas import (
     ErrorBody,
     NextKeyRequest,
     SigningKeyOut,
+    StaffAssistant,
     StaffOut,
     StaffRegistration,
     TokenErrorBody,
@@ -222,6 +223,19 @@ async def unlock_staff(
 ) -> StaffOut:
     """Lift a lockout before it runs out."""
     return _staff(await admin.unlock_staff(identity, username))
+
+
+@admin_router.put(
+    "/staff/{username}/assistant",
+    response_model=StaffOut,
+    responses={**NOT_FOUND, 422: {"model": ErrorBody, "description": "Not a labour assistant's login"}},
+)
+async def set_staff_assistant(
+    username: Annotated[str, Path(max_length=64)], body: StaffAssistant, identity: IdentityDep, _: Admin
+) -> StaffOut:
+    """Say which labour assistant of intake's caseworker network a labour assistant's login is; their
+    tokens carry it as the `assistant_id` claim from their next login on."""
+    return _staff(await admin.set_staff_assistant(identity, username, body.assistant_id))
 
 
 @admin_router.get("/signing-keys", response_model=list[SigningKeyOut], responses=ADMIN_ERRORS)

@@ -106,21 +106,36 @@ def client_registration_problems(
 
 
 def staff_problems(
-    username: str, password: str, role: Role, community_code: str | None, street_code: str | None
+    username: str,
+    password: str,
+    role: Role,
+    community_code: str | None,
+    street_code: str | None,
+    assistant_id: str | None = None,
 ) -> list[dict[str, str]]:
     """Why a staff registration is refused, by field. A labour assistant serves one community of one
-    street; a supervisor may be limited to one street; other roles serve the whole district."""
+    street and may name their assistant id in intake; a supervisor may be limited to one street; other
+    roles serve the whole district."""
     problems = password_problems(username, password)
     if role is Role.LABOUR_ASSISTANT:
         for field, value in (("community_code", community_code), ("street_code", street_code)):
             if value is None:
                 problems.append({"field": field, "reason": "required for a labour assistant"})
         return problems
+    if assistant_id is not None:
+        problems += assistant_problems(role)
     if community_code is not None:
         problems.append({"field": "community_code", "reason": f"not allowed for the role {role.value}"})
     if street_code is not None and role is not Role.SUPERVISOR:
         problems.append({"field": "street_code", "reason": f"not allowed for the role {role.value}"})
     return problems
+
+
+def assistant_problems(role: Role) -> list[dict[str, str]]:
+    """Only a labour assistant's login names an assistant of intake's caseworker network."""
+    if role is Role.LABOUR_ASSISTANT:
+        return []
+    return [{"field": "assistant_id", "reason": f"not allowed for the role {role.value}"}]
 
 
 def password_problems(username: str, password: str) -> list[dict[str, str]]:

@@ -47,6 +47,8 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))
     community_code: Mapped[str | None] = mapped_column(String(32))
     street_code: Mapped[str | None] = mapped_column(String(32))
+    assistant_id: Mapped[str | None] = mapped_column(String(36))
+    """A labour assistant's id in intake's caseworker network."""
     password_hash: Mapped[str] = mapped_column(Text)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -11,6 +11,7 @@ from services.identity.settings import SigningAlgorithm
 
 CODE = r"^[A-Za-z0-9-]{2,32}$"
 NAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 PARTY_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 
 
@@ -96,8 +97,27 @@ class StaffRegistration(BaseModel):
     )
     community_code: str | None = Field(default=None, pattern=CODE, examples=["ZS-01"])
     street_code: str | None = Field(default=None, pattern=CODE, examples=["ZS"])
+    assistant_id: str | None = Field(
+        default=None,
+        pattern=UUID,
+        examples=["019ac0b2-5f3e-7a41-9c2d-6b1e8f0a3d27"],
+        description="A labour assistant's id in intake's caseworker network; their tokens carry it",
+    )
 
-    @field_validator("username", mode="before")
+    @field_validator("username", "assistant_id", mode="before")
+    @classmethod
+    def _lower_case(cls, value: Any) -> Any:
+        return value.casefold() if isinstance(value, str) else value
+
+
+class StaffAssistant(BaseModel):
+    """Which labour assistant of intake's caseworker network an existing labour assistant's login is."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    assistant_id: str = Field(pattern=UUID, examples=["019ac0b2-5f3e-7a41-9c2d-6b1e8f0a3d27"])
+
+    @field_validator("assistant_id", mode="before")
     @classmethod
     def _lower_case(cls, value: Any) -> Any:
         return value.casefold() if isinstance(value, str) else value
@@ -110,6 +130,7 @@ class StaffOut(BaseModel):
     role: Role
     community_code: str | None
     street_code: str | None
+    assistant_id: str | None
     failed_attempts: int
     locked_until: datetime | None
     registered_at: datetime

@@ -204,6 +204,7 @@ async def _password(identity: Identity, request: TokenRequest) -> IssuedToken:
             "role": staff.role,
             "community_code": staff.community_code,
             "street_code": staff.street_code,
+            "assistant_id": staff.assistant_id,
             "preferred_username": staff.username,
         }
         return await _sign(

@@ -11,12 +11,13 @@ from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.intake import AssignmentReason, CaseAssigned
+from contracts.events.intake import AssignmentReason, AssistantRegistered, CaseAssigned
 from contracts.ids import uuid7
 from services.common.audit import AuditAction
 from services.common.audit_api import Caller
 from services.common.auth import Principal
 from services.common.errors import DomainError
+from services.common.http import current_correlation_id
 from services.intake import audited
 from services.intake.collaborators import Intake
 from services.intake.guards import require_case, require_reach
@@ -48,6 +49,7 @@ async def add_community(*, intake: Intake, community: CommunityIn) -> Community:
 
 
 async def add_assistant(*, intake: Intake, assistant: AssistantIn) -> LabourAssistant:
+    """The assistant joins the network, and `intake.assistant_registered.v1` tells the others who they are."""
     row = LabourAssistant(
         assistant_id=str(uuid7()),
         name=assistant.name,
@@ -57,9 +59,19 @@ async def add_assistant(*, intake: Intake, assistant: AssistantIn) -> LabourAssi
         active=True,
     )
     async with intake.sessions.begin() as session:
-        if await session.get(Community, assistant.community_code) is None:
+        community = await session.get(Community, assistant.community_code)
+        if community is None:
             raise unknown("community_code", "community")
         session.add(row)
+        registered = AssistantRegistered(
+            assistant_id=row.assistant_id,
+            name=row.name,
+            community_code=community.community_code,
+            street_code=community.street_code,
+            capacity=row.capacity,
+            registered_at=datetime.now(UTC),
+        )
+        await intake.outbox.add(session, registered, correlation_id=current_correlation_id())
     return row
 
 

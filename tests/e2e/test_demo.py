@@ -5,6 +5,7 @@ demo runs as `python -m tools.demo` and talks to it over HTTP only. What it did 
 """
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -118,6 +119,10 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
             caseload = console.get("/caseload")
         ids = [case["case_id"][-8:] for case in registered if case["assistant_id"] == busiest]
         assert caseload.status_code == 200 and any(short in caseload.text for short in ids), username
+        named = re.search(
+            r'我的个案 · <span id="caseload-assistant"[^>]*>([\u4e00-\u9fff]{2,3})</span>', caseload.text
+        )
+        assert named is not None, "the assistant's caseload is headed with their Chinese name from intake"
 
     again = run_demo(endpoints_file, *SMALL[2:], "--workers", "5", *BRISK[:4], "--follow-up-seconds", "1")
     assert "reusing the district seeded before" in again and "stopped:" not in again, again

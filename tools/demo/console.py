@@ -5,7 +5,7 @@ from datetime import date
 
 from tools.demo.api import Api
 from tools.demo.district import District
-from tools.demo.seeding import STAFF_PASSWORD, Admin, Seeded, admin_token
+from tools.demo.seeding import STAFF_PASSWORD, Admin, admin_token
 
 LEADER = "demo-leader"
 TARGET_SHARES = {
@@ -18,11 +18,8 @@ TARGET_SHARES = {
 """Each indicator's yearly target as a share of the district's workers."""
 
 
-async def set_up_console(
-    api: Api, district: District, seeded: Seeded, admin: Admin, workers: int, today: date
-) -> None:
-    """The leading group's login, each assistant's login linked to their caseload, the street of every
-    community, and this year's targets."""
+async def set_up_console(api: Api, district: District, admin: Admin, workers: int, today: date) -> None:
+    """The leading group's login, the street of every community, and this year's targets."""
     administrator = await admin_token(api, admin)
     person = {"username": LEADER, "display_name": "区再就业领导小组", "role": "leading_group"}
     await api.call(
@@ -33,7 +30,6 @@ async def set_up_console(
         token=administrator,
         expect=(201, 409),
     )
-    await _link_assistant_logins(api, district, seeded, administrator)
     login = {"grant_type": "password", "username": LEADER, "password": STAFF_PASSWORD}
     token: str = (await api.call("POST", "identity", "/oauth2/token", data=login))["access_token"]
     for community in district.communities:
@@ -50,18 +46,3 @@ async def set_up_console(
         for kind, code, target in areas:
             body = {"year": today.year, "area_kind": kind, "area_code": code, "indicator": indicator}
             await api.call("PUT", "console", "/api/targets", json=body | {"target": target}, token=token)
-
-
-async def _link_assistant_logins(api: Api, district: District, seeded: Seeded, token: str) -> None:
-    """Tell the console which intake assistant each staff login is, so "my caseload" shows their cases."""
-    staff_ids = {
-        member["username"]: member["staff_id"]
-        for member in await api.call("GET", "identity", "/admin/staff", token=token)
-    }
-    for assistant in district.assistants:
-        assistant_id = seeded.assistant_logins.get(assistant.username)
-        if assistant_id is None or assistant.username not in staff_ids:
-            continue
-        link = {"assistant_id": assistant_id, "community_code": assistant.community.code}
-        path = f"/api/staff/{staff_ids[assistant.username]}/assistant"
-        await api.call("PUT", "console", path, json=link, token=token)

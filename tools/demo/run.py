@@ -89,7 +89,7 @@ async def run_demo(options: Options, progress: Progress) -> Outcome:
         api.authenticate(await demo_service_client(api, options.admin))
         state, seeded = await _seeded(api, state, district, options, progress)
         state_file.write_text(state.model_dump_json(indent=2) + "\n")
-        await set_up_console(api, district, seeded, options.admin, options.workers, today)
+        await set_up_console(api, district, options.admin, options.workers, today)
         progress.note("the console: street of every community and this year's targets, set by {}", LEADER)
         tokens = await EmployerTokens.register(
             api,

@@ -44,7 +44,7 @@ class Seeded(BaseModel):
     assistants: dict[str, str]
     """Intake's assistant id by community code (the first assistant of each community)."""
     assistant_logins: dict[str, str] = {}
-    """Intake's assistant id by the assistant's staff username, to link console logins to caseloads."""
+    """Intake's assistant id by the assistant's staff username (their staff login carries it)."""
     providers: list[str]
     courses: dict[str, str]
     """Course id by occupation area."""
@@ -60,8 +60,6 @@ async def seed(api: Api, district: District, *, admin: Admin, token: str, progre
     """Create everything the workers' journeys need; `token` makes the registration references fresh."""
     await network(api, district)
     progress.note("network: {} streets, {} communities", len(district.streets), len(district.communities))
-    await staff(api, district, admin)
-    progress.note("staff: {} labour assistants and the supervisor {}", len(district.assistants), SUPERVISOR)
     assistants: dict[str, str] = {}
     logins: dict[str, str] = {}
     for assistant in district.assistants:
@@ -73,6 +71,8 @@ async def seed(api: Api, district: District, *, admin: Admin, token: str, progre
         created = await api.call("POST", "intake", "/assistants", json=body)
         assistants.setdefault(assistant.community.code, created["assistant_id"])
         logins[assistant.username] = created["assistant_id"]
+    await staff(api, district, admin, logins)
+    progress.note("staff: {} labour assistants and the supervisor {}", len(district.assistants), SUPERVISOR)
     providers = list(await asyncio.gather(*(provider(api, given) for given in district.providers)))
     courses = await catalogue(api)
     progress.note("training: {} providers, {} courses", len(providers), len(courses))
@@ -125,35 +125,44 @@ async def admin_token(api: Api, admin: Admin) -> str:
     return token
 
 
-async def staff(api: Api, district: District, admin: Admin) -> None:
-    """The demo supervisor and a staff user per labour assistant; users that exist are left as they are."""
+async def staff(api: Api, district: District, admin: Admin, assistant_ids: dict[str, str]) -> None:
+    """The demo supervisor and a staff user per labour assistant, naming their assistant in intake (by
+    staff username in `assistant_ids`) so their tokens say whose caseload is theirs. Users that exist are
+    kept; an assistant's login that exists is pointed at the assistant seeded now."""
     token = await admin_token(api, admin)
-    people = [
-        {"username": SUPERVISOR, "display_name": "张主任", "role": "supervisor"},
-        *(
-            {
-                "username": assistant.username,
-                "display_name": assistant.name,
-                "role": "labour_assistant",
-                "community_code": assistant.community.code,
-                "street_code": assistant.community.street_code,
-            }
-            for assistant in district.assistants
-        ),
-    ]
+    supervisor = {"username": SUPERVISOR, "display_name": "张主任", "role": "supervisor"}
+    await _register(api, token, supervisor)
     await asyncio.gather(
         *(
-            api.call(
-                "POST",
-                "identity",
-                "/admin/staff",
-                json=person | {"password": STAFF_PASSWORD},
-                token=token,
-                expect=(201, 409),
+            _register(
+                api,
+                token,
+                {
+                    "username": assistant.username,
+                    "display_name": assistant.name,
+                    "role": "labour_assistant",
+                    "community_code": assistant.community.code,
+                    "street_code": assistant.community.street_code,
+                    "assistant_id": assistant_ids[assistant.username],
+                },
             )
-            for person in people
+            for assistant in district.assistants
         )
     )
+
+
+async def _register(api: Api, token: str, person: dict[str, str]) -> None:
+    answer = await api.call(
+        "POST",
+        "identity",
+        "/admin/staff",
+        json=person | {"password": STAFF_PASSWORD},
+        token=token,
+        expect=(201, 409),
+    )
+    if answer.get("error") == "username_taken" and "assistant_id" in person:
+        path = f"/admin/staff/{person['username']}/assistant"
+        await api.call("PUT", "identity", path, json={"assistant_id": person["assistant_id"]}, token=token)
 
 
 async def provider(api: Api, given: Provider) -> str:

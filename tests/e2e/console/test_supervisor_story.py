@@ -30,7 +30,10 @@ async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 15.0)
             await asyncio.sleep(0.2)
 
 
-async def register_staff(identity: httpx.AsyncClient, admin: dict[str, str], username: str, role: str) -> str:
+async def register_staff(
+    identity: httpx.AsyncClient, admin: dict[str, str], username: str, role: str, assistant_id: str = ""
+) -> str:
+    """A staff login; a labour assistant's names their assistant in intake, which their token carries."""
     body = {
         "username": username,
         "display_name": username,
@@ -38,7 +41,7 @@ async def register_staff(identity: httpx.AsyncClient, admin: dict[str, str], use
         "password": PASSWORD,
     }
     if role == "labour_assistant":
-        body |= {"community_code": "ZS-01", "street_code": "ZS"}
+        body |= {"community_code": "ZS-01", "street_code": "ZS", "assistant_id": assistant_id}
     staff_id: str = answer(await identity.post("/admin/staff", json=body, headers=admin), 201)["staff_id"]
     return staff_id
 
@@ -182,23 +185,10 @@ async def test_supervisor_reassigns_an_overdue_case_and_the_target_page_moves(
             )
         )
         admin = {"Authorization": f"Bearer {token['access_token']}"}
+        case_id, second, task_key = await a_case_with_an_overdue_follow_up(stack, admin)
         await register_staff(identity, admin, "zhangwei", "supervisor")
-        second_login = await register_staff(identity, admin, "wangfang", "labour_assistant")
+        await register_staff(identity, admin, "wangfang", "labour_assistant", assistant_id=second)
         await register_staff(identity, admin, "leader", "leading_group")
-        supervisor_token = answer(
-            await identity.post(
-                "/oauth2/token", data={"grant_type": "password", "username": "zhangwei", "password": PASSWORD}
-            )
-        )["access_token"]
-    case_id, second, task_key = await a_case_with_an_overdue_follow_up(stack, admin)
-    async with httpx.AsyncClient(base_url=stack.url("console")) as console:
-        answer(
-            await console.put(
-                f"/api/staff/{second_login}/assistant",
-                json={"assistant_id": second, "community_code": "ZS-01"},
-                headers={"Authorization": f"Bearer {supervisor_token}"},
-            )
-        )
 
     leader = await log_in(browser, stack, "leader")
     await leader.get_by_label("层级").select_option("community")
@@ -216,24 +206,30 @@ async def test_supervisor_reassigns_an_overdue_case_and_the_target_page_moves(
     overdue = supervisor.locator(f'tr[data-task-key="{task_key}"]')
     await expect(overdue).to_be_visible(timeout=WAIT_MS)
     await expect(overdue).to_contain_text("逾期")
+    balance = supervisor.locator("#balance ~ table")
+    await expect(balance.locator(f'a[data-assistant-id="{second}"]')).to_have_text("王芳", timeout=WAIT_MS)
+    await expect(balance).to_contain_text("李娟")
     await supervisor.screenshot(path=artifacts / "2-supervisor-overdue.png", full_page=True)
     await overdue.get_by_label("改派给").fill(second)
     await overdue.get_by_role("button", name="改派").click()
     await supervisor.wait_for_url(re.compile(rf"/cases/{case_id}\?done=reassigned"))
-    await expect(supervisor.locator("#case-assistant")).to_have_text(second, timeout=WAIT_MS)
+    reassigned_to = supervisor.locator(f'#case-assistant[data-assistant-id="{second}"]')
+    await expect(reassigned_to).to_have_text("王芳", timeout=WAIT_MS)
     await supervisor.screenshot(path=artifacts / "3-case-reassigned.png", full_page=True)
 
     assistant = await log_in(browser, stack, "wangfang")
+    await expect(assistant.get_by_role("heading", level=1)).to_have_text("我的个案 · 王芳")
     await expect(assistant.locator(f'#overdue ~ table tr[data-task-key="{task_key}"]')).to_be_visible(
         timeout=WAIT_MS
     )
+    await assistant.screenshot(path=artifacts / "4-assistant-caseload.png", full_page=True)
     await assistant.locator(f'tr[data-task-key="{task_key}"] a').first.click()
     form = assistant.get_by_role("form", name=re.compile("登记回访"))
     for legend in ("仍在工作", "已签劳动合同", "已缴社会保险"):
         await form.get_by_role("group", name=legend).get_by_label("是").check()
     await form.get_by_label("月收入(元)").fill("3300")
     await form.get_by_label("满意度(1-5)").fill("4")
-    await assistant.screenshot(path=artifacts / "4-assistant-records.png", full_page=True)
+    await assistant.screenshot(path=artifacts / "5-assistant-records.png", full_page=True)
     await form.get_by_role("button", name="登记回访").click()
     await assistant.wait_for_url(re.compile(r"\?done=recorded"))
     await expect(assistant.locator(f'article[data-task-key="{task_key}"] .flag.ok')).to_be_visible(
@@ -243,8 +239,8 @@ async def test_supervisor_reassigns_an_overdue_case_and_the_target_page_moves(
     await expect(reemployed).to_have_text("1", timeout=WAIT_MS)
     assert await leader.evaluate("window.stayedOpen === true"), "the target page was reloaded"
     await expect(leader.locator("#live-feed li").first).to_contain_text("完成回访")
-    await leader.screenshot(path=artifacts / "5-targets-after.png", full_page=True)
+    await leader.screenshot(path=artifacts / "6-targets-after.png", full_page=True)
     await leader.get_by_role("link", name="English").click()
     await expect(leader.locator("html")).to_have_attribute("lang", "en")
     await expect(leader.get_by_role("heading", level=1)).to_contain_text("Target assessment")
-    await leader.screenshot(path=artifacts / "6-targets-english.png", full_page=True)
+    await leader.screenshot(path=artifacts / "7-targets-english.png", full_page=True)

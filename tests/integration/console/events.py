@@ -14,6 +14,7 @@ from contracts.events.complaints import (
 )
 from contracts.events.intake import (
     AssignmentReason,
+    AssistantRegistered,
     CaseAssigned,
     CaseClosed,
     ClosureReason,
@@ -48,6 +49,17 @@ def registered(case_id: str, community: str = "ZS-01", *, aged_4050: bool = Fals
         layoff_reason=LayoffReason.RESTRUCTURING,
         registered_at=MOMENT,
         hardship_flags=["aged_4050"] if aged_4050 else [],
+    )
+
+
+def assistant_registered(assistant_id: str, name: str, community: str = "ZS-01") -> AssistantRegistered:
+    return AssistantRegistered(
+        assistant_id=assistant_id,
+        name=name,
+        community_code=community,
+        street_code=community.split("-")[0],
+        capacity=50,
+        registered_at=MOMENT,
     )
 
 
