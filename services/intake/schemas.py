@@ -121,7 +121,7 @@ class WorkerRegistration(BaseModel):
 
 class RegisteredWorker(BaseModel):
     case_id: str
-    full_name: str = Field(examples=["王秀兰"], description="As registered; staff need it to serve the worker")
+    full_name: str = Field(examples=["王秀兰"], description="As registered; staff need it to serve them")
     resident_id_masked: str | None = Field(
         examples=["1101**********002X"], description="None only for cases registered before IDs were required"
     )
