@@ -11,11 +11,13 @@ from typing import Any
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.envelope import Envelope
 from deploy.registry import service_definition
+from services.common.client_credentials import ClientCredentials
 from services.common.consumer import EventHandler
 from services.common.db import create_engine, session_factory
 from services.common.settings import ServiceSettings
@@ -27,6 +29,8 @@ from services.placement.consumers import build_handler as placement_handler
 from tests.infrastructure import migrated_database
 
 SERVICES = ("identity", "intake", "placement", "console")
+SETUP_CLIENT = "scene-setter"
+SETUP_SECRET = "a-secret-for-the-console-story-setup"
 
 
 def free_port() -> int:
@@ -47,6 +51,10 @@ class Stack:
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
+
+    def setup_auth(self) -> ClientCredentials:
+        """The token of the platform's own `service` client that sets the scene, as the journey would."""
+        return ClientCredentials(f"{self.url('identity')}/oauth2/token", SETUP_CLIENT, SETUP_SECRET)
 
     async def start(self) -> None:
         issuer = self.url("identity")
@@ -73,6 +81,7 @@ class Stack:
                 identity_jwks_max_age_seconds=0,
                 identity_password_time_cost=1,
                 identity_password_memory_kib=8192,
+                identity_service_clients={SETUP_CLIENT: SecretStr(SETUP_SECRET)},
                 **common,
             )
             return service_definition(name).create_app(settings)

@@ -82,7 +82,7 @@ async def a_case_with_an_overdue_follow_up(stack: Stack, admin: dict[str, str]) 
     """Intake registers a worker (assigned to assistant A); placement hires them (the employer with its own
     client's token), and a follow-up due five days ago is waiting. Returns the case, the other assistant (B)
     and the follow-up's key."""
-    async with httpx.AsyncClient(base_url=stack.url("intake")) as intake:
+    async with httpx.AsyncClient(base_url=stack.url("intake"), auth=stack.setup_auth()) as intake:
         for path, body in NETWORK:
             answer(await intake.post(path, json=body), 201)
         first = answer(
@@ -100,7 +100,7 @@ async def a_case_with_an_overdue_follow_up(stack: Stack, admin: dict[str, str]) 
         )
     case_id = worker["case_id"]
     assert worker["assistant_id"] == first["assistant_id"]
-    async with httpx.AsyncClient(base_url=stack.url("placement")) as placement:
+    async with httpx.AsyncClient(base_url=stack.url("placement"), auth=stack.setup_auth()) as placement:
         employer = answer(
             await placement.post(
                 "/employers",
