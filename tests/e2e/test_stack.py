@@ -15,6 +15,13 @@ from tests.factories import NETWORK, registration
 from tests.infrastructure import stack_ports
 from tests.operator import operator_headers
 
+PROFILE = {
+    "education": "junior_secondary",
+    "skills": [{"name": "cooking", "level": "intermediate"}],
+    "desired_occupations": ["cooking"],
+    "desired_employment_forms": ["full_time"],
+}
+
 
 class RunningStack:
     def __init__(self, var_dir: Path, ports: dict[str, int]) -> None:
@@ -116,7 +123,9 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
             assert http.post(f"{intake}{path}", json=body).status_code == 201
         first = http.post(f"{intake}/workers", json=registration()).json()["case_id"]
         assert wait_for_journey(http, intake, first)["stage"] == "assessment"
-        wait_for_stage_in_intake(http, intake, first, "assessment")
+        profile = {"profile": PROFILE, "expected_version": 0}
+        assert http.put(f"{intake}/workers/{first}/profile", json=profile).status_code == 200
+        wait_for_stage_in_intake(http, intake, first, "guidance_and_plan")
         for name in ("intake-relay", "bridge", "worker"):
             assert "reemploy_" in http.get(f"{endpoints[name]}/metrics").text or name == "worker"
             assert http.get(f"{endpoints[name]}/readyz").status_code == 200
@@ -137,5 +146,5 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
     endpoints = stack.start()
     with httpx.Client(timeout=10, headers=operator_headers(endpoints["identity"])) as http:
         assert http.get(f"{endpoints['intake']}/workers/{first}").status_code == 200
-        assert wait_for_journey(http, endpoints["intake"], first)["stage"] == "assessment"
+        assert wait_for_journey(http, endpoints["intake"], first)["stage"] == "guidance_and_plan"
     assert stack.interrupt() == 0
