@@ -16,8 +16,6 @@ from services.common import scopes
 from services.common.auth import Principal, require
 from services.common.errors import DomainError
 
-SERVICE_CLIENT = "service"
-
 
 def staff_with(*needed: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
     """A dependency giving the caller when their token has every scope named and is staff's or a service
@@ -25,7 +23,7 @@ def staff_with(*needed: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
     token = require(*needed)
 
     async def staff(principal: Annotated[Principal, Depends(token)]) -> Principal:
-        if principal.role is None and principal.client_kind != SERVICE_CLIENT:
+        if principal.role is None and not principal.is_service_client:
             raise DomainError(
                 403,
                 "staff_only",

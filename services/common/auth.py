@@ -30,6 +30,8 @@ KEY_TYPE_OF_ALGORITHM: Mapping[str, str] = {"EdDSA": "OKP", "ES256": "EC", "RS25
 REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "jti")
 LABOUR_ASSISTANT = "labour_assistant"
 SUPERVISOR = "supervisor"
+SERVICE_CLIENT = "service"
+"""The client kind of the platform's own processes (the Temporal worker), as identity names it."""
 REALM = "reemploy"
 
 JwksFetcher = Callable[[], Awaitable[Mapping[str, Any]]]
@@ -54,6 +56,10 @@ class Principal:
 
     def has_scopes(self, *scopes: str) -> bool:
         return set(scopes) <= self.scopes
+
+    @property
+    def is_service_client(self) -> bool:
+        return self.client_kind == SERVICE_CLIENT
 
     def reaches_case(self, *, community_code: str | None, street_code: str | None) -> bool:
         """The object-level rule for a worker's case: a labour assistant reaches the cases of their own

@@ -19,7 +19,6 @@ from services.common.errors import DomainError
 from services.complaints.domain import STATION_STAFF, Role, may_read_details
 
 AGENCY_CLIENT = "agency"
-SERVICE_CLIENT = "service"
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ def reader_of(principal: Principal) -> Reader:
     accepts."""
     if principal.client_kind == AGENCY_CLIENT:
         return Reader(role=Role.AGENCY, agency=principal.agency)
-    if principal.client_kind == SERVICE_CLIENT:
+    if principal.is_service_client:
         return Reader(role=Role.WORKFLOW)
     return Reader(role=principal.role or principal.client_kind or "unknown")
 

@@ -20,13 +20,12 @@ NetworkManager = Annotated[Caller, Depends(current_access(scopes.NETWORK_MANAGE)
 PlanApprover = Annotated[Caller, Depends(current_access(scopes.PLANS_APPROVE))]
 CaseReaderPrincipal = Annotated[Principal, Depends(require(scopes.CASES_READ))]
 CaseWriterPrincipal = Annotated[Principal, Depends(require(scopes.CASES_WRITE))]
-SERVICE_CLIENT = "service"
 """The client kind of the platform's own processes (the Temporal worker): identity's `ClientKind.SERVICE`."""
 
 
 async def _platform_service(caller: CaseWriter) -> Caller:
     """The caller, when it is one of the platform's own processes; 403 `service_client_only` otherwise."""
-    if caller.principal.client_kind != SERVICE_CLIENT:
+    if not caller.principal.is_service_client:
         raise DomainError(
             403,
             "service_client_only",
