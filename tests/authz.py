@@ -5,7 +5,9 @@ table here is built from identity's own grants (`ROLE_SCOPES`, `CLIENT_SCOPES`),
 """
 
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -53,6 +55,22 @@ def caller_headers(
         "agency": client(ClientKind.AGENCY, agency=agency),
         "employer": client(ClientKind.EMPLOYER, employer_id=employer_id),
         "provider": client(ClientKind.PROVIDER, provider_id=provider_id),
+    }
+
+
+FLAWS = ("expired", "signature", "audience", "issuer", "well-formed")
+"""The ways a token can be wrong, each named by a word of the verifier's refusal."""
+
+
+def bad_tokens(issuer: TestIssuer, *granted: str, **claims: Any) -> dict[str, dict[str, str]]:
+    """Per flaw in `FLAWS`, a token otherwise good for `granted` and `claims`."""
+    now = int(time.time())
+    return {
+        "expired": issuer.headers(*granted, iat=now - 7200, exp=now - 3600, **claims),
+        "signature": TestIssuer(issuer.issuer).headers(*granted, **claims),
+        "audience": issuer.headers(*granted, aud="another-audience", **claims),
+        "issuer": issuer.headers(*granted, iss="https://elsewhere.test", **claims),
+        "well-formed": {"authorization": "Bearer not-a-token"},
     }
 
 

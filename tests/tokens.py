@@ -33,7 +33,7 @@ class TestIssuer:
     def verifier(self) -> TokenVerifier:
         return TokenVerifier(self.issuer, AUDIENCE, f"{self.issuer}/jwks", fetch_jwks=self.jwks)
 
-    def headers(self, *granted: str, **claims: str) -> dict[str, str]:
+    def headers(self, *granted: str, **claims: Any) -> dict[str, str]:
         now = int(time.time())
         body = {
             "iss": self.issuer,
