@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
@@ -72,6 +73,23 @@ def bad_tokens(issuer: TestIssuer, *granted: str, **claims: Any) -> dict[str, di
         "issuer": issuer.headers(*granted, iss="https://elsewhere.test", **claims),
         "well-formed": {"authorization": "Bearer not-a-token"},
     }
+
+
+async def assert_each_wants_a_token(
+    http: httpx.AsyncClient,
+    routes: Iterable[tuple[str, str]],
+    *,
+    values: Mapping[str, str] | None = None,
+    bodies: Mapping[tuple[str, str], Any] | None = None,
+) -> None:
+    """Every route answers a call without a token with 401 `missing_token` and a Bearer challenge, before
+    it looks at the body (`{}` unless `bodies` names one)."""
+    for method, path in routes:
+        body = (bodies or {}).get((method, path), {})
+        response = await http.request(method, concrete(path, values), json=body)
+        assert response.status_code == 401, (method, path, response.text)
+        assert response.json()["error"] == "missing_token", (method, path)
+        assert response.headers["www-authenticate"].startswith('Bearer realm="reemploy"'), (method, path)
 
 
 def protected_routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -8,7 +8,16 @@ import pytest
 from contracts.events.intake import Agency, AssignmentReason, CaseAssigned
 from contracts.ids import uuid7
 from services.common import scopes
-from tests.authz import CALLERS, FLAWS, HOME_STREET, bad_tokens, caller_headers, concrete, protected_routes
+from tests.authz import (
+    CALLERS,
+    FLAWS,
+    HOME_STREET,
+    assert_each_wants_a_token,
+    bad_tokens,
+    caller_headers,
+    concrete,
+    protected_routes,
+)
 from tests.integration.benefits.conftest import Benefits, loan_request, new_case
 
 APPLICANTS = frozenset({"labour_assistant", "supervisor", "service"})
@@ -49,12 +58,8 @@ async def submitted(benefits: Benefits, case_id: str | None = None) -> tuple[str
 async def test_every_route_needs_a_token(benefits: Benefits) -> None:
     routes = protected_routes(benefits.app)
     assert set(routes) == set(MATRIX), "a route was added or removed: give it a row in MATRIX"
-    for method, path in routes:
-        body = MATRIX[(method, path)][1]
-        response = await benefits.http.request(method, concrete(path, {"agency": "bank"}), json=body)
-        assert response.status_code == 401, (method, path, response.text)
-        assert response.json()["error"] == "missing_token"
-        assert response.headers["www-authenticate"].startswith("Bearer")
+    bodies = {route: MATRIX[route][1] for route in routes}
+    await assert_each_wants_a_token(benefits.http, routes, values={"agency": "bank"}, bodies=bodies)
 
 
 async def test_each_caller_reaches_exactly_its_routes(benefits: Benefits) -> None:

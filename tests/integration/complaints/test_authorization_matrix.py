@@ -8,7 +8,15 @@ import pytest
 from fastapi import FastAPI
 
 from services.common import scopes
-from tests.authz import CALLERS, FLAWS, bad_tokens, caller_headers, concrete, protected_routes
+from tests.authz import (
+    CALLERS,
+    FLAWS,
+    assert_each_wants_a_token,
+    bad_tokens,
+    caller_headers,
+    concrete,
+    protected_routes,
+)
 from tests.integration.complaints.conftest import (
     ASSISTANT,
     ISSUER,
@@ -71,12 +79,9 @@ async def referred_complaint(api: httpx.AsyncClient) -> str:
 async def test_every_route_needs_a_token(complaints_app: FastAPI, complaints_api: httpx.AsyncClient) -> None:
     routes = protected_routes(complaints_app)
     assert set(routes) == set(MATRIX), "a route was added or removed: give it a row in MATRIX"
-    for method, path in routes:
-        body = MATRIX[(method, path)][1]
-        response = await complaints_api.request(method, concrete(path), json=body)
-        assert response.status_code == 401, (method, path, response.text)
-        assert response.json()["error"] == "missing_token"
-        assert response.headers["www-authenticate"].startswith("Bearer")
+    await assert_each_wants_a_token(
+        complaints_api, routes, bodies={route: MATRIX[route][1] for route in routes}
+    )
 
 
 async def test_each_caller_reaches_exactly_its_routes(complaints_api: httpx.AsyncClient) -> None:

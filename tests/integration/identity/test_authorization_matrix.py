@@ -4,7 +4,16 @@ administrator's alone, and a token identity did not sign, or signed for someone 
 import httpx
 import pytest
 
-from tests.authz import CALLERS, FLAWS, OPEN_PATHS, bad_tokens, caller_headers, concrete, protected_routes
+from tests.authz import (
+    CALLERS,
+    FLAWS,
+    OPEN_PATHS,
+    assert_each_wants_a_token,
+    bad_tokens,
+    caller_headers,
+    concrete,
+    protected_routes,
+)
 from tests.integration.identity.conftest import IdentityClient
 from tests.tokens import TestIssuer
 
@@ -32,11 +41,7 @@ def administration(identity: IdentityClient) -> list[tuple[str, str]]:
 async def test_every_administration_route_refuses_a_caller_without_a_token(identity: IdentityClient) -> None:
     routes = administration(identity)
     assert len(routes) >= 10
-    for method, path in routes:
-        response = await identity.http.request(method, concrete(path), json={})
-        assert response.status_code == 401, (method, path, response.text)
-        assert response.json()["error"] == "missing_token"
-        assert response.headers["www-authenticate"].startswith("Bearer")
+    await assert_each_wants_a_token(identity.http, routes)
 
 
 async def test_the_open_routes_are_exactly_the_token_endpoint_and_key_discovery(

@@ -8,7 +8,15 @@ import pytest
 from fastapi import FastAPI
 
 from services.common import scopes
-from tests.authz import CALLERS, FLAWS, bad_tokens, caller_headers, concrete, protected_routes
+from tests.authz import (
+    CALLERS,
+    FLAWS,
+    assert_each_wants_a_token,
+    bad_tokens,
+    caller_headers,
+    concrete,
+    protected_routes,
+)
 from tests.integration.placement.builders import (
     ISSUER,
     as_assistant,
@@ -82,10 +90,7 @@ def test_the_table_names_every_route(placement_app: FastAPI) -> None:
 
 
 async def test_every_route_refuses_a_call_without_a_token(placement_app, anonymous_api) -> None:
-    for method, path in protected_routes(placement_app):
-        response = await call(anonymous_api, method, path, {})
-        assert (response.status_code, response.json()["error"]) == (401, "missing_token"), (method, path)
-        assert response.headers["www-authenticate"].startswith("Bearer"), (method, path)
+    await assert_each_wants_a_token(anonymous_api, protected_routes(placement_app))
 
 
 async def test_each_caller_is_let_in_or_refused_as_the_table_says(anonymous_api) -> None:

@@ -9,7 +9,15 @@ from fastapi import FastAPI
 
 from contracts.ids import uuid7
 from services.common import scopes
-from tests.authz import CALLERS, FLAWS, bad_tokens, caller_headers, concrete, protected_routes
+from tests.authz import (
+    CALLERS,
+    FLAWS,
+    assert_each_wants_a_token,
+    bad_tokens,
+    caller_headers,
+    concrete,
+    protected_routes,
+)
 from tests.integration.training.support import (
     ISSUER,
     accredited_provider,
@@ -68,10 +76,7 @@ def test_the_table_names_every_route(training_app: FastAPI) -> None:
 
 
 async def test_every_route_refuses_a_call_without_a_token(training_app, anonymous_api) -> None:
-    for method, path in protected_routes(training_app):
-        response = await call(anonymous_api, method, path, {})
-        assert (response.status_code, response.json()["error"]) == (401, "missing_token"), (method, path)
-        assert response.headers["www-authenticate"].startswith("Bearer"), (method, path)
+    await assert_each_wants_a_token(anonymous_api, protected_routes(training_app))
 
 
 async def test_each_caller_is_let_in_or_refused_as_the_table_says(training_app, anonymous_api) -> None:
