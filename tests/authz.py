@@ -6,7 +6,7 @@ table here is built from identity's own grants (`ROLE_SCOPES`, `CLIENT_SCOPES`),
 
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -90,6 +90,27 @@ async def assert_each_wants_a_token(
         assert response.status_code == 401, (method, path, response.text)
         assert response.json()["error"] == "missing_token", (method, path)
         assert response.headers["www-authenticate"].startswith('Bearer realm="reemploy"'), (method, path)
+
+
+async def assert_callers_as_the_table_says(
+    http: httpx.AsyncClient,
+    allowed_by_route: Mapping[tuple[str, str], Collection[str]],
+    callers: Mapping[str, Mapping[str, str]],
+    *,
+    values: Mapping[str, str] | None = None,
+    bodies: Mapping[tuple[str, str], Any] | None = None,
+) -> None:
+    """Each caller on each route: let in (anything but 401/403, placeholder ids may well answer 404 or 422)
+    when the table names it, else 403 with a machine-readable refusal."""
+    for (method, path), allowed in allowed_by_route.items():
+        body = (bodies or {}).get((method, path), {})
+        for caller, headers in callers.items():
+            response = await http.request(method, concrete(path, values), json=body, headers=dict(headers))
+            if caller in allowed:
+                assert response.status_code not in (401, 403), (method, path, caller, response.text)
+            else:
+                assert response.status_code == 403, (method, path, caller, response.text)
+                assert response.json()["error"], (method, path, caller)
 
 
 def protected_routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -12,12 +12,11 @@ from services.common.settings import ServiceSettings
 from services.intake.app import create_app
 from services.intake.models import audit_log
 from tests.authz import (
-    CALLERS,
     FLAWS,
+    assert_callers_as_the_table_says,
     assert_each_wants_a_token,
     bad_tokens,
     caller_headers,
-    concrete,
     protected_routes,
 )
 from tests.factories import assistant, registration
@@ -95,17 +94,7 @@ async def test_every_route_but_health_and_metrics_needs_a_token(intake):
 
 async def test_each_route_admits_exactly_its_callers(intake):
     _, clients = intake
-    callers = caller_headers(ISSUER)
-    for (method, path), allowed in ALLOWED.items():
-        for caller in CALLERS:
-            response = await clients.anonymous.request(
-                method, concrete(path), json={}, headers=callers[caller]
-            )
-            if caller in allowed:
-                assert response.status_code not in {401, 403}, (caller, method, path, response.text)
-            else:
-                assert response.status_code == 403, (caller, method, path, response.text)
-                assert response.json()["error"] in {"insufficient_scope", "service_client_only"}
+    await assert_callers_as_the_table_says(clients.anonymous, ALLOWED, caller_headers(ISSUER))
 
 
 @pytest_asyncio.fixture
