@@ -186,6 +186,18 @@ async def publish_class(provider_id: ProviderId, request: ClassIn, training: Tra
     )
 
 
+@provider_classes.get(
+    "/providers/{provider_id}/classes/{class_id}/enrolments",
+    response_model=list[EnrolmentOut],
+    responses=NOT_FOUND,
+)
+async def provider_class_roster(
+    provider_id: ProviderId, class_id: ClassId, training: TrainingDep
+) -> list[EnrolmentOut]:
+    """The provider's own class roster: the enrolments it marks attendance and results against."""
+    return await enrolment.list_enrolments(training=training, class_id=class_id, provider_id=provider_id)
+
+
 @provider_classes.post(
     "/providers/{provider_id}/classes/{class_id}/sessions/{session_id}/attendance",
     response_model=AttendanceOut,

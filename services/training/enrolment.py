@@ -196,13 +196,18 @@ async def get_enrolment(*, training: Training, enrolment_id: str) -> EnrolmentOu
 
 
 async def list_enrolments(
-    *, training: Training, class_id: str | None = None, case_id: str | None = None
+    *,
+    training: Training,
+    class_id: str | None = None,
+    case_id: str | None = None,
+    provider_id: str | None = None,
 ) -> list[EnrolmentOut]:
-    """A class's enrolments, or a worker's across classes, in the order they were asked for."""
+    """A class's enrolments (only if it is `provider_id`'s, when given), or a worker's across classes, in the
+    order they were asked for."""
     query = select(Enrolment).order_by(Enrolment.requested_at, Enrolment.enrolment_id)
     async with training.sessions() as session:
         if class_id is not None:
-            await require_class(session, class_id)
+            await require_class(session, class_id, provider_id=provider_id)
             query = query.where(Enrolment.class_id == class_id)
         if case_id is not None:
             query = query.where(Enrolment.case_id == case_id)

@@ -27,9 +27,12 @@ async def require_course(session: AsyncSession, course_id: str) -> Course:
     return course
 
 
-async def require_class(session: AsyncSession, class_id: str) -> TrainingClass:
+async def require_class(
+    session: AsyncSession, class_id: str, *, provider_id: str | None = None
+) -> TrainingClass:
+    """The class; when `provider_id` is given, only that provider's (another's answers 404)."""
     found = await session.get(TrainingClass, class_id)
-    if found is None:
+    if found is None or (provider_id is not None and found.provider_id != provider_id):
         raise DomainError(404, "class_not_found", f"No class {class_id}")
     return found
 

@@ -46,6 +46,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/courses/{course_id}"): STAFF,
     ("POST", "/courses/{course_id}/retirement"): MANAGERS,
     ("POST", "/providers/{provider_id}/classes"): PROVIDER,
+    ("GET", "/providers/{provider_id}/classes/{class_id}/enrolments"): PROVIDER,
     ("POST", "/providers/{provider_id}/classes/{class_id}/sessions/{session_id}/attendance"): PROVIDER,
     ("POST", "/providers/{provider_id}/classes/{class_id}/results"): PROVIDER,
     ("POST", "/providers/{provider_id}/classes/{class_id}/cancellation"): PROVIDER,

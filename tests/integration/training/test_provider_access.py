@@ -92,3 +92,21 @@ async def test_a_refused_token_is_refused_before_the_body_is_read(training_api, 
     assert (attacker.status_code, attacker.json()["error"]) == (403, "provider_mismatch")
     own = await training_api.post(url, json={"venue": ""}, headers=as_provider(provider_id))
     assert own.status_code == 422
+
+
+async def test_a_provider_reads_the_roster_of_its_own_classes_only(training_api, intake_feed):
+    provider_id = await accredited_provider(training_api)
+    other = await accredited_provider(training_api, name="工人俱乐部", kind="workers_club")
+    published = await publish(training_api, provider_id, await course(training_api, code="COOK-ROSTER"))
+    enrolled = (await enrol(training_api, published["class_id"], await open_case(intake_feed))).json()
+    own = f"/providers/{provider_id}/classes/{published['class_id']}/enrolments"
+
+    roster = await training_api.get(own, headers=as_provider(provider_id))
+    assert roster.status_code == 200, roster.text
+    assert [row["enrolment_id"] for row in roster.json()] == [enrolled["enrolment_id"]]
+
+    attacker = await training_api.get(own, headers=as_provider(other))
+    assert (attacker.status_code, attacker.json()["error"]) == (403, "provider_mismatch")
+    elsewhere = f"/providers/{other}/classes/{published['class_id']}/enrolments"
+    hidden = await training_api.get(elsewhere, headers=as_provider(other))
+    assert (hidden.status_code, hidden.json()["error"]) == (404, "class_not_found")
