@@ -47,13 +47,20 @@ async def hire_directly(hire: DirectHire, placement: PlacementDep, caller: Write
 @router.get("/hires", response_model=list[HireOut], tags=["hires"], responses=ERRORS)
 async def list_hires(
     placement: PlacementDep,
-    caller: Reader,
+    caller: access.StaffOrEmployer,
     case_id: Annotated[str | None, Query(max_length=36)] = None,
     employer_id: Annotated[str | None, Query(max_length=36)] = None,
 ) -> Any:
-    """Hires by case and employer, of the workers' cases the caller reaches."""
+    """Hires by case and employer: an employer client's own, staff's of the workers' cases they reach."""
+    own = access.employer_scope(caller)
+    if own is not None:
+        access.require_own_employer(caller, employer_id or own)
+        employer_id = own
     return await hires.list_hires(
-        placement=placement, case_id=case_id, employer_id=employer_id, within=access.reachable_cases(caller)
+        placement=placement,
+        case_id=case_id,
+        employer_id=employer_id,
+        within=None if own is not None else access.reachable_cases(caller),
     )
 
 

@@ -62,7 +62,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/job-fairs/{job_fair_id}/employers/{employer_id}"): STAFF,
     ("POST", "/job-fairs/{job_fair_id}/attendance"): STAFF,
     ("POST", "/hires"): STAFF,
-    ("GET", "/hires"): STAFF,
+    ("GET", "/hires"): STAFF_OR_EMPLOYER,
     ("GET", "/hires/{hire_id}"): STAFF,
     ("POST", "/hires/{hire_id}/ending"): STAFF,
     ("POST", "/businesses"): STAFF,
@@ -170,7 +170,7 @@ async def test_a_job_for_a_worker_out_of_reach_is_refused(placement_api, feed) -
     assert hires.json() == []
 
 
-async def test_an_employer_sees_only_its_own_vacancies_and_referrals(placement_api, feed) -> None:
+async def test_an_employer_sees_only_its_own_vacancies_referrals_and_hires(placement_api, feed) -> None:
     api = placement_api
     owner, rival = await verified_employer(api), await verified_employer(api)
     own_vacancy, rival_vacancy = await posted_vacancy(api, owner), await posted_vacancy(api, rival)
@@ -198,7 +198,15 @@ async def test_an_employer_sees_only_its_own_vacancies_and_referrals(placement_a
     assert (await api.get(f"/employers/{owner}", headers=owner_token)).json()["employer_id"] == owner
     rivals = await api.get(f"/employers/{rival}", headers=owner_token)
     assert (rivals.status_code, rivals.json()["error"]) == (403, "employer_mismatch")
-    for path in (f"/workers/{case_id}", "/hires", f"/vacancies/{own_vacancy}/matches"):
+    own_hire = await hired(api, owner, await feed.worker(occupations=("housekeeping",)), own_vacancy)
+    await hired(api, rival, await feed.worker(occupations=("housekeeping",)), rival_vacancy)
+    assert [h["hire_id"] for h in (await api.get("/hires", headers=owner_token)).json()] == [
+        own_hire["hire_id"]
+    ]
+    rival_hires = await api.get("/hires", params={"employer_id": rival}, headers=owner_token)
+    assert (rival_hires.status_code, rival_hires.json()["error"]) == (403, "employer_mismatch")
+
+    for path in (f"/workers/{case_id}", f"/vacancies/{own_vacancy}/matches"):
         refused = await api.get(path, headers=owner_token)
         assert (refused.status_code, refused.json()["error"]) == (403, "insufficient_scope"), path
 
