@@ -371,12 +371,20 @@ def run_stack() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        _ignore_interrupts()
         sys.stdout.write("\nStopping Reemploy…\n")
         stack.stop()
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _ignore_interrupts() -> None:
+    """A second Ctrl-C while stopping must not cut the stop short: the children run in sessions of their own,
+    so a supervisor that died half-way would leave them running."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _print_endpoints(stack: Stack, seconds: float) -> None:

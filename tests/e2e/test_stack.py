@@ -52,9 +52,13 @@ class RunningStack:
         endpoints: dict[str, str] = json.loads(endpoints_file.read_text())
         return endpoints
 
-    def interrupt(self) -> int:
+    def interrupt(self, *, times: int = 1) -> int:
+        """Ctrl-C, pressed `times` times (an impatient operator presses it again while the stack stops)."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGINT)
+        for press in range(times):
+            if press:
+                time.sleep(0.5)
+            self.process.send_signal(signal.SIGINT)
         code = self.process.wait(timeout=60)
         self.output.close()
         return code
@@ -147,4 +151,5 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
     with httpx.Client(timeout=10, headers=operator_headers(endpoints["identity"])) as http:
         assert http.get(f"{endpoints['intake']}/workers/{first}").status_code == 200
         assert wait_for_journey(http, endpoints["intake"], first)["stage"] == "guidance_and_plan"
-    assert stack.interrupt() == 0
+    assert stack.interrupt(times=3) == 0
+    assert not children_alive(stack.ports["broker"]), "a second Ctrl-C left the stack's processes running"
