@@ -72,6 +72,24 @@ class Principal:
         return True
 
 
+def acting_assistant(principal: Principal, named: str | None) -> str | None:
+    """The labour assistant an action on a case is recorded for. A labour assistant whose token carries
+    their `assistant_id` acts as themselves: their own id when the body names none, 403
+    `assistant_mismatch` when it names another. Other callers (supervisors, the journey) name whom they act
+    for, or nobody."""
+    own = principal.assistant_id if principal.role == LABOUR_ASSISTANT else None
+    if own is None:
+        return named
+    if named is not None and named != own:
+        raise DomainError(
+            403,
+            "assistant_mismatch",
+            "A labour assistant records actions as themselves",
+            details={"assistant_id": named, "token_assistant_id": own},
+        )
+    return own
+
+
 class InvalidToken(Exception):
     """The token is malformed, forged, expired, not yet valid, or meant for another issuer or audience."""
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from contracts.occupations import EmploymentForm, OccupationArea
 from services.common import scopes
-from services.common.auth import require
+from services.common.auth import acting_assistant, require
 from services.common.errors import DomainError
 from services.common.http import current_correlation_id
 from services.placement import access, employers, job_fairs, matching, referrals, workers
@@ -251,8 +251,9 @@ async def vacancies_for_worker(
 async def refer(referral: ReferralIn, placement: PlacementDep, caller: Writer) -> Any:
     """A labour assistant refers a worker to an open vacancy (once per worker and vacancy)."""
     await access.require_case_reach(placement, caller, referral.case_id)
+    acting = referral.model_copy(update={"assistant_id": acting_assistant(caller, referral.assistant_id)})
     return await referrals.refer(
-        placement=placement, referral=referral, correlation_id=current_correlation_id()
+        placement=placement, referral=acting, correlation_id=current_correlation_id()
     )
 
 

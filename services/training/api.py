@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from contracts.occupations import OccupationArea as Area
 from services.common import scopes
-from services.common.auth import require
+from services.common.auth import acting_assistant, require
+from services.common.errors import DomainError
 from services.common.http import current_correlation_id
 from services.training import (
     access,
@@ -292,8 +293,19 @@ async def enrol(
     """A labour assistant enrols a worker (open case, consent to the labour bureau in force): a place if
     there is one, otherwise the waitlist."""
     await access.require_case_reach(training, caller, request.case_id)
+    assistant_id = acting_assistant(caller, request.assistant_id)
+    if assistant_id is None:
+        raise DomainError(
+            422,
+            "validation_failed",
+            "Name the labour assistant enrolling the worker",
+            [{"field": "assistant_id", "reason": "required when the token names no assistant"}],
+        )
     return await enrolment.enrol(
-        training=training, class_id=class_id, request=request, correlation_id=current_correlation_id()
+        training=training,
+        class_id=class_id,
+        request=request.model_copy(update={"assistant_id": assistant_id}),
+        correlation_id=current_correlation_id(),
     )
 
 

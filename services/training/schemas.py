@@ -189,7 +189,10 @@ class ClassQuery(Strict):
 
 class EnrolmentRequest(Strict):
     case_id: Id
-    assistant_id: Id = Field(description="The labour assistant enrolling the worker")
+    assistant_id: Id | None = Field(
+        default=None,
+        description="The labour assistant enrolling the worker; a labour assistant's own token names them",
+    )
 
 
 class EnrolmentOut(BaseModel):
