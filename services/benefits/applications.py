@@ -8,7 +8,7 @@ from contracts.events.benefits import FEED_MODELS, ApplicationKind, ApplicationS
 from contracts.events.intake import Agency
 from contracts.ids import uuid7
 from services.benefits import audited, consents
-from services.benefits.access import reaches, require_reach
+from services.benefits.access import require_reach
 from services.benefits.audited import Resource
 from services.benefits.collaborators import BenefitsOffice
 from services.benefits.communities import community_of
@@ -25,8 +25,9 @@ from services.benefits.models import BenefitApplication, CaseCommunity
 from services.benefits.schemas import ApplicationRequest, ApplicationView, Decision, Withdrawal
 from services.benefits.transitions import change_status, require_application
 from services.common.audit import Access, AuditAction
-from services.common.auth import LABOUR_ASSISTANT, Principal
+from services.common.auth import Principal
 from services.common.errors import DomainError
+from services.common.reach import case_reach
 
 REQUEST_FINGERPRINT = "benefit_application_request"
 
@@ -254,18 +255,18 @@ async def list_applications(
 ) -> list[ApplicationView]:
     """Applications of the cases the caller reaches (an assistant: their community's), oldest first."""
     query = (
-        select(BenefitApplication, CaseCommunity.community_code)
+        select(BenefitApplication)
         .outerjoin(CaseCommunity, CaseCommunity.case_id == BenefitApplication.case_id)
         .order_by(BenefitApplication.submitted_at, BenefitApplication.application_id)
     )
-    if caller.role == LABOUR_ASSISTANT:
-        query = query.where(CaseCommunity.community_code == caller.community_code)
+    reach = case_reach(caller, CaseCommunity.community_code, communities_of_street=None)
+    if reach is not None:
+        query = query.where(reach)
     if case_id is not None:
         query = query.where(BenefitApplication.case_id == case_id)
     if status is not None:
         query = query.where(BenefitApplication.status == status.value)
     async with office.transaction() as session:
-        rows = (await session.execute(query.limit(500))).all()
-        shown = [application for application, community in rows if reaches(caller, community)]
+        shown = list(await session.scalars(query.limit(500)))
         await _record_read(session, office, access, list(dict.fromkeys(row.case_id for row in shown)))
         return [view_of(application) for application in shown]

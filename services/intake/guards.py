@@ -1,10 +1,11 @@
 """The checks every intake use case makes inside its transaction: the case exists, the caller reaches it."""
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.auth import LABOUR_ASSISTANT, SUPERVISOR, Principal
+from services.common.auth import Principal
 from services.common.errors import DomainError
+from services.common.reach import case_reach
 from services.intake.models import Community, WorkerCase
 
 
@@ -39,11 +40,9 @@ async def require_reach(session: AsyncSession, caller: Principal, community_code
 
 def reachable_cases(caller: Principal) -> ColumnElement[bool]:
     """`Principal.reaches_case` as a SQL condition on `WorkerCase`, so lists filter before they page."""
-    if caller.role == LABOUR_ASSISTANT:
-        if caller.community_code is None:
-            return false()
-        return WorkerCase.community_code == caller.community_code
-    if caller.role == SUPERVISOR and caller.street_code is not None:
-        street = select(Community.community_code).where(Community.street_code == caller.street_code)
-        return WorkerCase.community_code.in_(street)
-    return true()
+    condition = case_reach(caller, WorkerCase.community_code, _communities_of_street)
+    return true() if condition is None else condition
+
+
+def _communities_of_street(street_code: str) -> Select[str]:
+    return select(Community.community_code).where(Community.street_code == street_code)

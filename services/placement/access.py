@@ -8,12 +8,13 @@ that community's street, so both the labour assistant's and the street superviso
 from typing import Annotated
 
 from fastapi import Depends, Path
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import scopes
-from services.common.auth import LABOUR_ASSISTANT, REALM, SUPERVISOR, Principal, require
+from services.common.auth import REALM, Principal, require
 from services.common.errors import DomainError
+from services.common.reach import case_reach
 from services.placement.collaborators import Placement
 from services.placement.models import Business, Community, FollowUpTask, Hire, Referral, Worker
 
@@ -126,16 +127,11 @@ async def require_task_reach(placement: Placement, caller: Principal, task_key: 
 
 
 def reachable_cases(caller: Principal) -> Select[str] | None:
-    """The cases the caller reaches, as a subquery lists are filtered by (None: the whole district). The same
-    rule as `Principal.reaches_case`, in SQL, so a list's limit counts only what the caller may see."""
-    if caller.role == LABOUR_ASSISTANT:
-        if caller.community_code is None:
-            return select(Worker.case_id).where(false())
-        return select(Worker.case_id).where(Worker.community_code == caller.community_code)
-    if caller.role == SUPERVISOR and caller.street_code is not None:
-        return (
-            select(Worker.case_id)
-            .join(Community, Community.community_code == Worker.community_code)
-            .where(Community.street_code == caller.street_code)
-        )
-    return None
+    """The cases the caller reaches, as a subquery lists are filtered by (None: the whole district), so a
+    list's limit counts only what the caller may see."""
+    condition = case_reach(caller, Worker.community_code, _communities_of_street)
+    return None if condition is None else select(Worker.case_id).where(condition)
+
+
+def _communities_of_street(street_code: str) -> Select[str]:
+    return select(Community.community_code).where(Community.street_code == street_code)
