@@ -277,6 +277,27 @@ def _challenge(**parameters: str) -> dict[str, str]:
     return {"WWW-Authenticate": f"Bearer {rendered}"}
 
 
+async def _verified_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The verified bearer token; one dependency for every `require`, so FastAPI verifies it once a request
+    however many of a route's dependencies ask for scopes."""
+    if credentials is None:
+        raise DomainError(401, "missing_token", "A bearer token is required", headers=_challenge())
+    verifier: TokenVerifier = request.app.state.token_verifier
+    try:
+        return await verifier.verify(credentials.credentials)
+    except InvalidToken as refused:
+        raise DomainError(
+            401,
+            "invalid_token",
+            str(refused),
+            headers=_challenge(error="invalid_token", error_description=str(refused)),
+        ) from refused
+    except KeysUnavailable as unavailable:
+        raise DomainError(503, "token_keys_unavailable", str(unavailable)) from unavailable
+
+
 def require(*scopes: str) -> Callable[..., Awaitable[Principal]]:
     """A route dependency giving the caller's `Principal` when their token carries every scope named.
 
@@ -285,23 +306,7 @@ def require(*scopes: str) -> Callable[..., Awaitable[Principal]]:
     """
     needed = frozenset(scopes)
 
-    async def principal(
-        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-    ) -> Principal:
-        if credentials is None:
-            raise DomainError(401, "missing_token", "A bearer token is required", headers=_challenge())
-        verifier: TokenVerifier = request.app.state.token_verifier
-        try:
-            caller = await verifier.verify(credentials.credentials)
-        except InvalidToken as refused:
-            raise DomainError(
-                401,
-                "invalid_token",
-                str(refused),
-                headers=_challenge(error="invalid_token", error_description=str(refused)),
-            ) from refused
-        except KeysUnavailable as unavailable:
-            raise DomainError(503, "token_keys_unavailable", str(unavailable)) from unavailable
+    async def principal(caller: Annotated[Principal, Depends(_verified_caller)]) -> Principal:
         missing = needed - caller.scopes
         if missing:
             required = " ".join(sorted(needed))
