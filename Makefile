@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test bench lint contracts contracts-check system-packages demo clean
+.PHONY: up test test-under-load bench lint contracts contracts-check system-packages demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ up: $(STAMP)
 test: $(STAMP) system-packages
 	$(BIN)/python -m deploy contracts --check
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+## The same suite with two busy CPU loops beside it, as on a loaded laptop or CI runner.
+test-under-load: $(STAMP) system-packages
+	set -e; for _ in 1 2; do $(BIN)/python -c 'while True: pass' & done; \
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	$(MAKE) --no-print-directory test
 
 ## Benchmarks (not part of `make test`): figures printed and saved under var/bench/.
 bench: $(STAMP)

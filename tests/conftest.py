@@ -8,10 +8,12 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from deploy.dev.lifelines import adopt_orphans
 from services.common.db import create_engine
 from services.common.settings import ServiceSettings
 from services.intake.app import create_app
 from services.intake.models import WorkerCase
+from tests import processes
 from tests.factories import NETWORK
 from tests.infrastructure import Broker, TemporalDevServer, migrated_database
 from tests.pipeline import Pipeline
@@ -19,6 +21,25 @@ from tests.tokens import TestIssuer
 
 INTAKE_MIGRATIONS = Path(WorkerCase.__module__.replace(".", "/")).parent / "migrations"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    adopt_orphans()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run, naming them, when processes the tests started outlive the tests; then end them."""
+    left = processes.leftovers()
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"  pid {process.pid}: {process.command[:200]}" for process in left]
+    message = "processes started by the tests were still running at the end:\n" + "\n".join(lines)
+    if reporter is not None:
+        reporter.write_line("")
+        reporter.write_line(message, red=True)
+    processes.end(left)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

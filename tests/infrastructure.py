@@ -14,6 +14,7 @@ import asyncpg
 
 from contracts.topics import ALL_TOPICS
 from deploy.dev import components
+from deploy.dev.lifelines import tied_to_this_process
 from services.common.kafka import ensure_topics
 from services.common.migrations import upgrade
 
@@ -35,6 +36,7 @@ class Broker:
             components.broker_command("127.0.0.1", self.port),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=tied_to_this_process(),
         )
         await asyncio.to_thread(components.wait_for_port, "127.0.0.1", self.port, timeout=20, what="broker")
         await ensure_topics(self.bootstrap, ALL_TOPICS)
@@ -54,7 +56,12 @@ class TemporalDevServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     async def start(self) -> None:
-        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            self.command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=tied_to_this_process(),
+        )
         await components.wait_for_temporal(self.address, timeout=60)
 
     def stop(self) -> None:
@@ -64,6 +71,7 @@ class TemporalDevServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
 
 
 @asynccontextmanager

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.topics import ALL_TOPICS
 from deploy.dev import components
+from deploy.dev.lifelines import DataDirectoryLock, tied_to_this_process
 from deploy.registry import ServiceDefinition, service_definitions
 from services.common.kafka import ensure_topics
 from services.common.logging import configure_logging
@@ -32,7 +34,9 @@ from services.common.logging import configure_logging
 log = logging.getLogger("stack")
 
 RESTART_BACKOFF_MAX_SECONDS = 30.0
-STOP_GRACE_SECONDS = 10.0
+APPLICATION_STOP_GRACE_SECONDS = 5.0
+INFRASTRUCTURE_STOP_GRACE_SECONDS = 3.0
+"""Together under the 10 s in which every child is gone after Ctrl-C or SIGTERM, whatever state it is in."""
 CLIENT_STOP_GRACE_SECONDS = 2.0
 WORKER_CLIENT = "temporal-worker"
 """Kafka clients deliver at least once, so stopping them hard while the broker is down loses nothing."""
@@ -50,7 +54,15 @@ class StackSettings(BaseSettings):
     temporal_ui_port: int = 8233
     first_service_port: int = 8001
     first_ops_port: int = 9101
-    ready_timeout_seconds: float = Field(default=90.0, gt=0)
+    ready_timeout_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="The overall bound on start-up; a process that dies while starting fails it at once",
+    )
+
+
+class StartupFailed(RuntimeError):
+    """A process of the stack died, or was not ready within the overall bound, while the stack started."""
 
 
 @dataclass
@@ -80,6 +92,7 @@ class Supervised:
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=tied_to_this_process(),
         )
 
     def exited(self) -> bool:
@@ -228,8 +241,15 @@ class Stack:
         infrastructure = [spec for spec in specs if spec.infrastructure]
         for spec in infrastructure:
             self._launch(spec)
-        components.wait_for_port(self.settings.host, self.settings.broker_port, timeout=30, what="the broker")
+        broker, temporal = self.processes
+        host = self.settings.host
+        self._wait_for(
+            "the broker's port", lambda: components.port_is_open(host, self.settings.broker_port), [broker]
+        )
         asyncio.run(ensure_topics(self.bootstrap, ALL_TOPICS))
+        self._wait_for(
+            "Temporal's port", lambda: components.port_is_open(host, self.settings.temporal_port), [temporal]
+        )
         asyncio.run(components.wait_for_temporal(self.temporal_address, timeout=60))
         for name in service_definitions():
             self._run_step("migrate", name)
@@ -280,15 +300,15 @@ class Stack:
             member.start()
 
     def stop(self) -> None:
-        """Stop the application processes first, then Temporal and the broker."""
+        """Stop the application processes, then Temporal and the broker; kill what outstays its grace."""
         self.stopping = True
-        for group in (
-            [m for m in self.processes if not m.spec.infrastructure],
-            [m for m in self.processes if m.spec.infrastructure],
+        for group, grace in (
+            ([m for m in self.processes if not m.spec.infrastructure], APPLICATION_STOP_GRACE_SECONDS),
+            ([m for m in self.processes if m.spec.infrastructure], INFRASTRUCTURE_STOP_GRACE_SECONDS),
         ):
             for member in group:
                 member.stop()
-            deadline = time.monotonic() + STOP_GRACE_SECONDS
+            deadline = time.monotonic() + grace
             for member in group:
                 member.wait_or_kill(deadline)
         for member in self.processes:
@@ -309,6 +329,7 @@ class Stack:
                 stdout=out,
                 stderr=out,
                 check=True,
+                preexec_fn=tied_to_this_process(),
             )
 
     def _recreate_topics(self) -> None:
@@ -321,15 +342,37 @@ class Stack:
             log.exception("could not recreate topics after a broker restart")
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + self.settings.ready_timeout_seconds
-        waiting = [m.spec for m in self.processes if m.spec.ready_url]
+        """Wait for every process's readiness, as long as each is alive and the overall bound holds."""
+        waiting = [m for m in self.processes if m.spec.ready_url]
         with httpx.Client(timeout=2.0) as http:
-            while waiting:
-                if time.monotonic() > deadline:
-                    tails = "\n".join(f"--- {spec.name}:\n{self._log_tail(spec.name)}" for spec in waiting)
-                    raise TimeoutError(f"not ready in time (logs in {self.log_dir}):\n{tails}")
-                waiting = [spec for spec in waiting if not _is_ready(http, spec.ready_url)]
-                time.sleep(0.2)
+
+            def all_ready() -> bool:
+                waiting[:] = [m for m in waiting if not _is_ready(http, m.spec.ready_url)]
+                return not waiting
+
+            self._wait_for("ready", all_ready, waiting)
+
+    def _wait_for(self, what: str, done: Callable[[], bool], members: list["Supervised"]) -> None:
+        """Wait while `members` are starting: fail at once, naming it, when one dies, or past the bound."""
+        deadline = time.monotonic() + self.settings.ready_timeout_seconds
+        while not done():
+            dead = [m for m in members if m.exited()]
+            if dead:
+                raise StartupFailed(
+                    "\n".join(
+                        f"{m.spec.name} exited (code {m.process.returncode if m.process else None}) before "
+                        f"it was {what}; its log ({self.log_dir / (m.spec.name + '.log')}) ends:\n"
+                        f"{self._log_tail(m.spec.name)}"
+                        for m in dead
+                    )
+                )
+            if time.monotonic() > deadline:
+                tails = "\n".join(f"--- {m.spec.name}:\n{self._log_tail(m.spec.name)}" for m in members)
+                raise StartupFailed(
+                    f"not {what} within {self.settings.ready_timeout_seconds:.0f} s: "
+                    f"{', '.join(m.spec.name for m in members)} (logs in {self.log_dir}):\n{tails}"
+                )
+            time.sleep(0.2)
 
     def _log_tail(self, name: str, lines: int = 15) -> str:
         path = self.log_dir / f"{name}.log"
@@ -362,18 +405,26 @@ def _port_of(url: str) -> int | None:
 def run_stack() -> None:
     configure_logging("INFO", "stack")
     stack = Stack(StackSettings())
+    lock = DataDirectoryLock(stack.var_dir)
+    lock.acquire()
     signal.signal(signal.SIGTERM, _interrupt)
     started = time.monotonic()
+    failure: StartupFailed | None = None
     try:
         stack.start()
         _print_endpoints(stack, time.monotonic() - started)
         stack.supervise()
     except KeyboardInterrupt:
         pass
+    except StartupFailed as failed:
+        failure = failed
     finally:
         _ignore_interrupts()
         sys.stdout.write("\nStopping Reemploy…\n")
         stack.stop()
+        lock.release()
+    if failure is not None:
+        raise SystemExit(f"Reemploy did not start: {failure}")
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

@@ -180,6 +180,11 @@ async def temporal(address: str, *arguments: str, timeout: float = 30.0) -> Any:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
     assert process.returncode == 0, f"temporal {' '.join(arguments)}: {stderr.decode()}"
     return json.loads(stdout) if stdout.strip() else None

@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_stack import RunningStack
 from tests.infrastructure import stack_ports
 from tests.operator import operator_headers
+from tests.running_stack import RunningStack
 
 TIME_SCALE = "864000"
 SMALL = ["--workers", "30", "--assistants", "6", "--providers", "2", "--employers", "5"]
@@ -30,9 +30,10 @@ def compressed_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("REEMPLOY_JOURNEY_TIME_SCALE", TIME_SCALE)
     running = RunningStack(tmp_path / "var", stack_ports())
     running.var_dir.mkdir()
-    yield running
-    if running.process is not None and running.process.poll() is None:
-        running.interrupt()
+    try:
+        yield running
+    finally:
+        running.close()
 
 
 def run_demo(endpoints_file: Path, *arguments: str) -> str:

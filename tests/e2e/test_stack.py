@@ -1,10 +1,6 @@
 """`make up` as an operator runs it: the supervised embedded stack, a broker death, Ctrl-C, and a restart."""
 
-import json
-import os
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,6 +10,7 @@ import pytest
 from tests.factories import NETWORK, registration
 from tests.infrastructure import stack_ports
 from tests.operator import operator_headers
+from tests.running_stack import RunningStack
 
 PROFILE = {
     "education": "junior_secondary",
@@ -21,47 +18,6 @@ PROFILE = {
     "desired_occupations": ["cooking"],
     "desired_employment_forms": ["full_time"],
 }
-
-
-class RunningStack:
-    def __init__(self, var_dir: Path, ports: dict[str, int]) -> None:
-        self.var_dir = var_dir
-        self.ports = ports
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> dict[str, str]:
-        endpoints_file = self.var_dir / "endpoints.json"
-        endpoints_file.unlink(missing_ok=True)
-        env = os.environ | {
-            "REEMPLOY_STACK_VAR_DIR": str(self.var_dir),
-            "REEMPLOY_STACK_BROKER_PORT": str(self.ports["broker"]),
-            "REEMPLOY_STACK_TEMPORAL_PORT": str(self.ports["temporal"]),
-            "REEMPLOY_STACK_TEMPORAL_UI_PORT": str(self.ports["ui"]),
-            "REEMPLOY_STACK_FIRST_SERVICE_PORT": str(self.ports["service"]),
-            "REEMPLOY_STACK_FIRST_OPS_PORT": str(self.ports["ops"]),
-        }
-        self.output = (self.var_dir / "stack-output.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "deploy", "up"], env=env, stdout=self.output, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 120
-        while not endpoints_file.exists():
-            assert self.process.poll() is None, (self.var_dir / "stack-output.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "the stack did not come up within 120 s"
-            time.sleep(0.2)
-        endpoints: dict[str, str] = json.loads(endpoints_file.read_text())
-        return endpoints
-
-    def interrupt(self, *, times: int = 1) -> int:
-        """Ctrl-C, pressed `times` times (an impatient operator presses it again while the stack stops)."""
-        assert self.process is not None
-        for press in range(times):
-            if press:
-                time.sleep(0.5)
-            self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=60)
-        self.output.close()
-        return code
 
 
 def children_alive(port: int) -> bool:
@@ -109,9 +65,10 @@ def wait_for_journey(http: httpx.Client, base: str, case_id: str, timeout: float
 def stack(tmp_path: Path):
     running = RunningStack(tmp_path / "var", stack_ports())
     running.var_dir.mkdir()
-    yield running
-    if running.process is not None and running.process.poll() is None:
-        running.interrupt()
+    try:
+        yield running
+    finally:
+        running.close()
 
 
 def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_restarts(stack):
