@@ -4,11 +4,12 @@ import argparse
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import uvicorn
+import uvloop
 
 from contracts.topics import ALL_TOPICS
-from deploy.registry import SERVICE_PORT_OFFSETS, service_definition
+from deploy.registry import SERVICE_PORT_OFFSETS, component_names, service_definition
 from services.common import kafka
 from services.common.db import create_engine, session_factory
 from services.common.logging import configure_logging
@@ -23,54 +24,60 @@ from services.common.settings import (
     WorkerSettings,
 )
 
-KEEP_ALIVE_SECONDS = 75
-"""Longer than clients' and load balancers' idle timeouts, so a reused connection is not closed under them."""
+if TYPE_CHECKING:
+    from deploy import processes
 
 
 def _serve(args: argparse.Namespace) -> None:
-    settings = ServiceSettings()
-    configure_logging(settings.log_level, args.service)
-    app = service_definition(args.service).create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        loop="uvloop",
-    )
+    _host([args.service])
 
 
 def _relay(args: argparse.Namespace) -> None:
-    from deploy.processes import run_relay
-
-    settings = RelaySettings()
-    configure_logging(settings.log_level, f"{args.service}-relay")
-    asyncio.run(run_relay(args.service, settings))
+    _host([f"{args.service}-relay"])
 
 
 def _bridge(_args: argparse.Namespace) -> None:
-    from deploy.processes import run_bridge
-
-    settings = ConsumerSettings()
-    configure_logging(settings.log_level, "bridge")
-    asyncio.run(run_bridge(settings))
+    _host(["bridge"])
 
 
 def _consume(args: argparse.Namespace) -> None:
-    from deploy.processes import run_service_consumer
-
-    settings = ServiceConsumerSettings()
-    configure_logging(settings.log_level, f"{args.service}-consumer")
-    asyncio.run(run_service_consumer(args.service, settings))
+    _host([f"{args.service}-consumer"])
 
 
 def _worker(_args: argparse.Namespace) -> None:
-    from deploy.processes import run_worker
+    _host(["worker"])
 
-    settings = WorkerSettings()
-    configure_logging(settings.log_level, "worker")
-    asyncio.run(run_worker(settings))
+
+def _host_command(args: argparse.Namespace) -> None:
+    _host(args.components)
+
+
+def _host(names: Sequence[str]) -> None:
+    """Run the named components in this process; an ops server when any has no HTTP API of its own."""
+    from deploy import processes
+
+    settings = KitSettings()
+    configure_logging(settings.log_level, "+".join(names))
+    components = {name: _component(name) for name in names}
+    serves_ops = any(name not in SERVICE_PORT_OFFSETS for name in names)
+    uvloop.run(processes.host(components, (settings.ops_host, settings.ops_port) if serves_ops else None))
+
+
+def _component(name: str) -> "processes.Component":
+    from deploy import processes
+
+    service, _, role = name.partition("-")
+    if name == "bridge":
+        return processes.bridge(ConsumerSettings())
+    if name == "worker":
+        return processes.worker(WorkerSettings())
+    if service in SERVICE_PORT_OFFSETS and role == "":
+        return processes.api(service, ServiceSettings())
+    if service in SERVICE_PORT_OFFSETS and role == "relay":
+        return processes.relay(service, RelaySettings())
+    if service in SERVICE_PORT_OFFSETS and role == "consumer":
+        return processes.service_consumer(service, ServiceConsumerSettings())
+    raise SystemExit(f"unknown component {name!r}; known: {', '.join(component_names())}")
 
 
 def _migrate(args: argparse.Namespace) -> None:
@@ -156,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
     )
     add("bridge", _bridge, "run the Kafka → Temporal bridge")
     add("worker", _worker, "run the Temporal worker")
+    add("host", _host_command, "run several components in one process (the compact layout)").add_argument(
+        "components", nargs="+", choices=component_names(), metavar="component"
+    )
     add("migrate", _migrate, "migrate a service's database to the newest revision").add_argument(
         "service", choices=services
     )

@@ -1,12 +1,15 @@
-"""Composition roots of the long-running processes: relay, bridge, service consumers and Temporal worker."""
+"""Composition roots of the long-running components (API, relay, bridge, service consumers, Temporal worker),
+and the host that runs one or several of them in one process."""
 
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import timedelta
+from typing import Any
 
 import httpx
+import uvicorn
 from temporalio.client import Client
 
 from contracts.journey import TASK_QUEUE
@@ -16,13 +19,14 @@ from services.common import kafka
 from services.common.client_credentials import ClientCredentials
 from services.common.consumer import EventConsumer, EventHandler, KafkaDeadLetters
 from services.common.db import create_engine, session_factory
-from services.common.ops import serve_ops
+from services.common.ops import QuietServer, ReadinessCheck, serve_ops
 from services.common.relay import Relay, RelayTuning
 from services.common.settings import (
     ConsumerSettings,
     KitSettings,
     RelaySettings,
     ServiceConsumerSettings,
+    ServiceSettings,
     WorkerSettings,
 )
 from services.common.temporal import connect, ensure_search_attributes
@@ -34,6 +38,9 @@ from workflows.restructuring_activities import RestructuringActivities
 from workflows.worker import build_worker
 
 log = logging.getLogger(__name__)
+
+KEEP_ALIVE_SECONDS = 75
+"""Longer than clients' and load balancers' idle timeouts, so a reused connection is not closed under them."""
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -57,71 +64,136 @@ async def connect_temporal(settings: KitSettings, stop: asyncio.Event) -> Client
     return None
 
 
-async def _until_stopped(
-    stop: asyncio.Event, main: Awaitable[None], ops: Awaitable[None], cleanup: Callable[[], Awaitable[None]]
-) -> None:
-    """Run `main` and the ops server; a failure of `main` ends the process (the supervisor restarts it)."""
+Component = Callable[[asyncio.Event, dict[str, ReadinessCheck]], Coroutine[Any, Any, None]]
+"""One long-running part of the platform: it runs until `stop` is set, adds its readiness checks to the
+process's, and cleans up after itself. A component that returns or raises before `stop` ends its process."""
+
+
+async def host(components: Mapping[str, Component], ops: tuple[str, int] | None) -> None:
+    """Run components as tasks of this process, with one ops server (readiness of them all, metrics).
+
+    The first component to fail, or to end unasked, stops the others and ends the process with an error, so
+    the supervisor restarts them together: one process, one fate.
+    """
+    stop = stop_on_signals()
+    checks: dict[str, ReadinessCheck] = {name: _not_yet for name in components}
+    running = {
+        asyncio.create_task(component(stop, checks), name=name): name
+        for name, component in components.items()
+    }
+    ops_task = asyncio.create_task(serve_ops(*ops, checks, stop)) if ops is not None else None
+    stopped = asyncio.create_task(stop.wait())
+    failed: str | None = None
+    try:
+        done, _ = await asyncio.wait({*running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        for task, name in running.items():
+            if task not in done or stop.is_set():
+                continue
+            failed = name
+            if not task.cancelled() and task.exception() is not None:
+                log.error("component failed", exc_info=task.exception(), extra={"component": failed})
+            else:
+                log.error("component ended unasked", extra={"component": failed})
+    finally:
+        stop.set()
+        await asyncio.gather(*running, return_exceptions=True)
+        if ops_task is not None:
+            await ops_task
+        stopped.cancel()
+    if failed is not None:
+        raise SystemExit(f"component {failed} stopped; the process ends so that it is restarted")
+
+
+async def _not_yet() -> bool:
+    return False
+
+
+async def _run_until(stop: asyncio.Event, main: Awaitable[None]) -> None:
+    """Run `main` until it ends or `stop` is set; its failure propagates."""
     main_task = asyncio.ensure_future(main)
-    ops_task = asyncio.ensure_future(ops)
     stopped = asyncio.ensure_future(stop.wait())
     try:
         await asyncio.wait({main_task, stopped}, return_when=asyncio.FIRST_COMPLETED)
         if main_task.done():
             main_task.result()
+            if not stop.is_set():
+                raise RuntimeError("ended before it was asked to stop")
     finally:
-        stop.set()
         main_task.cancel()
-        await asyncio.gather(main_task, return_exceptions=True)
-        await ops_task
-        await cleanup()
+        stopped.cancel()
+        await asyncio.gather(main_task, stopped, return_exceptions=True)
 
 
-async def run_relay(service: str, settings: RelaySettings) -> None:
-    definition = service_definition(service)
-    stop = stop_on_signals()
-    engine = create_engine(settings.database_url)
-    await kafka.ensure_topics(
-        settings.kafka_bootstrap, EVENT_TOPICS, replication_factor=settings.kafka_replication_factor
-    )
-    publisher = kafka.KafkaPublisher(settings.kafka_bootstrap, client_id=f"{service}-relay")
-    await publisher.start()
-    relay = Relay(
-        service=service,
-        outbox=definition.outbox,
-        sessions=session_factory(engine),
-        publisher=publisher,
-        tuning=RelayTuning(
-            batch_size=settings.relay_batch_size,
-            idle_poll_seconds=settings.relay_idle_poll_seconds,
-            max_backoff_seconds=settings.relay_max_backoff_seconds,
-            watch_seconds=settings.relay_watch_seconds,
-        ),
-    )
+def api(service: str, settings: ServiceSettings) -> Component:
+    """A service's HTTP API (uvicorn on uvloop and httptools); its readiness is its own `/readyz`."""
 
-    async def ready() -> bool:
-        return relay.ready
+    async def run(stop: asyncio.Event, checks: dict[str, ReadinessCheck]) -> None:
+        app = service_definition(service).create_app(settings)
+        server = QuietServer(
+            uvicorn.Config(
+                app,
+                host=settings.http_host,
+                port=settings.http_port,
+                log_config=None,
+                access_log=False,
+                http="httptools",
+                timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            )
+        )
+        checks.pop(service, None)
+        serving = asyncio.create_task(server.serve())
+        await asyncio.wait({serving, asyncio.ensure_future(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
+        server.should_exit = True
+        await serving
+        if not stop.is_set():
+            raise RuntimeError(f"the {service} API stopped serving")
 
-    async def cleanup() -> None:
-        await publisher.stop()
-        await engine.dispose()
-
-    await _until_stopped(
-        stop,
-        relay.run(stop),
-        serve_ops(settings.ops_host, settings.ops_port, {"relay": ready}, stop),
-        cleanup,
-    )
+    return run
 
 
-async def run_bridge(settings: ConsumerSettings) -> None:
-    stop = stop_on_signals()
-    client = await connect_temporal(settings, stop)
-    if client is None:
-        return
-    calendar = ComplaintCalendarSettings()
-    await _run_consumer(
-        CONSUMER_NAME,
-        EventRouter(
+def relay(service: str, settings: RelaySettings) -> Component:
+    async def run(stop: asyncio.Event, checks: dict[str, ReadinessCheck]) -> None:
+        definition = service_definition(service)
+        engine = create_engine(settings.database_url)
+        publisher = kafka.KafkaPublisher(settings.kafka_bootstrap, client_id=f"{service}-relay")
+        try:
+            await kafka.ensure_topics(
+                settings.kafka_bootstrap, EVENT_TOPICS, replication_factor=settings.kafka_replication_factor
+            )
+            await publisher.start()
+            outbox_relay = Relay(
+                service=service,
+                outbox=definition.outbox,
+                sessions=session_factory(engine),
+                publisher=publisher,
+                tuning=RelayTuning(
+                    batch_size=settings.relay_batch_size,
+                    idle_poll_seconds=settings.relay_idle_poll_seconds,
+                    max_idle_poll_seconds=settings.relay_max_idle_poll_seconds,
+                    max_backoff_seconds=settings.relay_max_backoff_seconds,
+                    watch_seconds=settings.relay_watch_seconds,
+                ),
+            )
+
+            async def ready() -> bool:
+                return outbox_relay.ready
+
+            checks[f"{service}-relay"] = ready
+            await _run_until(stop, outbox_relay.run(stop))
+        finally:
+            await publisher.stop()
+            await engine.dispose()
+
+    return run
+
+
+def bridge(settings: ConsumerSettings) -> Component:
+    async def run(stop: asyncio.Event, checks: dict[str, ReadinessCheck]) -> None:
+        client = await connect_temporal(settings, stop)
+        if client is None:
+            return
+        calendar = ComplaintCalendarSettings()
+        router = EventRouter(
             JourneyBridge(client, time_scale=settings.journey_time_scale),
             ComplaintBridge(
                 client,
@@ -129,33 +201,36 @@ async def run_bridge(settings: ConsumerSettings) -> None:
                 calendar=calendar.calendar(),
                 time_scale=calendar.complaint_time_scale,
             ),
-        ),
-        settings,
-        stop,
-        readiness={"temporal": _health(client)},
-        cleanup=_nothing,
-    )
+        )
+        checks["temporal"] = _health(client)
+        await _consume(CONSUMER_NAME, router, settings, stop, checks)
+
+    return run
 
 
-async def run_service_consumer(service: str, settings: ServiceConsumerSettings) -> None:
+def service_consumer(service: str, settings: ServiceConsumerSettings) -> Component:
     """A service's own consumer group: applies other services' events to its database, once each."""
-    definition = service_definition(service)
-    if definition.consumers is None:
-        raise SystemExit(f"the {service} service consumes no events")
-    stop = stop_on_signals()
-    engine = create_engine(settings.database_url)
-    handler: EventHandler = definition.consumers.build_handler(session_factory(engine))
-    await _run_consumer(service, handler, settings, stop, readiness={}, cleanup=engine.dispose)
+
+    async def run(stop: asyncio.Event, checks: dict[str, ReadinessCheck]) -> None:
+        definition = service_definition(service)
+        if definition.consumers is None:
+            raise RuntimeError(f"the {service} service consumes no events")
+        engine = create_engine(settings.database_url)
+        try:
+            handler: EventHandler = definition.consumers.build_handler(session_factory(engine))
+            await _consume(service, handler, settings, stop, checks)
+        finally:
+            await engine.dispose()
+
+    return run
 
 
-async def _run_consumer(
+async def _consume(
     name: str,
     handler: EventHandler,
     settings: ConsumerSettings,
     stop: asyncio.Event,
-    *,
-    readiness: dict[str, Callable[[], Awaitable[bool]]],
-    cleanup: Callable[[], Awaitable[None]],
+    checks: dict[str, ReadinessCheck],
 ) -> None:
     """The consumer group `name` on the topics it subscribes to, dead letters to `<name>.dlq`."""
     topics = SUBSCRIPTIONS[name]
@@ -165,83 +240,73 @@ async def _run_consumer(
         replication_factor=settings.kafka_replication_factor,
     )
     dead_letter_producer = kafka.producer(settings.kafka_bootstrap, client_id=f"{name}-dlq")
-    await dead_letter_producer.start()
     source = kafka.group_consumer(
         settings.kafka_bootstrap,
         group_id=name,
         session_timeout_ms=settings.kafka_session_timeout_ms,
         topics=topics,
     )
-    await source.start()
-    consumer = EventConsumer(
-        name=name,
-        consumer=source,
-        handler=handler,
-        dead_letters=KafkaDeadLetters(consumer=name, producer=dead_letter_producer),
-        max_attempts=settings.consumer_max_attempts,
-        retry_backoff_seconds=settings.consumer_retry_backoff_seconds,
-    )
+    try:
+        await dead_letter_producer.start()
+        await source.start()
+        consumer = EventConsumer(
+            name=name,
+            consumer=source,
+            handler=handler,
+            dead_letters=KafkaDeadLetters(consumer=name, producer=dead_letter_producer),
+            max_attempts=settings.consumer_max_attempts,
+            retry_backoff_seconds=settings.consumer_retry_backoff_seconds,
+        )
 
-    async def ready() -> bool:
-        return consumer.ready
+        async def ready() -> bool:
+            return consumer.ready
 
-    async def stop_clients() -> None:
+        checks[f"{name}-consumer" if name != CONSUMER_NAME else name] = ready
+        await _run_until(stop, consumer.run(stop))
+    finally:
         await source.stop()
         await dead_letter_producer.stop()
-        await cleanup()
-
-    await _until_stopped(
-        stop,
-        consumer.run(stop),
-        serve_ops(settings.ops_host, settings.ops_port, {"consumer": ready, **readiness}, stop),
-        stop_clients,
-    )
 
 
-async def _nothing() -> None:
-    return None
+def worker(settings: WorkerSettings) -> Component:
+    async def run(stop: asyncio.Event, checks: dict[str, ReadinessCheck]) -> None:
+        client = await connect_temporal(settings, stop)
+        if client is None:
+            return
+        await ensure_search_attributes(client, settings.temporal_namespace)
+        timeout = httpx.Timeout(settings.activity_http_timeout_seconds)
+        auth = ClientCredentials(
+            settings.token_url, settings.client_id, settings.client_secret.get_secret_value()
+        )
+        intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout, auth=auth)
+        placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout, auth=auth)
+        complaints = httpx.AsyncClient(base_url=settings.complaints_url, timeout=timeout, auth=auth)
+        benefits = httpx.AsyncClient(base_url=settings.benefits_url, timeout=timeout, auth=auth)
+        try:
+            temporal_worker = build_worker(
+                client,
+                JourneyActivities(intake=intake, placement=placement, benefits=benefits),
+                ReconcilerActivities(client=client, intake=intake),
+                RestructuringActivities(intake=intake),
+                complaints,
+            )
+            await ensure_schedule(
+                client,
+                ReconcileRequest(time_scale=settings.journey_time_scale),
+                timedelta(minutes=settings.reconcile_every_minutes),
+            )
 
+            async def ready() -> bool:
+                return temporal_worker.is_running
 
-async def run_worker(settings: WorkerSettings) -> None:
-    stop = stop_on_signals()
-    client = await connect_temporal(settings, stop)
-    if client is None:
-        return
-    await ensure_search_attributes(client, settings.temporal_namespace)
-    timeout = httpx.Timeout(settings.activity_http_timeout_seconds)
-    auth = ClientCredentials(
-        settings.token_url, settings.client_id, settings.client_secret.get_secret_value()
-    )
-    intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout, auth=auth)
-    placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout, auth=auth)
-    complaints = httpx.AsyncClient(base_url=settings.complaints_url, timeout=timeout, auth=auth)
-    benefits = httpx.AsyncClient(base_url=settings.benefits_url, timeout=timeout, auth=auth)
-    worker = build_worker(
-        client,
-        JourneyActivities(intake=intake, placement=placement, benefits=benefits),
-        ReconcilerActivities(client=client, intake=intake),
-        RestructuringActivities(intake=intake),
-        complaints,
-    )
-    await ensure_schedule(
-        client,
-        ReconcileRequest(time_scale=settings.journey_time_scale),
-        timedelta(minutes=settings.reconcile_every_minutes),
-    )
+            checks["worker"] = ready
+            checks["temporal"] = _health(client)
+            await _run_until(stop, temporal_worker.run())
+        finally:
+            for http in (intake, placement, complaints, benefits):
+                await http.aclose()
 
-    async def ready() -> bool:
-        return worker.is_running
-
-    async def close_clients() -> None:
-        for http in (intake, placement, complaints, benefits):
-            await http.aclose()
-
-    await _until_stopped(
-        stop,
-        worker.run(),
-        serve_ops(settings.ops_host, settings.ops_port, {"worker": ready, "temporal": _health(client)}, stop),
-        close_clients,
-    )
+    return run
 
 
 def _health(client: Client) -> Callable[[], Awaitable[bool]]:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Literal
 
 from fastapi import FastAPI
 from sqlalchemy import Table
@@ -65,3 +66,39 @@ def service_definition(name: str) -> ServiceDefinition:
     if name not in SERVICE_PORT_OFFSETS:
         raise SystemExit(f"unknown service {name!r}; known: {', '.join(sorted(SERVICE_PORT_OFFSETS))}")
     return _definition(name, SERVICE_PORT_OFFSETS[name])
+
+
+WORKFLOW_COMPONENTS = ("bridge", "worker")
+"""The Kafka → Temporal bridge and the Temporal worker: no database of their own."""
+
+
+def service_components(definition: ServiceDefinition) -> list[str]:
+    """A service's components: its API (named after it), its outbox relay, and its consumer if it has one."""
+    helpers = ["relay", "consumer"] if definition.consumers is not None else ["relay"]
+    return [definition.name, *(f"{definition.name}-{helper}" for helper in helpers)]
+
+
+def component_names() -> list[str]:
+    names = [name for definition in service_definitions().values() for name in service_components(definition)]
+    return [*names, *WORKFLOW_COMPONENTS]
+
+
+Layout = Literal["compact", "split"]
+
+
+def process_layout(layout: Layout) -> dict[str, list[str]]:
+    """Which components share a process, by process name.
+
+    `split`: one component a process, as docker-compose and a cluster run them, each scaled on its own.
+    `compact` (the embedded default): a service's API, relay and consumer in one process, since they share its
+    database and the relay can be woken by the API's own commits; the bridge with the worker, since both
+    only talk to Temporal. Seven service processes and one for the workflows instead of twenty.
+    """
+    definitions = service_definitions()
+    if layout == "split":
+        return {
+            name: [name] for definition in definitions.values() for name in service_components(definition)
+        } | {name: [name] for name in WORKFLOW_COMPONENTS}
+    return {name: service_components(definition) for name, definition in definitions.items()} | {
+        "journeys": list(WORKFLOW_COMPONENTS)
+    }

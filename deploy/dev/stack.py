@@ -27,7 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from contracts.topics import ALL_TOPICS
 from deploy.dev import components
 from deploy.dev.lifelines import DataDirectoryLock, tied_to_this_process
-from deploy.registry import ServiceDefinition, service_definitions
+from deploy.registry import Layout, ServiceDefinition, process_layout, service_definitions
 from services.common.kafka import ensure_topics
 from services.common.logging import configure_logging
 
@@ -54,6 +54,10 @@ class StackSettings(BaseSettings):
     temporal_ui_port: int = 8233
     first_service_port: int = 8001
     first_ops_port: int = 9101
+    layout: Layout = Field(
+        default="compact",
+        description="compact: components share processes (deploy/registry.py); split: one each",
+    )
     ready_timeout_seconds: float = Field(
         default=600.0,
         gt=0,
@@ -70,7 +74,7 @@ class ProcessSpec:
     name: str
     argv: list[str]
     env: dict[str, str] = field(default_factory=dict)
-    ready_url: str | None = None
+    ready_urls: list[str] = field(default_factory=list)
     infrastructure: bool = False
     kafka_client: bool = False
 
@@ -164,58 +168,44 @@ class Stack:
             f"REEMPLOY_{name.upper()}_URL": f"http://{host}:{self.http_port(definition)}"
             for name, definition in definitions.items()
         }
-        worker_secret = self.worker_client_secret()
-        service_clients = {
-            "REEMPLOY_IDENTITY_SERVICE_CLIENTS": json.dumps({WORKER_CLIENT: worker_secret}),
-        }
-        for name, definition in sorted(definitions.items()):
-            http_port = self.http_port(definition)
-            service_env = common | {"REEMPLOY_DATABASE_URL": self.database_url(name)}
-            if name == "identity":
-                service_env |= service_clients
-            specs.append(
-                ProcessSpec(
-                    name,
-                    [*reemploy, "serve", name],
-                    service_env | {"REEMPLOY_HTTP_PORT": str(http_port)},
-                    f"http://{host}:{http_port}/readyz",
-                )
-            )
-            self.endpoints[name] = f"http://{host}:{http_port}"
-            self.endpoints[f"{name}-docs"] = f"http://{host}:{http_port}/docs"
-            helpers = ["relay", "consume"] if definition.consumers is not None else ["relay"]
-            for helper in helpers:
-                process = f"{name}-{'consumer' if helper == 'consume' else helper}"
-                specs.append(
-                    ProcessSpec(
-                        process,
-                        [*reemploy, helper, name],
-                        service_env | {"REEMPLOY_OPS_PORT": str(ops_port)},
-                        f"http://{host}:{ops_port}/readyz",
-                        kafka_client=True,
-                    )
-                )
-                self.endpoints[process] = f"http://{host}:{ops_port}"
-                ops_port += 1
         worker_client = {
             "REEMPLOY_TOKEN_URL": f"{issuer}/oauth2/token",
             "REEMPLOY_CLIENT_ID": WORKER_CLIENT,
-            "REEMPLOY_CLIENT_SECRET": worker_secret,
+            "REEMPLOY_CLIENT_SECRET": self.worker_client_secret(),
         }
-        for name in ("bridge", "worker"):
+        for process, hosted in process_layout(self.settings.layout).items():
+            env = dict(common)
+            ready_urls = []
+            service = definitions.get(hosted[0].partition("-")[0])
+            if service is not None:
+                env["REEMPLOY_DATABASE_URL"] = self.database_url(service.name)
+            if service is not None and service.name in hosted:
+                http_port = self.http_port(service)
+                env["REEMPLOY_HTTP_PORT"] = str(http_port)
+                ready_urls.append(f"http://{host}:{http_port}/readyz")
+                self.endpoints[service.name] = f"http://{host}:{http_port}"
+                self.endpoints[f"{service.name}-docs"] = f"http://{host}:{http_port}/docs"
+            if service is not None and service.name == "identity":
+                env["REEMPLOY_IDENTITY_SERVICE_CLIENTS"] = json.dumps(
+                    {WORKER_CLIENT: worker_client["REEMPLOY_CLIENT_SECRET"]}
+                )
+            if "worker" in hosted:
+                env |= worker_client
+            helpers = [name for name in hosted if name not in definitions]
+            if helpers:
+                env["REEMPLOY_OPS_PORT"] = str(ops_port)
+                ready_urls.append(f"http://{host}:{ops_port}/readyz")
+                self.endpoints |= dict.fromkeys(helpers, f"http://{host}:{ops_port}")
+                ops_port += 1
             specs.append(
                 ProcessSpec(
-                    name,
-                    [*reemploy, name],
-                    common
-                    | {"REEMPLOY_OPS_PORT": str(ops_port)}
-                    | (worker_client if name == "worker" else {}),
-                    f"http://{host}:{ops_port}/readyz",
-                    kafka_client=name == "bridge",
+                    process,
+                    [*reemploy, "host", *hosted],
+                    env,
+                    ready_urls,
+                    kafka_client=any(name != "worker" and name not in definitions for name in hosted),
                 )
             )
-            self.endpoints[name] = f"http://{host}:{ops_port}"
-            ops_port += 1
         return specs
 
     def http_port(self, definition: ServiceDefinition) -> int:
@@ -343,11 +333,13 @@ class Stack:
 
     def _wait_until_ready(self) -> None:
         """Wait for every process's readiness, as long as each is alive and the overall bound holds."""
-        waiting = [m for m in self.processes if m.spec.ready_url]
+        waiting = [m for m in self.processes if m.spec.ready_urls]
         with httpx.Client(timeout=2.0) as http:
 
             def all_ready() -> bool:
-                waiting[:] = [m for m in waiting if not _is_ready(http, m.spec.ready_url)]
+                waiting[:] = [
+                    m for m in waiting if not all(_is_ready(http, url) for url in m.spec.ready_urls)
+                ]
                 return not waiting
 
             self._wait_for("ready", all_ready, waiting)
@@ -388,9 +380,7 @@ class Stack:
             raise SystemExit(f"ports already in use (is another stack running?): {', '.join(taken)}")
 
 
-def _is_ready(http: httpx.Client, url: str | None) -> bool:
-    if url is None:
-        return True
+def _is_ready(http: httpx.Client, url: str) -> bool:
     try:
         return http.get(url).status_code == 200
     except httpx.HTTPError:

@@ -94,7 +94,7 @@ class EventConsumer:
         self.ready = True
         next_watch = time.monotonic() + self.watch_seconds
         while not stop.is_set():
-            batches = await self.consumer.getmany(timeout_ms=200, max_records=500)
+            batches = await self.consumer.getmany(timeout_ms=1000, max_records=500)
             if batches:
                 await self.process(batches)
             if time.monotonic() >= next_watch:

@@ -43,7 +43,7 @@ async def _run_check(check: ReadinessCheck) -> bool:
         return False
 
 
-class _Server(uvicorn.Server):
+class QuietServer(uvicorn.Server):
     """A uvicorn server that leaves signals to the process; it stops when told through `should_exit`."""
 
     @contextlib.contextmanager
@@ -55,7 +55,7 @@ async def serve_ops(host: str, port: int, checks: Mapping[str, ReadinessCheck], 
     """Serve the ops endpoints until `stop` is set (for processes without an HTTP API of their own)."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.include_router(ops_router(checks))
-    server = _Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
+    server = QuietServer(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
     serving = asyncio.create_task(server.serve())
     await stop.wait()
     server.should_exit = True

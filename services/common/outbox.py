@@ -1,9 +1,15 @@
-"""Writing events to the outbox inside the caller's business transaction."""
+"""Writing events to the outbox inside the caller's business transaction, and ringing the relay of this
+process when such a transaction commits."""
 
+import asyncio
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, event, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from contracts.envelope import Envelope
 from contracts.events import Event
@@ -39,7 +45,69 @@ class Outbox:
                 created_at=datetime.now(UTC),
             )
         )
+        session.sync_session.info.setdefault(_WRITTEN, set()).add(self.table.name)
 
     async def holds(self, session: AsyncSession, event_id: str) -> bool:
         found = await session.scalar(select(self.table.c.seq).where(self.table.c.event_id == event_id))
         return found is not None
+
+
+_WRITTEN = "outbox_tables_written"
+
+
+class OutboxBell:
+    """Rung when a transaction of this process that wrote to an outbox commits; it stays rung until heard, so
+    a commit made while the relay was busy is not missed."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._rung = asyncio.Event()
+
+    def ring(self) -> None:
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            self._rung.set()
+        else:
+            self._loop.call_soon_threadsafe(self._rung.set)
+
+    async def wait(self, stop: asyncio.Event, timeout: float) -> bool:
+        """Wait until rung, stopped or `timeout` passed; True when it was rung."""
+        rung = asyncio.ensure_future(self._rung.wait())
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({rung, stopped}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            rung.cancel()
+            stopped.cancel()
+        heard = self._rung.is_set()
+        self._rung.clear()
+        return heard
+
+
+_bells: defaultdict[str, set[OutboxBell]] = defaultdict(set)
+
+
+@contextlib.contextmanager
+def outbox_bell(table_name: str) -> Iterator[OutboxBell]:
+    """A bell for the relay of `table_name`, rung by this process's commits while the block runs."""
+    bell = OutboxBell()
+    _bells[table_name].add(bell)
+    try:
+        yield bell
+    finally:
+        _bells[table_name].discard(bell)
+
+
+@event.listens_for(Session, "after_commit")
+def _ring_after_commit(session: Session) -> None:
+    for table_name in session.info.pop(_WRITTEN, ()):
+        for bell in list(_bells.get(table_name, ())):
+            bell.ring()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common import metrics
 from services.common.kafka import Landing, OutgoingMessage
+from services.common.outbox import outbox_bell
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class PendingEvent:
 class RelayTuning:
     batch_size: int = 500
     idle_poll_seconds: float = 0.05
+    max_idle_poll_seconds: float = 1.0
     max_backoff_seconds: float = 5.0
     watch_seconds: float = 5.0
     metrics_seconds: float = 1.0
@@ -83,23 +85,30 @@ class Relay:
             self.high_water = {(topic, partition): offset for topic, partition, offset in rows}
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Publish until stopped. Woken at once by a commit of an outbox row in this process (the compact
+        layout); otherwise it polls, less often the longer the outbox stays empty."""
         await self.load_state()
         self.ready = True
         watcher = asyncio.create_task(self._watch_broker(stop))
         backoff = 0.0
+        idle_wait = self.tuning.idle_poll_seconds
         try:
-            while not stop.is_set():
-                try:
-                    published = await self.publish_pending()
-                    backoff = 0.0
-                except Exception:
-                    metrics.OUTBOX_PUBLISH_FAILURES.labels(self.service).inc()
-                    backoff = min(self.tuning.max_backoff_seconds, max(0.1, backoff * 2))
-                    log.warning("publishing failed, retrying", exc_info=True, extra={"backoff": backoff})
-                    await _sleep_unless(stop, backoff)
-                    continue
-                if published < self.tuning.batch_size:
-                    await _sleep_unless(stop, self.tuning.idle_poll_seconds)
+            with outbox_bell(self.outbox.name) as bell:
+                while not stop.is_set():
+                    try:
+                        published = await self.publish_pending()
+                        backoff = 0.0
+                    except Exception:
+                        metrics.OUTBOX_PUBLISH_FAILURES.labels(self.service).inc()
+                        backoff = min(self.tuning.max_backoff_seconds, max(0.1, backoff * 2))
+                        log.warning("publishing failed, retrying", exc_info=True, extra={"backoff": backoff})
+                        await _sleep_unless(stop, backoff)
+                        continue
+                    if published >= self.tuning.batch_size:
+                        continue
+                    idle_wait = self.tuning.idle_poll_seconds if published else idle_wait
+                    if not await bell.wait(stop, idle_wait):
+                        idle_wait = min(self.tuning.max_idle_poll_seconds, idle_wait * 2)
         finally:
             watcher.cancel()
 

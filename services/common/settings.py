@@ -59,7 +59,15 @@ class ServiceSettings(KitSettings):
 
 class RelaySettings(ServiceSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
-    relay_idle_poll_seconds: float = Field(default=0.05, gt=0)
+    relay_idle_poll_seconds: float = Field(
+        default=0.05, gt=0, description="The first wait for new rows once the outbox is drained"
+    )
+    relay_max_idle_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="The wait doubles up to this while the outbox stays empty; a commit in the same process "
+        "wakes the relay at once",
+    )
     relay_max_backoff_seconds: float = Field(default=5.0, gt=0)
     relay_watch_seconds: float = Field(default=5.0, gt=0)
 
