@@ -21,9 +21,10 @@ STOP_BOUND_SECONDS = 60.0
 
 
 class RunningStack:
-    def __init__(self, var_dir: Path, ports: dict[str, int]) -> None:
+    def __init__(self, var_dir: Path, ports: dict[str, int], layout: str = "compact") -> None:
         self.var_dir = var_dir
         self.ports = ports
+        self.layout = layout
         self.process: subprocess.Popen[bytes] | None = None
         self.children: list[int] = []
 
@@ -35,6 +36,7 @@ class RunningStack:
             "REEMPLOY_STACK_TEMPORAL_UI_PORT": str(self.ports["ui"]),
             "REEMPLOY_STACK_FIRST_SERVICE_PORT": str(self.ports["service"]),
             "REEMPLOY_STACK_FIRST_OPS_PORT": str(self.ports["ops"]),
+            "REEMPLOY_STACK_LAYOUT": self.layout,
         }
 
     def launch(self) -> subprocess.Popen[bytes]:

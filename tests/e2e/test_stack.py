@@ -51,9 +51,15 @@ def wait_for_stage_in_intake(http: httpx.Client, base: str, case_id: str, stage:
 
 
 def wait_for_journey(http: httpx.Client, base: str, case_id: str, timeout: float = 60) -> dict[str, str]:
+    """Intake's answer once the case's journey runs; a refused connection is retried, since a broker's death
+    restarts the processes of the compact layout that talk to it, intake's API among them."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        response = http.get(f"{base}/workers/{case_id}/journey")
+        try:
+            response = http.get(f"{base}/workers/{case_id}/journey")
+        except httpx.TransportError:
+            time.sleep(0.2)
+            continue
         if response.status_code == 200:
             body: dict[str, str] = response.json()
             return body
@@ -61,9 +67,10 @@ def wait_for_journey(http: httpx.Client, base: str, case_id: str, timeout: float
     raise AssertionError(f"no journey for {case_id} within {timeout} s")
 
 
-@pytest.fixture
-def stack(tmp_path: Path):
-    running = RunningStack(tmp_path / "var", stack_ports())
+@pytest.fixture(params=["compact", "split"])
+def stack(request: pytest.FixtureRequest, tmp_path: Path):
+    """The stack in the layout `make up` uses (compact), and in the one a cluster uses (split)."""
+    running = RunningStack(tmp_path / "var", stack_ports(), layout=request.param)
     running.var_dir.mkdir()
     try:
         yield running
