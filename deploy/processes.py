@@ -69,13 +69,15 @@ Component = Callable[[asyncio.Event, dict[str, ReadinessCheck]], Coroutine[Any, 
 process's, and cleans up after itself. A component that returns or raises before `stop` ends its process."""
 
 
-async def host(components: Mapping[str, Component], ops: tuple[str, int] | None) -> None:
+async def host(
+    components: Mapping[str, Component], ops: tuple[str, int] | None, stop: asyncio.Event | None = None
+) -> None:
     """Run components as tasks of this process, with one ops server (readiness of them all, metrics).
 
     The first component to fail, or to end unasked, stops the others and ends the process with an error, so
-    the supervisor restarts them together: one process, one fate.
+    the supervisor restarts them together: one process, one fate. `stop` defaults to SIGTERM and SIGINT.
     """
-    stop = stop_on_signals()
+    stop = stop or stop_on_signals()
     checks: dict[str, ReadinessCheck] = {name: _not_yet for name in components}
     running = {
         asyncio.create_task(component(stop, checks), name=name): name

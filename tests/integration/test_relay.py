@@ -1,5 +1,6 @@
 """The relay on SQLite and PostgreSQL with a fake publisher: order, marking, failures, lost broker epochs."""
 
+import asyncio
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -222,3 +223,35 @@ async def test_replay_requeues_what_was_published_since_a_moment(intake_engine):
     assert await requeue(session_factory(intake_engine), outbox, published_since=broker_started) == 2
     await relay.publish_pending()
     assert sent_ids(publisher) == early + late + late
+
+
+async def until(condition, bound: float = 120.0) -> None:
+    """Wait for progress, with a generous bound for a busy machine."""
+    async with asyncio.timeout(bound):
+        while True:
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+
+
+async def test_an_idle_relay_is_woken_by_a_commit_of_its_own_process_not_by_its_poll(intake_engine):
+    """The fallback poll is ten minutes here: a row published within the test was announced by its commit."""
+    publisher = FakePublisher()
+    relay = Relay(
+        service="intake",
+        outbox=outbox,
+        sessions=session_factory(intake_engine),
+        publisher=publisher,
+        tuning=RelayTuning(idle_poll_seconds=600, max_idle_poll_seconds=600, watch_seconds=600),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+    try:
+        await until(lambda: relay.ready)
+        for expected in (1, 2):
+            await write_events(intake_engine, 1)
+            await until(lambda expected=expected: len(publisher.sent) >= expected)
+    finally:
+        stop.set()
+        await running
+    assert len(publisher.sent) == 2
