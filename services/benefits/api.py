@@ -26,13 +26,22 @@ from services.common import scopes
 from services.common.audit_api import CurrentAccess
 from services.common.auth import Principal, require
 from services.common.client_rate_limit import rate_limited
+from services.common.error_responses import refusals
+
+STAFF_ONLY = "`staff_only`: agency, employer and provider clients use their own routes"
+OUT_OF_REACH = "`case_out_of_reach`: the case is not in the caller's community (or not known yet)"
+CHANGED = "`application_changed_concurrently`: retry"
+APPLICATION = refusals({403: f"{STAFF_ONLY}; or {OUT_OF_REACH}", 404: "`application_not_found`"})
+AGENCY_MISMATCH = "`agency_mismatch`: the token acts for another agency"
+AGENCY_APPLICATION = refusals(
+    {
+        403: f"{AGENCY_MISMATCH}; or `consent_ended`: the worker no longer consents to share with it",
+        404: "`application_not_found` (or not this agency's)",
+    }
+)
 
 router = APIRouter(tags=["applications"])
-agency_router = APIRouter(
-    prefix="/agencies/{agency}",
-    tags=["agencies"],
-    responses={429: {"description": "Over the client's rate limit (`rate_limited`); see Retry-After"}},
-)
+agency_router = APIRouter(prefix="/agencies/{agency}", tags=["agencies"])
 operator_router = APIRouter(prefix="/feed-deliveries", tags=["feeds"])
 
 
@@ -47,7 +56,22 @@ AgencyDecider = Annotated[Principal, Depends(rate_limited(scopes.BENEFITS_DECIDE
 Operator = Annotated[Principal, Depends(require(scopes.BENEFITS_FEEDS))]
 
 
-@router.post("/applications", response_model=ApplicationView, status_code=201)
+@router.post(
+    "/applications",
+    response_model=ApplicationView,
+    status_code=201,
+    responses={
+        200: {"model": ApplicationView, "description": "Submitted before under this `application_key`"},
+        **refusals(
+            {
+                403: f"{STAFF_ONLY}; or {OUT_OF_REACH}",
+                409: "`consent_required`: the worker has not consented to share with the agency; or "
+                f"`application_key_conflict`: the key holds another application; or {CHANGED}",
+                422: "`application_invalid`: the application breaks a policy rule; `errors` names each",
+            }
+        ),
+    },
+)
 async def submit(
     request: ApplicationRequest, response: Response, office: Office, caller: Applicant, access: CurrentAccess
 ) -> ApplicationView:
@@ -61,7 +85,7 @@ async def submit(
     return view
 
 
-@router.get("/applications", response_model=list[ApplicationView])
+@router.get("/applications", response_model=list[ApplicationView], responses=refusals({403: STAFF_ONLY}))
 async def list_applications(
     office: Office,
     caller: StaffReader,
@@ -75,7 +99,7 @@ async def list_applications(
     )
 
 
-@router.get("/applications/{application_id}", response_model=ApplicationView)
+@router.get("/applications/{application_id}", response_model=ApplicationView, responses=APPLICATION)
 async def read_application(
     application_id: str, office: Office, caller: StaffReader, access: CurrentAccess
 ) -> ApplicationView:
@@ -84,7 +108,12 @@ async def read_application(
     )
 
 
-@router.post("/applications/{application_id}/withdrawal", response_model=ApplicationView)
+@router.post(
+    "/applications/{application_id}/withdrawal",
+    response_model=ApplicationView,
+    responses=APPLICATION
+    | refusals({409: f"`application_transition_refused`: decided or withdrawn already; or {CHANGED}"}),
+)
 async def withdraw(
     application_id: str, withdrawal: Withdrawal, office: Office, caller: Applicant, access: CurrentAccess
 ) -> ApplicationView:
@@ -93,7 +122,9 @@ async def withdraw(
     )
 
 
-@agency_router.get("/applications", response_model=list[AgencyApplicationView])
+@agency_router.get(
+    "/applications", response_model=list[AgencyApplicationView], responses=refusals({403: AGENCY_MISMATCH})
+)
 async def agency_applications(
     agency: Agency,
     caller: AgencyReader,
@@ -106,7 +137,9 @@ async def agency_applications(
     return await agency_side.shared_applications(office=office, agency=agency, status=status, access=access)
 
 
-@agency_router.get("/applications/{application_id}", response_model=AgencyApplicationView)
+@agency_router.get(
+    "/applications/{application_id}", response_model=AgencyApplicationView, responses=AGENCY_APPLICATION
+)
 async def agency_application(
     agency: Agency, application_id: str, caller: AgencyReader, office: Office, access: CurrentAccess
 ) -> AgencyApplicationView:
@@ -116,7 +149,18 @@ async def agency_application(
     )
 
 
-@agency_router.post("/applications/{application_id}/decision", response_model=AgencyApplicationView)
+@agency_router.post(
+    "/applications/{application_id}/decision",
+    response_model=AgencyApplicationView,
+    responses=refusals(
+        {
+            403: AGENCY_MISMATCH,
+            404: "`application_not_found` (or not this agency's)",
+            409: f"`application_transition_refused`: decided or withdrawn already; or {CHANGED}",
+            422: "`decision_invalid`: the decision lacks what its kind needs",
+        }
+    ),
+)
 async def decide(
     agency: Agency,
     application_id: str,
@@ -137,7 +181,7 @@ async def decide(
     return agency_side.agency_view(office, decided)
 
 
-@agency_router.put("/webhook", response_model=WebhookView)
+@agency_router.put("/webhook", response_model=WebhookView, responses=refusals({403: AGENCY_MISMATCH}))
 async def register_webhook(
     agency: Agency, registration: WebhookRegistration, caller: AgencyDecider, office: Office
 ) -> WebhookView:
@@ -157,6 +201,16 @@ async def deliveries(
     return await webhooks.list_deliveries(office=office, status=status, agency=agency)
 
 
-@operator_router.post("/{delivery_id}/replay", response_model=DeliveryView)
+@operator_router.post(
+    "/{delivery_id}/replay",
+    response_model=DeliveryView,
+    responses=refusals(
+        {
+            404: "`delivery_not_found`",
+            409: "`delivery_not_dead_lettered`: only a dead-lettered delivery is replayed; or "
+            "`delivery_changed_concurrently`: retry",
+        }
+    ),
+)
 async def replay(delivery_id: str, _caller: Operator, office: Office, access: CurrentAccess) -> DeliveryView:
     return await webhooks.replay_delivery(office=office, delivery_id=delivery_id, access=access)

@@ -19,6 +19,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.common.error_responses import Answer, answers
 from services.common.errors import DomainError
 from services.common.settings import ServiceSettings
 
@@ -270,6 +271,7 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
 
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from the configured issuer")
+_CHALLENGE = {"WWW-Authenticate": "A Bearer challenge (RFC 6750) naming the problem"}
 
 
 def _challenge(**parameters: str) -> dict[str, str]:
@@ -277,6 +279,12 @@ def _challenge(**parameters: str) -> dict[str, str]:
     return {"WWW-Authenticate": f"Bearer {rendered}"}
 
 
+@answers(
+    {
+        401: Answer("`missing_token` or `invalid_token`: no bearer token, or one refused", _CHALLENGE),
+        503: Answer("`token_keys_unavailable`: the issuer's signing keys could not be fetched; retry"),
+    }
+)
 async def _verified_caller(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
@@ -305,7 +313,10 @@ def require(*scopes: str) -> Callable[..., Awaitable[Principal]]:
     a `WWW-Authenticate` challenge (RFC 6750). The app's `state.token_verifier` does the verifying.
     """
     needed = frozenset(scopes)
+    lacking = f"the scope {' '.join(needed)}" if len(needed) == 1 else f"one of {' '.join(sorted(needed))}"
+    refusal = Answer(f"`insufficient_scope`: the token lacks {lacking}", _CHALLENGE)
 
+    @answers({403: refusal} if needed else {})
     async def principal(caller: Annotated[Principal, Depends(_verified_caller)]) -> Principal:
         missing = needed - caller.scopes
         if missing:

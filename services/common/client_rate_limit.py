@@ -12,9 +12,15 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.common.auth import Principal, require
+from services.common.error_responses import Answer, answers
 from services.common.errors import DomainError
 from services.common.rate_limit import TokenBucketLimiter, retry_after
 from services.common.settings import ServiceSettings
+
+RATE_LIMITED = Answer(
+    "`rate_limited`: over the client's rate limit; `details.retry_after_seconds` says when to retry",
+    {"Retry-After": "Seconds until the client may call again"},
+)
 
 
 class ClientRateLimit:
@@ -53,6 +59,7 @@ def rate_limited(*scopes: str) -> Callable[..., Awaitable[Principal]]:
     """`require(*scopes)`, then one request taken from the caller's bucket (401/403 before, 429 over)."""
     token = require(*scopes)
 
+    @answers({429: RATE_LIMITED})
     async def limited(request: Request, caller: Annotated[Principal, Depends(token)]) -> Principal:
         take(request, caller)
         return caller

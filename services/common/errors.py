@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,6 +31,27 @@ class DomainError(Exception):
         self.errors = errors or []
         self.details = details or {}
         self.headers = dict(headers or {})
+
+
+class ErrorItem(BaseModel):
+    """One problem with the request."""
+
+    field: str = Field(description="The field at fault, dotted (`body` for the whole body)")
+    reason: str
+    type: str | None = Field(default=None, description="The rule broken (with `validation_failed` only)")
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer (and of a 503 that a retry may cure)."""
+
+    error: str = Field(
+        description="A stable, machine-readable code, e.g. `validation_failed`, `missing_token`"
+    )
+    message: str = Field(description="For people; its wording may change")
+    errors: list[ErrorItem] = Field(default=[], description="The problems with the request, one a field")
+    details: dict[str, str] = Field(
+        default={}, description="Facts about the refusal, e.g. the id of the record in the way"
+    )
 
 
 def error_body(

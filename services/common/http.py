@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.ids import uuid7
 from services.common import metrics
+from services.common.error_responses import document_errors
 from services.common.errors import BodySizeLimit, install_error_handlers
 from services.common.logging import correlation_id
 from services.common.ops import ReadinessCheck, ops_router
@@ -32,6 +33,7 @@ def service_app(
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     install_error_handlers(app)
+    document_errors(app)
     app.include_router(ops_router(readiness))
     app.add_middleware(
         BodySizeLimit, max_bytes=max_body_bytes, bulk_max_bytes=bulk_max_body_bytes, bulk_paths=bulk_paths

@@ -4,7 +4,7 @@ Every route needs an access token with its scope: staff their own, the workflow 
 agencies their client's (`complaints:referrals`, the path's agency in its `agency` claim). See access.py.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -15,6 +15,8 @@ from contracts.complaint_workflow import (
     ComplaintProgress,
     ReferralAgency,
 )
+from services.common.client_rate_limit import RATE_LIMITED
+from services.common.error_responses import refusals
 from services.common.http import current_correlation_id
 from services.complaints import actions, agency, deadlines, handling, service
 from services.complaints.access import CurrentAgency, DetailsReader, Referrer, StaffReader, Writer
@@ -29,7 +31,6 @@ from services.complaints.schemas import (
     ComplaintPage,
     ComplaintQuery,
     ComplaintSummary,
-    ErrorBody,
     ExtensionIn,
     NoteIn,
     NoteOut,
@@ -40,23 +41,25 @@ from services.complaints.schemas import (
 )
 
 router = APIRouter(tags=["complaints"])
-agency_router = APIRouter(
-    tags=["referred agencies"],
-    responses={429: {"model": ErrorBody, "description": "Over the client's rate limit; see Retry-After"}},
-)
+agency_router = APIRouter(tags=["referred agencies"])
 
 ComplaintId = Annotated[str, Path(min_length=36, max_length=36, description="The complaint id")]
 ActionKey = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,100}$", description="Chosen by the workflow")]
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "The token is missing or invalid"},
-    403: {"model": ErrorBody, "description": "The reader may not do this"},
-    404: {"model": ErrorBody, "description": "No such complaint"},
-}
-CHANGES: dict[int | str, dict[str, Any]] = {
-    **REFUSALS,
-    409: {"model": ErrorBody, "description": "Not allowed from the complaint's status, or changed meanwhile"},
-    422: {"model": ErrorBody, "description": "Invalid field"},
-}
+REFUSED = "`complaint_access_refused`: the caller's role may not do this"
+CHANGED = "`complaint_changed_concurrently`: read it again and retry"
+COMPLAINT = refusals({403: REFUSED, 404: "`complaint_not_found`"})
+TRANSITION = COMPLAINT | refusals(
+    {409: f"`complaint_transition_refused`: not allowed from the complaint's status; or {CHANGED}"}
+)
+CHANGE = COMPLAINT | refusals({409: CHANGED})
+WORKFLOW = refusals(
+    {
+        403: REFUSED,
+        404: "`complaint_workflow_not_found`: no workflow runs for the complaint (yet, or any more)",
+        503: "`workflows_unavailable`: Temporal cannot be reached; retry",
+    }
+)
+AGENCY_MISMATCH = "`agency_mismatch`: the token acts for another agency"
 
 
 def _station(request: Request) -> Station:
@@ -71,7 +74,7 @@ StationDep = Annotated[Station, Depends(_station)]
     "/complaints",
     status_code=201,
     response_model=ComplaintDetails,
-    responses={**REFUSALS, 422: {"model": ErrorBody}},
+    responses=refusals({409: CHANGED}),
 )
 async def file_complaint(filing: ComplaintFiling, station: StationDep, _filer: Writer) -> ComplaintDetails:
     """File a complaint from any channel; starts its deadlines. Filing never affects matching or placement."""
@@ -80,7 +83,7 @@ async def file_complaint(filing: ComplaintFiling, station: StationDep, _filer: W
     )
 
 
-@router.get("/complaints", response_model=ComplaintPage, responses=REFUSALS)
+@router.get("/complaints", response_model=ComplaintPage, responses=refusals({403: REFUSED}))
 async def list_complaints(
     query: Annotated[ComplaintQuery, Query()], station: StationDep, reader: StaffReader
 ) -> ComplaintPage:
@@ -88,7 +91,18 @@ async def list_complaints(
     return await service.list_complaints(station=station, query=query, reader=reader)
 
 
-@router.get("/complaints/{complaint_id}", response_model=ComplaintDetails, responses=REFUSALS)
+@router.get(
+    "/complaints/{complaint_id}",
+    response_model=ComplaintDetails,
+    responses=refusals(
+        {
+            403: "`insufficient_scope`: neither `complaints:read` nor an agency's `complaints:referrals`; or "
+            + REFUSED,
+            404: "`complaint_not_found`",
+        }
+    )
+    | {429: {"description": RATE_LIMITED.description}},
+)
 async def get_complaint(
     complaint_id: ComplaintId, station: StationDep, reader: DetailsReader
 ) -> ComplaintDetails:
@@ -96,7 +110,7 @@ async def get_complaint(
     return await service.read_details(station=station, complaint_id=complaint_id, reader=reader)
 
 
-@router.get("/complaints/{complaint_id}/progress", response_model=ComplaintProgress, responses=REFUSALS)
+@router.get("/complaints/{complaint_id}/progress", response_model=ComplaintProgress, responses=COMPLAINT)
 async def get_progress(
     complaint_id: ComplaintId, station: StationDep, reader: StaffReader
 ) -> ComplaintProgress:
@@ -104,7 +118,7 @@ async def get_progress(
     return await service.read_progress(station=station, complaint_id=complaint_id, reader=reader)
 
 
-@router.get("/complaints/{complaint_id}/deadlines", response_model=ComplaintDeadlines, responses=REFUSALS)
+@router.get("/complaints/{complaint_id}/deadlines", response_model=ComplaintDeadlines, responses=WORKFLOW)
 async def get_deadlines(
     complaint_id: ComplaintId, station: StationDep, reader: StaffReader
 ) -> ComplaintDeadlines:
@@ -115,7 +129,10 @@ async def get_deadlines(
 
 
 @router.post(
-    "/complaints/{complaint_id}/deadline-extensions", response_model=ComplaintDeadlines, responses=CHANGES
+    "/complaints/{complaint_id}/deadline-extensions",
+    response_model=ComplaintDeadlines,
+    responses=WORKFLOW
+    | refusals({422: "`deadline_extension_refused`: the workflow refuses it; `errors` says why"}),
 )
 async def extend_deadline(
     complaint_id: ComplaintId, body: ExtensionIn, station: StationDep, reader: Writer
@@ -126,7 +143,9 @@ async def extend_deadline(
     )
 
 
-@router.post("/complaints/{complaint_id}/acknowledgement", response_model=ComplaintDetails, responses=CHANGES)
+@router.post(
+    "/complaints/{complaint_id}/acknowledgement", response_model=ComplaintDetails, responses=TRANSITION
+)
 async def acknowledge(
     complaint_id: ComplaintId, body: Acknowledgement, station: StationDep, reader: Writer
 ) -> ComplaintDetails:
@@ -140,7 +159,7 @@ async def acknowledge(
     )
 
 
-@router.post("/complaints/{complaint_id}/referral", response_model=ComplaintDetails, responses=CHANGES)
+@router.post("/complaints/{complaint_id}/referral", response_model=ComplaintDetails, responses=TRANSITION)
 async def refer(
     complaint_id: ComplaintId, body: ReferralIn, station: StationDep, reader: Referrer
 ) -> ComplaintDetails:
@@ -154,7 +173,7 @@ async def refer(
     )
 
 
-@router.post("/complaints/{complaint_id}/resolution", response_model=ComplaintDetails, responses=CHANGES)
+@router.post("/complaints/{complaint_id}/resolution", response_model=ComplaintDetails, responses=TRANSITION)
 async def resolve(
     complaint_id: ComplaintId, body: Resolution, station: StationDep, reader: Writer
 ) -> ComplaintDetails:
@@ -168,7 +187,7 @@ async def resolve(
     )
 
 
-@router.post("/complaints/{complaint_id}/withdrawal", response_model=ComplaintDetails, responses=CHANGES)
+@router.post("/complaints/{complaint_id}/withdrawal", response_model=ComplaintDetails, responses=TRANSITION)
 async def withdraw(
     complaint_id: ComplaintId, body: Withdrawal, station: StationDep, reader: Writer
 ) -> ComplaintDetails:
@@ -181,13 +200,13 @@ async def withdraw(
     )
 
 
-@router.post("/complaints/{complaint_id}/notes", status_code=201, response_model=NoteOut, responses=CHANGES)
+@router.post("/complaints/{complaint_id}/notes", status_code=201, response_model=NoteOut, responses=CHANGE)
 async def add_note(complaint_id: ComplaintId, body: NoteIn, station: StationDep, reader: Writer) -> NoteOut:
     return await handling.add_note(station=station, complaint_id=complaint_id, note=body, reader=reader)
 
 
 @router.post(
-    "/complaints/{complaint_id}/attachments", status_code=201, response_model=AttachmentOut, responses=CHANGES
+    "/complaints/{complaint_id}/attachments", status_code=201, response_model=AttachmentOut, responses=CHANGE
 )
 async def add_attachment(
     complaint_id: ComplaintId, body: AttachmentIn, station: StationDep, reader: Writer
@@ -198,7 +217,12 @@ async def add_attachment(
     )
 
 
-@router.post("/complaints/{complaint_id}/satisfaction", response_model=ComplaintDetails, responses=CHANGES)
+@router.post(
+    "/complaints/{complaint_id}/satisfaction",
+    response_model=ComplaintDetails,
+    responses=COMPLAINT
+    | refusals({409: f"`complaint_not_closed`, or `satisfaction_already_recorded`; or {CHANGED}"}),
+)
 async def record_satisfaction(
     complaint_id: ComplaintId, body: SatisfactionIn, station: StationDep, reader: Writer
 ) -> ComplaintDetails:
@@ -211,7 +235,17 @@ async def record_satisfaction(
 @router.put(
     "/complaints/{complaint_id}/actions/{action_key}",
     response_model=ComplaintAction,
-    responses={**CHANGES, 201: {"model": ComplaintAction, "description": "Recorded now"}},
+    responses={
+        201: {"model": ComplaintAction, "description": "Recorded now"},
+        **COMPLAINT,
+        **refusals(
+            {
+                409: "`complaint_action_conflict`: the key holds another action; or `complaint_not_closed` "
+                f"(a satisfaction check follows closing); or {CHANGED}",
+                422: "`validation_failed`: also when the action's fields do not fit its kind",
+            }
+        ),
+    },
 )
 async def record_action(
     complaint_id: ComplaintId,
@@ -236,7 +270,9 @@ async def record_action(
 
 
 @agency_router.get(
-    "/agencies/{agency_name}/referrals", response_model=list[ComplaintSummary], responses=REFUSALS
+    "/agencies/{agency_name}/referrals",
+    response_model=list[ComplaintSummary],
+    responses=refusals({403: AGENCY_MISMATCH}),
 )
 async def referrals_waiting(
     agency_name: ReferralAgency, station: StationDep, reader: CurrentAgency
@@ -248,7 +284,14 @@ async def referrals_waiting(
 @agency_router.post(
     "/agencies/{agency_name}/referrals/{complaint_id}/answer",
     response_model=ComplaintDetails,
-    responses=CHANGES,
+    responses=refusals(
+        {
+            403: AGENCY_MISMATCH,
+            404: "`complaint_not_found`",
+            409: "`referral_not_waiting`: no answer of this agency is awaited; or "
+            f"`complaint_transition_refused`; or {CHANGED}",
+        }
+    ),
 )
 async def answer_referral(
     agency_name: ReferralAgency,

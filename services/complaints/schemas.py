@@ -207,17 +207,3 @@ class ComplaintQuery(BaseModel):
 class ComplaintPage(BaseModel):
     complaints: list[ComplaintSummary]
     next_after: str | None = Field(description="Pass back as `after` for the next page")
-
-
-class ErrorItem(BaseModel):
-    field: str
-    reason: str
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx answer has this shape."""
-
-    error: str = Field(description="A stable, machine-readable code")
-    message: str
-    errors: list[ErrorItem] = []
-    details: dict[str, str] = {}

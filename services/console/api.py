@@ -9,7 +9,7 @@ from services.common.auth import Principal, require
 from services.console import queries
 from services.console.records import set_community_street, set_target
 from services.console.rendering import sessions_of
-from services.console.schemas import CODE, CommunityStreetIn, ErrorBody, TargetIn, TargetOut
+from services.console.schemas import CODE, CommunityStreetIn, TargetIn, TargetOut
 
 router = APIRouter(prefix="/api", tags=["targets"])
 
@@ -23,7 +23,7 @@ class TargetLineOut(BaseModel):
     progress: float
 
 
-@router.put("/targets", response_model=TargetOut, responses={422: {"model": ErrorBody}})
+@router.put("/targets", response_model=TargetOut)
 async def put_target(
     request: Request, target: TargetIn, caller: Annotated[Principal, Depends(require("targets:manage"))]
 ) -> TargetOut:
@@ -32,7 +32,7 @@ async def put_target(
     return TargetOut(**target.model_dump(), set_by=caller.subject)
 
 
-@router.put("/communities", response_model=CommunityStreetIn, responses={422: {"model": ErrorBody}})
+@router.put("/communities", response_model=CommunityStreetIn)
 async def put_community_street(
     request: Request,
     mapping: CommunityStreetIn,

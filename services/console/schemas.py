@@ -7,20 +7,6 @@ from services.console.domain import AreaKind, Indicator
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
 
 
-class ErrorItem(BaseModel):
-    field: str
-    reason: str
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx answer has this shape."""
-
-    error: str = Field(description="A stable, machine-readable code")
-    message: str
-    errors: list[ErrorItem] = []
-    details: dict[str, str] = {}
-
-
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from services.common.auth import Principal, require
+from services.common.error_responses import refusals
 from services.common.scopes import IDENTITY_ADMIN, SCOPES
 from services.identity import admin, rotation, tokens
 from services.identity.collaborators import Identity
@@ -15,7 +16,6 @@ from services.identity.schemas import (
     ClientOut,
     ClientRegistration,
     ClientWithSecret,
-    ErrorBody,
     NextKeyRequest,
     SigningKeyOut,
     StaffAssistant,
@@ -74,6 +74,7 @@ TOKEN_FORM: dict[str, Any] = {
         400: {"model": TokenErrorBody, "description": "RFC 6749 error"},
         401: {"model": TokenErrorBody, "description": "invalid_client"},
         429: {"model": TokenErrorBody, "description": "Rate limited; see Retry-After"},
+        **refusals({503: "`no_signing_key`: no signing key is active"}),
     },
 )
 async def token(request: Request, identity: IdentityDep) -> JSONResponse:
@@ -134,12 +135,9 @@ async def oauth_metadata(request: Request) -> dict[str, Any]:
 admin_router = APIRouter(prefix="/admin", tags=["administration"])
 Admin = Annotated[Principal, Depends(require(IDENTITY_ADMIN))]
 ClientId = Annotated[str, Path(max_length=64)]
-ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "No or invalid token"},
-    403: {"model": ErrorBody, "description": "The token lacks identity:admin"},
-    422: {"model": ErrorBody, "description": "Invalid field"},
-}
-NOT_FOUND: dict[int | str, dict[str, Any]] = {**ADMIN_ERRORS, 404: {"model": ErrorBody}}
+CHANGED = "`concurrent_change`: changed meanwhile; retry"
+CLIENT_NOT_FOUND = refusals({404: "`client_not_found`", 409: CHANGED})
+STAFF_NOT_FOUND = refusals({404: "`staff_not_found`", 409: CHANGED})
 
 
 def _client(client: Client, secret: str | None = None) -> ClientOut:
@@ -170,7 +168,12 @@ def _key(identity: Identity, key: SigningKey) -> SigningKeyOut:
     "/clients",
     status_code=201,
     response_model=ClientWithSecret,
-    responses={**ADMIN_ERRORS, 409: {"model": ErrorBody, "description": "client_id taken"}},
+    responses=refusals(
+        {
+            409: "`client_exists`: the client_id is taken",
+            422: "`validation_failed`: also when the kind, its party or its scopes do not fit",
+        }
+    ),
 )
 async def register_client(registration: ClientRegistration, identity: IdentityDep, _: Admin) -> ClientOut:
     """Register an agency, employer, provider or service client; the secret is in this answer only."""
@@ -178,24 +181,26 @@ async def register_client(registration: ClientRegistration, identity: IdentityDe
     return _client(client, secret)
 
 
-@admin_router.get("/clients", response_model=list[ClientOut], responses=ADMIN_ERRORS)
+@admin_router.get("/clients", response_model=list[ClientOut])
 async def list_clients(identity: IdentityDep, _: Admin) -> list[ClientOut]:
     return [_client(client) for client in await admin.list_clients(identity)]
 
 
-@admin_router.get("/clients/{client_id}", response_model=ClientOut, responses=NOT_FOUND)
+@admin_router.get(
+    "/clients/{client_id}", response_model=ClientOut, responses=refusals({404: "`client_not_found`"})
+)
 async def get_client(client_id: ClientId, identity: IdentityDep, _: Admin) -> ClientOut:
     return _client(await admin.get_client(identity, client_id))
 
 
-@admin_router.post("/clients/{client_id}/secret", response_model=ClientWithSecret, responses=NOT_FOUND)
+@admin_router.post("/clients/{client_id}/secret", response_model=ClientWithSecret, responses=CLIENT_NOT_FOUND)
 async def issue_client_secret(client_id: ClientId, identity: IdentityDep, _: Admin) -> ClientOut:
     """A new secret; the old one stops working at once."""
     client, secret = await admin.issue_client_secret(identity, client_id)
     return _client(client, secret)
 
 
-@admin_router.post("/clients/{client_id}/deactivation", response_model=ClientOut, responses=NOT_FOUND)
+@admin_router.post("/clients/{client_id}/deactivation", response_model=ClientOut, responses=CLIENT_NOT_FOUND)
 async def deactivate_client(client_id: ClientId, identity: IdentityDep, _: Admin) -> ClientOut:
     """No more tokens for this client."""
     return _client(await admin.deactivate_client(identity, client_id))
@@ -205,19 +210,24 @@ async def deactivate_client(client_id: ClientId, identity: IdentityDep, _: Admin
     "/staff",
     status_code=201,
     response_model=StaffOut,
-    responses={**ADMIN_ERRORS, 409: {"model": ErrorBody, "description": "Username taken"}},
+    responses=refusals(
+        {
+            409: "`username_taken`",
+            422: "`validation_failed`: also a weak password, or fields that do not fit the role",
+        }
+    ),
 )
 async def register_staff(registration: StaffRegistration, identity: IdentityDep, _: Admin) -> StaffOut:
     """Register a staff member with a role (a labour assistant with the community and street served)."""
     return _staff(await admin.register_staff(identity, registration))
 
 
-@admin_router.get("/staff", response_model=list[StaffOut], responses=ADMIN_ERRORS)
+@admin_router.get("/staff", response_model=list[StaffOut])
 async def list_staff(identity: IdentityDep, _: Admin) -> list[StaffOut]:
     return [_staff(staff) for staff in await admin.list_staff(identity)]
 
 
-@admin_router.post("/staff/{username}/unlock", response_model=StaffOut, responses=NOT_FOUND)
+@admin_router.post("/staff/{username}/unlock", response_model=StaffOut, responses=STAFF_NOT_FOUND)
 async def unlock_staff(
     username: Annotated[str, Path(max_length=64)], identity: IdentityDep, _: Admin
 ) -> StaffOut:
@@ -228,7 +238,8 @@ async def unlock_staff(
 @admin_router.put(
     "/staff/{username}/assistant",
     response_model=StaffOut,
-    responses={**NOT_FOUND, 422: {"model": ErrorBody, "description": "Not a labour assistant's login"}},
+    responses=STAFF_NOT_FOUND
+    | refusals({422: "`validation_failed`: also when the login is not a labour assistant's"}),
 )
 async def set_staff_assistant(
     username: Annotated[str, Path(max_length=64)], body: StaffAssistant, identity: IdentityDep, _: Admin
@@ -238,7 +249,7 @@ async def set_staff_assistant(
     return _staff(await admin.set_staff_assistant(identity, username, body.assistant_id))
 
 
-@admin_router.get("/signing-keys", response_model=list[SigningKeyOut], responses=ADMIN_ERRORS)
+@admin_router.get("/signing-keys", response_model=list[SigningKeyOut])
 async def list_signing_keys(identity: IdentityDep, _: Admin) -> list[SigningKeyOut]:
     return [_key(identity, key) for key in await rotation.all_keys(identity)]
 
@@ -247,7 +258,7 @@ async def list_signing_keys(identity: IdentityDep, _: Admin) -> list[SigningKeyO
     "/signing-keys",
     status_code=201,
     response_model=SigningKeyOut,
-    responses={**ADMIN_ERRORS, 409: {"model": ErrorBody, "description": "A next key is already published"}},
+    responses=refusals({409: "`next_key_exists`: a next key is published already"}),
 )
 async def prepare_next_key(request: NextKeyRequest, identity: IdentityDep, _: Admin) -> SigningKeyOut:
     """Rotation, step 1: publish a next key in the JWKS (it does not sign yet)."""
@@ -257,10 +268,13 @@ async def prepare_next_key(request: NextKeyRequest, identity: IdentityDep, _: Ad
 @admin_router.post(
     "/signing-keys/{kid}/activation",
     response_model=SigningKeyOut,
-    responses={
-        **NOT_FOUND,
-        409: {"model": ErrorBody, "description": "Not next, or not published long enough"},
-    },
+    responses=refusals(
+        {
+            404: "`key_not_found`",
+            409: "`key_transition_refused` (not the next key), `key_not_published_long_enough`, or "
+            "`concurrent_rotation`",
+        }
+    ),
 )
 async def activate_key(
     kid: Annotated[str, Path(max_length=64)], identity: IdentityDep, _: Admin

@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, computed_field, field_validator
 
+from services.common.errors import ErrorItem
 from services.common.scopes import SCOPES
 from services.identity.domain import ROLE_SCOPES, ClientKind, Role
 from services.identity.settings import SigningAlgorithm
@@ -13,20 +14,6 @@ CODE = r"^[A-Za-z0-9-]{2,32}$"
 NAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 PARTY_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
-
-
-class ErrorItem(BaseModel):
-    field: str
-    reason: str
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx answer of the admin endpoints has this shape."""
-
-    error: str = Field(description="A stable, machine-readable code")
-    message: str
-    errors: list[ErrorItem] = []
-    details: dict[str, str] = {}
 
 
 class TokenErrorBody(BaseModel):

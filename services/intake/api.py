@@ -1,6 +1,6 @@
 """Intake routes: parse, call one use case, answer with a response model."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -16,6 +16,7 @@ from contracts.journey import (
     StableClosureRequest,
     UpdateOutcome,
 )
+from services.common.error_responses import refusals
 from services.intake import (
     guidance,
     journey_events,
@@ -45,7 +46,6 @@ from services.intake.schemas import (
     CommunityIn,
     ConsentRequest,
     ConsentView,
-    ErrorBody,
     GuidanceSessionIn,
     GuidanceSessionOut,
     JourneyEventReceipt,
@@ -64,18 +64,16 @@ from services.intake.schemas import (
 router = APIRouter(tags=["workers"])
 
 CaseId = Annotated[str, Path(min_length=36, max_length=36, description="The case id")]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "Malformed JSON"},
-    413: {"model": ErrorBody, "description": "Body too large"},
-    422: {"model": ErrorBody, "description": "Invalid field"},
-}
-REGISTRATION_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
-    409: {
-        "model": ErrorBody,
-        "description": "The person already has an open case; `details.case_id` names it",
-    },
-}
+OUT_OF_REACH = "`case_out_of_reach`: the case is in a community the caller does not serve"
+CASE = refusals({403: OUT_OF_REACH, 404: "`case_not_found`: no such case"})
+JOURNEY = refusals(
+    {
+        403: OUT_OF_REACH,
+        404: "`case_not_found`, or `journey_not_started`",
+        503: "`journey_unavailable`: the journey did not answer in time; retry",
+    }
+)
+UNKNOWN_ASSISTANT = refusals({422: "`validation_failed`: also when no such labour assistant is known"})
 
 
 def _intake(request: Request) -> Intake:
@@ -90,7 +88,17 @@ def _registered(case: object) -> RegisteredWorker:
     return RegisteredWorker.model_validate(case, from_attributes=True)
 
 
-@router.post("/workers", status_code=201, response_model=RegisteredWorker, responses=REGISTRATION_ERRORS)
+@router.post(
+    "/workers",
+    status_code=201,
+    response_model=RegisteredWorker,
+    responses=refusals(
+        {
+            403: OUT_OF_REACH,
+            409: "`case_already_open` (`details.case_id` names it), or `case_closed`: re-open that case",
+        }
+    ),
+)
 async def register_worker(
     registration: WorkerRegistration, intake: IntakeDep, caller: CaseWriter
 ) -> RegisteredWorker:
@@ -99,7 +107,7 @@ async def register_worker(
     return _registered(case)
 
 
-@router.get("/workers", response_model=CasePage, responses={422: {"model": ErrorBody}})
+@router.get("/workers", response_model=CasePage)
 async def list_workers(
     query: Annotated[CaseQuery, Query()], intake: IntakeDep, caller: CaseReader
 ) -> CasePage:
@@ -108,7 +116,7 @@ async def list_workers(
     return await search.search_cases(intake=intake, query=query, caller=caller)
 
 
-@router.get("/workers/{case_id}", response_model=RegisteredWorker, responses={404: {"model": ErrorBody}})
+@router.get("/workers/{case_id}", response_model=RegisteredWorker, responses=CASE)
 async def get_worker(case_id: CaseId, intake: IntakeDep, caller: CaseReader) -> RegisteredWorker:
     """The case; the full resident ID number only for callers holding `cases:read_resident_id`."""
     return await service.read_case(intake=intake, case_id=case_id, caller=caller)
@@ -117,11 +125,7 @@ async def get_worker(case_id: CaseId, intake: IntakeDep, caller: CaseReader) -> 
 @router.post(
     "/workers/{case_id}/closure",
     response_model=RegisteredWorker,
-    responses={
-        **ERRORS,
-        404: {"model": ErrorBody},
-        409: {"model": ErrorBody, "description": "Already closed"},
-    },
+    responses=CASE | refusals({409: "`case_transition_refused`: the case is closed already"}),
 )
 async def close_case(
     case_id: CaseId, closure: Closure, intake: IntakeDep, caller: CaseWriter
@@ -134,7 +138,10 @@ async def close_case(
 @router.post(
     "/workers/{case_id}/reopening",
     response_model=RegisteredWorker,
-    responses={**ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody, "description": "Not closed"}},
+    responses=CASE
+    | refusals(
+        {409: "`case_transition_refused` (the case is open), or `case_already_open` (another one is)"}
+    ),
 )
 async def reopen_case(
     case_id: CaseId, reopening: Reopening, intake: IntakeDep, caller: CaseWriter
@@ -144,15 +151,13 @@ async def reopen_case(
     return _registered(case)
 
 
-@router.get(
-    "/workers/{case_id}/history", response_model=list[StatusChange], responses={404: {"model": ErrorBody}}
-)
+@router.get("/workers/{case_id}/history", response_model=list[StatusChange], responses=CASE)
 async def case_history(case_id: CaseId, intake: IntakeDep, caller: CaseReader) -> list[StatusChange]:
     """When the case was opened, closed and re-opened, and why."""
     return await lifecycle.status_history(intake=intake, case_id=case_id, caller=caller)
 
 
-@router.get("/workers/{case_id}/journey", response_model=JourneyStatus, responses={404: {"model": ErrorBody}})
+@router.get("/workers/{case_id}/journey", response_model=JourneyStatus, responses=JOURNEY)
 async def get_journey(case_id: CaseId, intake: IntakeDep, caller: CaseReaderPrincipal) -> JourneyStatus:
     """The worker's journey: stage, follow-ups and their state, read from the running workflow."""
     return await service.journey_of(intake=intake, case_id=case_id, caller=caller)
@@ -161,7 +166,7 @@ async def get_journey(case_id: CaseId, intake: IntakeDep, caller: CaseReaderPrin
 @router.get(
     "/workers/{case_id}/journey/timeline",
     response_model=JourneyTimeline,
-    responses={404: {"model": ErrorBody}},
+    responses=JOURNEY,
 )
 async def get_journey_timeline(
     case_id: CaseId, intake: IntakeDep, caller: CaseReaderPrincipal
@@ -170,11 +175,9 @@ async def get_journey_timeline(
     return await service.journey_timeline(intake=intake, case_id=case_id, caller=caller)
 
 
-JOURNEY_ACTION_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
-    404: {"model": ErrorBody, "description": "No such case, or its journey has not started"},
-    409: {"model": ErrorBody, "description": "The journey's rules refuse the action; `message` says why"},
-}
+JOURNEY_ACTION_ERRORS = JOURNEY | refusals(
+    {409: "`journey_action_refused`: the journey's rules refuse the action; `message` says why"}
+)
 
 
 @router.post("/workers/{case_id}/journey/exit", response_model=UpdateOutcome, responses=JOURNEY_ACTION_ERRORS)
@@ -215,7 +218,17 @@ async def record_progress(
     "/journey-events",
     status_code=201,
     response_model=JourneyEventReceipt,
-    responses={**ERRORS, 200: {"model": JourneyEventReceipt, "description": "Kept before (a repeat)"}},
+    responses={
+        200: {"model": JourneyEventReceipt, "description": "Kept before (a repeat)"},
+        **refusals(
+            {
+                403: "`service_client_only`: only the platform's own services call this",
+                404: "`case_not_found`: the event's subject is no case",
+                422: "`not_a_journey_event`, `unknown_event_type` or `validation_failed`: not an event "
+                "the journey publishes",
+            }
+        ),
+    },
     tags=["journey"],
 )
 async def keep_journey_event(
@@ -233,26 +246,42 @@ network_router = APIRouter(tags=["caseworker network"])
 AssistantId = Annotated[str, Path(min_length=36, max_length=36, description="The labour assistant's id")]
 
 
-@network_router.post("/streets", status_code=201, response_model=StreetIn, responses=ERRORS)
+@network_router.post(
+    "/streets", status_code=201, response_model=StreetIn, responses=refusals({409: "`street_exists`"})
+)
 async def add_street(street: StreetIn, intake: IntakeDep, _caller: NetworkManager) -> StreetIn:
     row = await network.add_street(intake=intake, street=street)
     return StreetIn(street_code=row.street_code, name=row.name)
 
 
-@network_router.post("/communities", status_code=201, response_model=CommunityIn, responses=ERRORS)
+@network_router.post(
+    "/communities",
+    status_code=201,
+    response_model=CommunityIn,
+    responses=refusals(
+        {409: "`community_exists`", 422: "`validation_failed`: also when the street is not known"}
+    ),
+)
 async def add_community(community: CommunityIn, intake: IntakeDep, _caller: NetworkManager) -> CommunityIn:
     row = await network.add_community(intake=intake, community=community)
     return CommunityIn(community_code=row.community_code, street_code=row.street_code, name=row.name)
 
 
-@network_router.post("/assistants", status_code=201, response_model=AssistantOut, responses=ERRORS)
+@network_router.post(
+    "/assistants",
+    status_code=201,
+    response_model=AssistantOut,
+    responses=refusals({422: "`validation_failed`: also when the community is not known"}),
+)
 async def add_assistant(assistant: AssistantIn, intake: IntakeDep, _caller: NetworkManager) -> AssistantOut:
     row = await network.add_assistant(intake=intake, assistant=assistant)
     return AssistantOut.model_validate(row, from_attributes=True)
 
 
 @network_router.get(
-    "/assistants/{assistant_id}/caseload", response_model=Caseload, responses={404: {"model": ErrorBody}}
+    "/assistants/{assistant_id}/caseload",
+    response_model=Caseload,
+    responses=refusals({403: OUT_OF_REACH, 404: "`assistant_not_found`"}),
 )
 async def get_caseload(assistant_id: AssistantId, intake: IntakeDep, caller: CaseReaderPrincipal) -> Caseload:
     """The assistant's capacity, open cases and their ids (`cases:read`, for a caller who reaches the
@@ -263,7 +292,9 @@ async def get_caseload(assistant_id: AssistantId, intake: IntakeDep, caller: Cas
 @network_router.put(
     "/workers/{case_id}/assistant",
     response_model=RegisteredWorker,
-    responses={**ERRORS, 404: {"model": ErrorBody}, 409: {"model": ErrorBody, "description": "No room"}},
+    responses=CASE
+    | UNKNOWN_ASSISTANT
+    | refusals({409: "`assistant_at_capacity`: the assistant has no room for another case"}),
 )
 async def reassign(
     case_id: CaseId, reassignment: Reassignment, intake: IntakeDep, caller: NetworkManager
@@ -276,13 +307,12 @@ async def reassign(
 
 
 records_router = APIRouter(tags=["skills profile and consent"])
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
 
 
 @records_router.put(
     "/workers/{case_id}/profile",
     response_model=ProfileVersion,
-    responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "Changed meanwhile"}},
+    responses=CASE | refusals({409: "`profile_changed`: a newer version was recorded meanwhile"}),
 )
 async def record_profile(
     case_id: CaseId, update: ProfileUpdate, intake: IntakeDep, caller: CaseWriter
@@ -291,13 +321,17 @@ async def record_profile(
     return await records.record_skills_profile(intake=intake, case_id=case_id, update=update, caller=caller)
 
 
-@records_router.get("/workers/{case_id}/profile", response_model=ProfileVersion, responses=NOT_FOUND)
+@records_router.get(
+    "/workers/{case_id}/profile",
+    response_model=ProfileVersion,
+    responses=refusals({403: OUT_OF_REACH, 404: "`case_not_found`, or `profile_not_recorded`"}),
+)
 async def get_profile(case_id: CaseId, intake: IntakeDep, caller: CaseReader) -> ProfileVersion:
     return await records.current_profile(intake=intake, case_id=case_id, caller=caller)
 
 
 @records_router.get(
-    "/workers/{case_id}/profile/versions", response_model=list[ProfileVersion], responses=NOT_FOUND
+    "/workers/{case_id}/profile/versions", response_model=list[ProfileVersion], responses=CASE
 )
 async def get_profile_versions(
     case_id: CaseId, intake: IntakeDep, caller: CaseReader
@@ -310,7 +344,7 @@ async def get_profile_versions(
     "/workers/{case_id}/consents",
     status_code=201,
     response_model=ConsentView,
-    responses={**ERRORS, **NOT_FOUND},
+    responses=CASE,
 )
 async def grant_consent(
     case_id: CaseId, request: ConsentRequest, intake: IntakeDep, caller: CaseWriter
@@ -319,13 +353,15 @@ async def grant_consent(
     return await records.grant_consent(intake=intake, case_id=case_id, request=request, caller=caller)
 
 
-@records_router.get("/workers/{case_id}/consents", response_model=list[ConsentView], responses=NOT_FOUND)
+@records_router.get("/workers/{case_id}/consents", response_model=list[ConsentView], responses=CASE)
 async def list_consents(case_id: CaseId, intake: IntakeDep, caller: CaseReader) -> list[ConsentView]:
     return await records.consents_of(intake=intake, case_id=case_id, caller=caller)
 
 
 @records_router.post(
-    "/workers/{case_id}/consents/{consent_id}/withdrawal", response_model=ConsentView, responses=NOT_FOUND
+    "/workers/{case_id}/consents/{consent_id}/withdrawal",
+    response_model=ConsentView,
+    responses=refusals({403: OUT_OF_REACH, 404: "`case_not_found`, or `consent_not_found` on the case"}),
 )
 async def withdraw_consent(
     case_id: CaseId,
@@ -340,16 +376,15 @@ async def withdraw_consent(
 
 
 guidance_router = APIRouter(tags=["guidance and plan"])
-TRANSITION: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorBody, "description": "Not allowed in this status"}
-}
+PLAN = refusals({403: OUT_OF_REACH, 404: "`case_not_found`, or `plan_not_proposed`"})
+PLAN_MOVE = PLAN | refusals({409: "`plan_transition_refused`: not allowed in the plan's status"})
 
 
 @guidance_router.post(
     "/workers/{case_id}/guidance-sessions",
     status_code=201,
     response_model=GuidanceSessionOut,
-    responses={**ERRORS, **NOT_FOUND},
+    responses=CASE | UNKNOWN_ASSISTANT,
 )
 async def record_guidance_session(
     case_id: CaseId, held: GuidanceSessionIn, intake: IntakeDep, caller: CaseWriter
@@ -359,7 +394,7 @@ async def record_guidance_session(
 
 
 @guidance_router.get(
-    "/workers/{case_id}/guidance-sessions", response_model=list[GuidanceSessionOut], responses=NOT_FOUND
+    "/workers/{case_id}/guidance-sessions", response_model=list[GuidanceSessionOut], responses=CASE
 )
 async def list_guidance_sessions(
     case_id: CaseId, intake: IntakeDep, caller: CaseReader
@@ -371,7 +406,7 @@ async def list_guidance_sessions(
     "/workers/{case_id}/plan",
     status_code=201,
     response_model=PlanRevisionOut,
-    responses={**ERRORS, **NOT_FOUND},
+    responses=CASE | refusals({409: "`plan_changed`: the plan was revised meanwhile"}),
 )
 async def propose_plan(
     case_id: CaseId, proposal: PlanProposal, intake: IntakeDep, caller: CaseWriter
@@ -381,7 +416,7 @@ async def propose_plan(
 
 
 @guidance_router.post(
-    "/workers/{case_id}/plan/agreement", response_model=PlanRevisionOut, responses={**NOT_FOUND, **TRANSITION}
+    "/workers/{case_id}/plan/agreement", response_model=PlanRevisionOut, responses=PLAN_MOVE
 )
 async def agree_plan(case_id: CaseId, intake: IntakeDep, caller: CaseWriter) -> PlanRevisionOut:
     """The worker agrees to the newest revision."""
@@ -391,7 +426,7 @@ async def agree_plan(case_id: CaseId, intake: IntakeDep, caller: CaseWriter) -> 
 @guidance_router.post(
     "/workers/{case_id}/plan/approval",
     response_model=PlanRevisionOut,
-    responses={**ERRORS, **NOT_FOUND, **TRANSITION},
+    responses=PLAN_MOVE,
 )
 async def approve_plan(case_id: CaseId, intake: IntakeDep, caller: PlanApprover) -> PlanRevisionOut:
     """A supervisor approves the newest revision, which the worker must have agreed to; the approver is
@@ -399,13 +434,13 @@ async def approve_plan(case_id: CaseId, intake: IntakeDep, caller: PlanApprover)
     return await guidance.approve_plan(intake=intake, case_id=case_id, caller=caller)
 
 
-@guidance_router.get("/workers/{case_id}/plan", response_model=PlanRevisionOut, responses=NOT_FOUND)
+@guidance_router.get("/workers/{case_id}/plan", response_model=PlanRevisionOut, responses=PLAN)
 async def get_plan(case_id: CaseId, intake: IntakeDep, caller: CaseReader) -> PlanRevisionOut:
     return await guidance.current_plan(intake=intake, case_id=case_id, caller=caller)
 
 
 @guidance_router.get(
-    "/workers/{case_id}/plan/revisions", response_model=list[PlanRevisionOut], responses=NOT_FOUND
+    "/workers/{case_id}/plan/revisions", response_model=list[PlanRevisionOut], responses=CASE
 )
 async def list_plan_revisions(
     case_id: CaseId, intake: IntakeDep, caller: CaseReader

@@ -4,15 +4,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from services.common.error_responses import refusals
 from services.common.http import current_correlation_id
 from services.intake import restructuring, rosters
-from services.intake.api import ERRORS, NOT_FOUND, TRANSITION, IntakeDep
+from services.intake.api import OUT_OF_REACH, IntakeDep
 from services.intake.callers import RestructuringManager
 from services.intake.schemas import (
     BulkIntakeIn,
     BulkIntakeOut,
     CongressVote,
-    ErrorBody,
     RestructuringPlanIn,
     RestructuringPlanOut,
     RosterOut,
@@ -22,11 +22,17 @@ from services.intake.schemas import (
 
 restructuring_router = APIRouter(tags=["enterprise restructuring"])
 PlanId = Annotated[str, Path(min_length=36, max_length=36, description="The restructuring plan's id")]
-
-
-@restructuring_router.post(
-    "/restructuring-plans", status_code=201, response_model=RestructuringPlanOut, responses=ERRORS
+PLAN = refusals({404: "`plan_not_found`: no such restructuring plan"})
+TAKE_IN = PLAN | refusals(
+    {
+        403: OUT_OF_REACH,
+        409: "`plan_not_approved`, `batch_id_used` (under another plan), or `cases_opened_meanwhile`",
+        422: "`validation_failed`: also one error per row that cannot be taken in (`workers.<row>.<field>`)",
+    }
 )
+
+
+@restructuring_router.post("/restructuring-plans", status_code=201, response_model=RestructuringPlanOut)
 async def submit_restructuring_plan(
     plan: RestructuringPlanIn, intake: IntakeDep, _caller: RestructuringManager
 ) -> RestructuringPlanOut:
@@ -35,7 +41,7 @@ async def submit_restructuring_plan(
 
 
 @restructuring_router.get(
-    "/restructuring-plans/{plan_id}", response_model=RestructuringPlanOut, responses=NOT_FOUND
+    "/restructuring-plans/{plan_id}", response_model=RestructuringPlanOut, responses=PLAN
 )
 async def get_restructuring_plan(
     plan_id: PlanId, intake: IntakeDep, _caller: RestructuringManager
@@ -46,7 +52,7 @@ async def get_restructuring_plan(
 @restructuring_router.put(
     "/restructuring-plans/{plan_id}",
     response_model=RestructuringPlanOut,
-    responses={**ERRORS, **NOT_FOUND, **TRANSITION},
+    responses=PLAN | refusals({409: "`plan_transition_refused`: only a rejected plan is revised"}),
 )
 async def revise_restructuring_plan(
     plan_id: PlanId, plan: RestructuringPlanIn, intake: IntakeDep, _caller: RestructuringManager
@@ -60,7 +66,13 @@ async def revise_restructuring_plan(
 @restructuring_router.post(
     "/restructuring-plans/{plan_id}/vote",
     response_model=RestructuringPlanOut,
-    responses={**ERRORS, **NOT_FOUND, **TRANSITION},
+    responses=PLAN
+    | refusals(
+        {
+            409: "`plan_transition_refused`: the plan awaits no vote",
+            422: "`validation_failed`: also when the vote counts cannot be true",
+        }
+    ),
 )
 async def record_congress_vote(
     plan_id: PlanId, vote: CongressVote, intake: IntakeDep, _caller: RestructuringManager
@@ -78,7 +90,7 @@ async def record_congress_vote(
 @restructuring_router.post(
     "/restructuring-plans/{plan_id}/intake",
     response_model=BulkIntakeOut,
-    responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "The plan is not approved"}},
+    responses=TAKE_IN,
 )
 async def take_in_workers(
     plan_id: PlanId, batch: BulkIntakeIn, intake: IntakeDep, caller: RestructuringManager
@@ -91,11 +103,14 @@ async def take_in_workers(
 @restructuring_router.put(
     "/restructuring-plans/{plan_id}/roster",
     response_model=RosterOut,
-    responses={
-        **ERRORS,
-        **NOT_FOUND,
-        409: {"model": ErrorBody, "description": "Approved: the roster is final"},
-    },
+    responses=PLAN
+    | refusals(
+        {
+            403: OUT_OF_REACH,
+            409: "`roster_final`: the plan is approved, its roster taken in as lodged",
+            422: "`validation_failed`: also one error per wrong row (`workers.<row>.<field>`)",
+        }
+    ),
 )
 async def lodge_roster(
     plan_id: PlanId, roster: BulkIntakeIn, intake: IntakeDep, caller: RestructuringManager
@@ -106,7 +121,9 @@ async def lodge_roster(
 
 
 @restructuring_router.get(
-    "/restructuring-plans/{plan_id}/roster", response_model=RosterOut, responses=NOT_FOUND
+    "/restructuring-plans/{plan_id}/roster",
+    response_model=RosterOut,
+    responses=refusals({404: "`plan_not_found`, or `roster_not_lodged`"}),
 )
 async def get_roster(plan_id: PlanId, intake: IntakeDep, _caller: RestructuringManager) -> RosterOut:
     return await rosters.get_roster(intake=intake, plan_id=plan_id)
@@ -115,7 +132,7 @@ async def get_roster(plan_id: PlanId, intake: IntakeDep, _caller: RestructuringM
 @restructuring_router.post(
     "/restructuring-plans/{plan_id}/roster/intake",
     response_model=BulkIntakeOut,
-    responses={**NOT_FOUND, 409: {"model": ErrorBody, "description": "The plan is not approved"}},
+    responses=TAKE_IN | refusals({404: "`plan_not_found`, or `roster_not_lodged`"}),
 )
 async def take_in_roster(plan_id: PlanId, intake: IntakeDep, caller: RestructuringManager) -> BulkIntakeOut:
     """For the RestructuringPlan workflow: take the lodged roster in (idempotent by its batch id)."""
@@ -126,7 +143,11 @@ async def take_in_roster(plan_id: PlanId, intake: IntakeDep, caller: Restructuri
     "/restructuring-plans/{plan_id}/vote-reminders",
     status_code=201,
     response_model=VoteReminderOut,
-    responses={**ERRORS, **NOT_FOUND, 409: {"model": ErrorBody, "description": "No vote is awaited"}},
+    responses={
+        200: {"model": VoteReminderOut, "description": "Sent before under this key (a repeat)"},
+        **PLAN,
+        **refusals({409: "`plan_not_awaiting_vote`: this revision of the plan awaits no vote"}),
+    },
 )
 async def remind_congress(
     plan_id: PlanId,

@@ -148,22 +148,6 @@ class JourneyEventReceipt(BaseModel):
     kept: bool = Field(description="False when the event was kept before (a repeat, answered with 200)")
 
 
-class ErrorItem(BaseModel):
-    field: str
-    reason: str
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx answer has this shape."""
-
-    error: str = Field(description="A stable, machine-readable code")
-    message: str
-    errors: list[ErrorItem] = []
-    details: dict[str, str] = Field(
-        default={}, description="Facts about the refusal, e.g. the open case's id"
-    )
-
-
 CODE = r"^[A-Za-z0-9-]{2,32}$"
 
 

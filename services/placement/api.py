@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from contracts.occupations import EmploymentForm, OccupationArea
 from services.common import scopes
 from services.common.auth import acting_assistant, require
+from services.common.error_responses import refusals
 from services.common.errors import DomainError
 from services.common.http import current_correlation_id
 from services.placement import access, employers, job_fairs, matching, referrals, workers
@@ -30,7 +31,6 @@ from services.placement.schemas import (
     CommunityOut,
     EmployerIn,
     EmployerOut,
-    ErrorBody,
     HireOut,
     HireTerms,
     JobFairIn,
@@ -46,27 +46,25 @@ from services.placement.schemas import (
     WorkerOut,
 )
 
-AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "No token, or an invalid or expired one"},
-    403: {"model": ErrorBody, "description": "Lacks the scope, another employer's, or a case out of reach"},
-}
-router = APIRouter(responses=AUTH_ERRORS)
+router = APIRouter()
 READ = [Depends(require(scopes.PLACEMENT_READ))]
 WRITE = [Depends(require(scopes.PLACEMENT_WRITE))]
 
 Id = Annotated[str, Path(min_length=1, max_length=36)]
 Code = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{2,32}$")]
 Limit = Annotated[int, Query(ge=1, le=100)]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "Malformed JSON"},
-    404: {"model": ErrorBody, "description": "Not found (or not this employer's)"},
-    409: {"model": ErrorBody, "description": "Refused in the record's current state"},
-    422: {"model": ErrorBody, "description": "Invalid field, or a discriminatory requirement"},
-}
-EMPLOYER_ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
-    401: {"model": ErrorBody, "description": "No token, or an invalid or expired one"},
-    403: {"model": ErrorBody, "description": "No `vacancies:manage`, or another employer's token"},
-}
+OUT_OF_REACH = "`case_out_of_reach`: the worker's case is not in the caller's reach"
+NOT_THIS_EMPLOYER = "`employer_mismatch`: the token acts for another employer"
+STAFF_OR_EMPLOYER = (
+    "`insufficient_scope`: neither `placement:read` nor an employer's `vacancies:manage`; or "
+    f"{NOT_THIS_EMPLOYER}"
+)
+CHANGED = "`concurrent_change`: the record changed meanwhile; read it again and retry"
+REACH = refusals({403: OUT_OF_REACH})
+EMPLOYER_READS = refusals({403: STAFF_OR_EMPLOYER})
+EMPLOYER = refusals({403: NOT_THIS_EMPLOYER})
+EMPLOYER_NOT_FOUND = refusals({404: "`employer_not_found`"})
+WORKER_NOT_FOUND = refusals({404: "`worker_not_found`: placement has not heard of the case"})
 
 
 def _placement(request: Request) -> Placement:
@@ -81,7 +79,6 @@ PlacementDep = Annotated[Placement, Depends(_placement)]
     "/communities/{community_code}",
     response_model=CommunityOut,
     tags=["communities"],
-    responses=ERRORS,
     dependencies=[Depends(require(scopes.NETWORK_MANAGE))],
 )
 async def put_community(community_code: Code, community: CommunityIn, placement: PlacementDep) -> Any:
@@ -101,7 +98,7 @@ async def list_communities(placement: PlacementDep) -> Any:
     status_code=201,
     response_model=EmployerOut,
     tags=["employers"],
-    responses=ERRORS,
+    responses=refusals({409: "`employer_already_registered`: `details` names it"}),
     dependencies=WRITE,
 )
 async def register_employer(employer: EmployerIn, placement: PlacementDep) -> Any:
@@ -111,7 +108,12 @@ async def register_employer(employer: EmployerIn, placement: PlacementDep) -> An
     )
 
 
-@router.get("/employers/{employer_id}", response_model=EmployerOut, tags=["employers"], responses=ERRORS)
+@router.get(
+    "/employers/{employer_id}",
+    response_model=EmployerOut,
+    tags=["employers"],
+    responses=EMPLOYER_NOT_FOUND | refusals({403: STAFF_OR_EMPLOYER}),
+)
 async def get_employer(employer_id: Id, placement: PlacementDep, caller: StaffOrEmployer) -> Any:
     """The employer; an employer client reads only its own."""
     if access.employer_scope(caller) is not None:
@@ -133,7 +135,8 @@ def _employer_change(path: str, action: EmployerAction, summary: str) -> None:
         f"/employers/{{employer_id}}/{path}",
         response_model=EmployerOut,
         tags=["employers"],
-        responses=ERRORS,
+        responses=EMPLOYER_NOT_FOUND
+        | refusals({409: f"`employer_transition_refused`: not from the employer's status; or {CHANGED}"}),
         summary=summary,
         dependencies=[Depends(require(scopes.PLACEMENT_MANAGE))],
     )(change)
@@ -149,7 +152,15 @@ _employer_change("reinstatement", EmployerAction.REINSTATE, "Reinstate a suspend
     status_code=201,
     response_model=VacancyOut,
     tags=["vacancies"],
-    responses=EMPLOYER_ERRORS,
+    responses=EMPLOYER
+    | refusals(
+        {
+            404: "`employer_not_found`, or `job_fair_not_found`",
+            409: "`employer_not_verified`",
+            422: "`discriminatory_requirement`: a filter on age, sex, ethnicity, marital status, household "
+            "registration or health; or `validation_failed`",
+        }
+    ),
 )
 async def post_vacancy(employer_id: OwnEmployerId, vacancy: VacancyIn, placement: PlacementDep) -> Any:
     """Post a vacancy (any employment form). Filters on age, sex, ethnicity, marital status, household
@@ -163,7 +174,13 @@ async def post_vacancy(employer_id: OwnEmployerId, vacancy: VacancyIn, placement
     "/employers/{employer_id}/vacancies/{vacancy_id}/closure",
     response_model=VacancyOut,
     tags=["vacancies"],
-    responses=EMPLOYER_ERRORS,
+    responses=EMPLOYER
+    | refusals(
+        {
+            404: "`vacancy_not_found` (or not this employer's)",
+            409: f"`vacancy_transition_refused`: the vacancy is closed already; or {CHANGED}",
+        }
+    ),
 )
 async def close_vacancy(
     employer_id: OwnEmployerId, vacancy_id: Id, closure: VacancyClosure, placement: PlacementDep
@@ -177,7 +194,12 @@ async def close_vacancy(
     )
 
 
-@router.get("/vacancies", response_model=list[VacancyOut], tags=["vacancies"], responses=ERRORS)
+@router.get(
+    "/vacancies",
+    response_model=list[VacancyOut],
+    tags=["vacancies"],
+    responses=EMPLOYER_READS,
+)
 async def list_vacancies(
     placement: PlacementDep,
     caller: StaffOrEmployer,
@@ -195,7 +217,12 @@ async def list_vacancies(
     )
 
 
-@router.get("/vacancies/{vacancy_id}", response_model=VacancyOut, tags=["vacancies"], responses=ERRORS)
+@router.get(
+    "/vacancies/{vacancy_id}",
+    response_model=VacancyOut,
+    tags=["vacancies"],
+    responses=refusals({403: STAFF_OR_EMPLOYER, 404: "`vacancy_not_found` (or not this employer's)"}),
+)
 async def get_vacancy(vacancy_id: Id, placement: PlacementDep, caller: StaffOrEmployer) -> Any:
     """The vacancy; another employer's is not found for an employer client."""
     vacancy = await employers.get_vacancy(placement=placement, vacancy_id=vacancy_id)
@@ -206,7 +233,10 @@ async def get_vacancy(vacancy_id: Id, placement: PlacementDep, caller: StaffOrEm
 
 
 @router.get(
-    "/vacancies/{vacancy_id}/matches", response_model=list[WorkerMatch], tags=["matching"], responses=ERRORS
+    "/vacancies/{vacancy_id}/matches",
+    response_model=list[WorkerMatch],
+    tags=["matching"],
+    responses=refusals({404: "`vacancy_not_found`"}),
 )
 async def workers_for_vacancy(
     vacancy_id: Id, placement: PlacementDep, caller: Reader, limit: Limit = 20
@@ -218,7 +248,9 @@ async def workers_for_vacancy(
     )
 
 
-@router.get("/workers/{case_id}", response_model=WorkerOut, tags=["matching"], responses=ERRORS)
+@router.get(
+    "/workers/{case_id}", response_model=WorkerOut, tags=["matching"], responses=REACH | WORKER_NOT_FOUND
+)
 async def get_worker(case_id: Id, placement: PlacementDep, caller: Reader) -> Any:
     """What placement knows of a worker, from intake's and training's events."""
     await access.require_case_reach(placement, caller, case_id)
@@ -226,7 +258,10 @@ async def get_worker(case_id: Id, placement: PlacementDep, caller: Reader) -> An
 
 
 @router.get(
-    "/workers/{case_id}/matches", response_model=list[VacancyMatch], tags=["matching"], responses=ERRORS
+    "/workers/{case_id}/matches",
+    response_model=list[VacancyMatch],
+    tags=["matching"],
+    responses=REACH | WORKER_NOT_FOUND,
 )
 async def vacancies_for_worker(
     case_id: Id,
@@ -247,7 +282,19 @@ async def vacancies_for_worker(
     )
 
 
-@router.post("/referrals", status_code=201, response_model=ReferralOut, tags=["referrals"], responses=ERRORS)
+@router.post(
+    "/referrals",
+    status_code=201,
+    response_model=ReferralOut,
+    tags=["referrals"],
+    responses=refusals(
+        {
+            403: f"{OUT_OF_REACH}; or `assistant_mismatch`: a labour assistant refers as themselves",
+            404: "`worker_not_found`, `vacancy_not_found` or `job_fair_not_found`",
+            409: "`case_closed`, `vacancy_not_open`, or `already_referred`: `details` names the referral",
+        }
+    ),
+)
 async def refer(referral: ReferralIn, placement: PlacementDep, caller: Writer) -> Any:
     """A labour assistant refers a worker to an open vacancy (once per worker and vacancy)."""
     await access.require_case_reach(placement, caller, referral.case_id)
@@ -257,7 +304,12 @@ async def refer(referral: ReferralIn, placement: PlacementDep, caller: Writer) -
     )
 
 
-@router.get("/referrals", response_model=list[ReferralOut], tags=["referrals"], responses=ERRORS)
+@router.get(
+    "/referrals",
+    response_model=list[ReferralOut],
+    tags=["referrals"],
+    responses=EMPLOYER_READS,
+)
 async def list_referrals(
     placement: PlacementDep,
     caller: StaffOrEmployer,
@@ -282,7 +334,17 @@ async def list_referrals(
     )
 
 
-@router.get("/referrals/{referral_id}", response_model=ReferralOut, tags=["referrals"], responses=ERRORS)
+@router.get(
+    "/referrals/{referral_id}",
+    response_model=ReferralOut,
+    tags=["referrals"],
+    responses=refusals(
+        {
+            403: f"{STAFF_OR_EMPLOYER}; or {OUT_OF_REACH}",
+            404: "`referral_not_found` (or not to this employer)",
+        }
+    ),
+)
 async def get_referral(referral_id: Id, placement: PlacementDep, caller: StaffOrEmployer) -> Any:
     """The referral: to an employer client only if made to it (else not found); to staff on a case reached."""
     own = access.employer_scope(caller)
@@ -298,7 +360,13 @@ async def get_referral(referral_id: Id, placement: PlacementDep, caller: StaffOr
     "/employers/{employer_id}/referrals/{referral_id}/answer",
     response_model=ReferralOut,
     tags=["referrals"],
-    responses=EMPLOYER_ERRORS,
+    responses=EMPLOYER
+    | refusals(
+        {
+            404: "`employer_not_found`, or `referral_not_found` (or not to this employer)",
+            409: f"`employer_not_verified`, or `referral_transition_refused`; or {CHANGED}",
+        }
+    ),
 )
 async def answer_referral(
     employer_id: OwnEmployerId, referral_id: Id, reply: ReferralAnswer, placement: PlacementDep
@@ -318,7 +386,15 @@ async def answer_referral(
     status_code=201,
     response_model=HireOut,
     tags=["hires"],
-    responses=EMPLOYER_ERRORS,
+    responses=EMPLOYER
+    | refusals(
+        {
+            404: "`employer_not_found`, `referral_not_found`, `worker_not_found` or `vacancy_not_found`",
+            409: "`employer_not_verified`, `case_closed`, `vacancy_not_open`, or "
+            f"`referral_transition_refused`; or {CHANGED}",
+            422: "`validation_failed`: also when no employment form is given or known from the vacancy",
+        }
+    ),
 )
 async def hire_referred_worker_route(
     employer_id: OwnEmployerId, referral_id: Id, terms: HireTerms, placement: PlacementDep
@@ -338,7 +414,6 @@ async def hire_referred_worker_route(
     status_code=201,
     response_model=JobFairOut,
     tags=["job fairs"],
-    responses=ERRORS,
     dependencies=WRITE,
 )
 async def schedule_job_fair(fair: JobFairIn, placement: PlacementDep) -> Any:
@@ -350,7 +425,7 @@ async def schedule_job_fair(fair: JobFairIn, placement: PlacementDep) -> Any:
     "/job-fairs/{job_fair_id}",
     response_model=JobFairOut,
     tags=["job fairs"],
-    responses=ERRORS,
+    responses=refusals({404: "`job_fair_not_found`"}),
     dependencies=READ,
 )
 async def get_job_fair(job_fair_id: Id, placement: PlacementDep) -> Any:
@@ -362,7 +437,9 @@ async def get_job_fair(job_fair_id: Id, placement: PlacementDep) -> Any:
     "/job-fairs/{job_fair_id}/employers/{employer_id}",
     response_model=JobFairOut,
     tags=["job fairs"],
-    responses=ERRORS,
+    responses=refusals(
+        {404: "`job_fair_not_found`, or `employer_not_found`", 409: f"`employer_not_verified`; or {CHANGED}"}
+    ),
     dependencies=WRITE,
 )
 async def add_fair_employer(job_fair_id: Id, employer_id: Id, placement: PlacementDep) -> Any:
@@ -374,7 +451,11 @@ async def add_fair_employer(job_fair_id: Id, employer_id: Id, placement: Placeme
     status_code=201,
     response_model=JobFairOut,
     tags=["job fairs"],
-    responses=ERRORS,
+    responses={
+        200: {"model": JobFairOut, "description": "The worker's attendance was recorded before"},
+        **REACH,
+        **refusals({404: "`job_fair_not_found`, or `worker_not_found`", 409: "`case_closed`"}),
+    },
 )
 async def record_attendance(
     job_fair_id: Id, attendance: AttendanceIn, placement: PlacementDep, response: Response, caller: Writer

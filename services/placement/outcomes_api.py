@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
+from services.common.error_responses import refusals
 from services.common.http import current_correlation_id
 from services.placement import access, businesses, follow_ups, hires
 from services.placement.access import Reader, Writer
-from services.placement.api import AUTH_ERRORS, ERRORS, Id, PlacementDep
+from services.placement.api import CHANGED, EMPLOYER_READS, OUT_OF_REACH, REACH, Id, PlacementDep
 from services.placement.models import Business, Hire
 from services.placement.schemas import (
     BusinessClosure,
@@ -19,7 +20,6 @@ from services.placement.schemas import (
     BusinessOut,
     BusinessStart,
     DirectHire,
-    ErrorBody,
     FollowUpCancellation,
     FollowUpOutcome,
     FollowUpTaskIn,
@@ -32,19 +32,35 @@ from services.placement.schemas import (
     SupportLinkOut,
 )
 
-router = APIRouter(responses=AUTH_ERRORS)
+router = APIRouter()
+HIRE = REACH | refusals({404: "`hire_not_found`"})
+BUSINESS = REACH | refusals({404: "`business_not_found`"})
+TASK = REACH | refusals({404: "`follow_up_task_not_found`"})
 
 TaskKey = Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,200}$", description="Chosen by the caller")]
 
 
-@router.post("/hires", status_code=201, response_model=HireOut, tags=["hires"], responses=ERRORS)
+@router.post(
+    "/hires",
+    status_code=201,
+    response_model=HireOut,
+    tags=["hires"],
+    responses=REACH
+    | refusals(
+        {
+            404: "`worker_not_found`, `employer_not_found` or `vacancy_not_found` (of that employer)",
+            409: "`case_closed`, `employer_not_verified` or `vacancy_not_open`",
+            422: "`validation_failed`: also when no employment form is given or known from the vacancy",
+        }
+    ),
+)
 async def hire_directly(hire: DirectHire, placement: PlacementDep, caller: Writer) -> Any:
     """A hire not made through a referral (optionally for one of the employer's vacancies)."""
     await access.require_case_reach(placement, caller, hire.case_id)
     return await hires.hire_directly(placement=placement, hire=hire, correlation_id=current_correlation_id())
 
 
-@router.get("/hires", response_model=list[HireOut], tags=["hires"], responses=ERRORS)
+@router.get("/hires", response_model=list[HireOut], tags=["hires"], responses=EMPLOYER_READS)
 async def list_hires(
     placement: PlacementDep,
     caller: access.StaffOrEmployer,
@@ -64,13 +80,24 @@ async def list_hires(
     )
 
 
-@router.get("/hires/{hire_id}", response_model=HireOut, tags=["hires"], responses=ERRORS)
+@router.get("/hires/{hire_id}", response_model=HireOut, tags=["hires"], responses=HIRE)
 async def get_hire(hire_id: Id, placement: PlacementDep, caller: Reader) -> Any:
     await access.require_record_reach(placement, caller, Hire, hire_id)
     return await hires.get_hire(placement=placement, hire_id=hire_id)
 
 
-@router.post("/hires/{hire_id}/ending", response_model=HireOut, tags=["hires"], responses=ERRORS)
+@router.post(
+    "/hires/{hire_id}/ending",
+    response_model=HireOut,
+    tags=["hires"],
+    responses=HIRE
+    | refusals(
+        {
+            409: f"`hire_transition_refused`: the job ended already; or {CHANGED}",
+            422: "`validation_failed`: also when the job would end before it started",
+        }
+    ),
+)
 async def end_job(hire_id: Id, ending: JobEnding, placement: PlacementDep, caller: Writer) -> Any:
     """The job ended (with its reason); the hire stays on record."""
     await access.require_record_reach(placement, caller, Hire, hire_id)
@@ -80,7 +107,11 @@ async def end_job(hire_id: Id, ending: JobEnding, placement: PlacementDep, calle
 
 
 @router.post(
-    "/businesses", status_code=201, response_model=BusinessOut, tags=["businesses"], responses=ERRORS
+    "/businesses",
+    status_code=201,
+    response_model=BusinessOut,
+    tags=["businesses"],
+    responses=REACH | refusals({404: "`worker_not_found`", 409: "`case_closed`"}),
 )
 async def plan_business(business: BusinessIn, placement: PlacementDep, caller: Writer) -> Any:
     """A worker's business plan (entrepreneurship track)."""
@@ -91,7 +122,7 @@ async def plan_business(business: BusinessIn, placement: PlacementDep, caller: W
     return await businesses.describe(placement=placement, business_id=record.business_id)
 
 
-@router.get("/businesses/{business_id}", response_model=BusinessOut, tags=["businesses"], responses=ERRORS)
+@router.get("/businesses/{business_id}", response_model=BusinessOut, tags=["businesses"], responses=BUSINESS)
 async def get_business(business_id: Id, placement: PlacementDep, caller: Reader) -> Any:
     """The business with its policy-support applications and the jobs it created."""
     await access.require_record_reach(placement, caller, Business, business_id)
@@ -99,7 +130,11 @@ async def get_business(business_id: Id, placement: PlacementDep, caller: Reader)
 
 
 @router.post(
-    "/businesses/{business_id}/start", response_model=BusinessOut, tags=["businesses"], responses=ERRORS
+    "/businesses/{business_id}/start",
+    response_model=BusinessOut,
+    tags=["businesses"],
+    responses=BUSINESS
+    | refusals({409: f"`business_transition_refused`, or `licence_already_registered`; or {CHANGED}"}),
 )
 async def start_business(
     business_id: Id, start: BusinessStart, placement: PlacementDep, caller: Writer
@@ -116,7 +151,7 @@ async def start_business(
     "/businesses/{business_id}/support",
     response_model=SupportLinkOut,
     tags=["businesses"],
-    responses=ERRORS,
+    responses=BUSINESS | refusals({409: "`business_closed`, or `support_link_conflict`"}),
 )
 async def link_support(business_id: Id, link: SupportLinkIn, placement: PlacementDep, caller: Writer) -> Any:
     """Link a policy-support application (tax relief, micro-loan, fee waiver...); repeating it is harmless."""
@@ -131,7 +166,14 @@ async def link_support(business_id: Id, link: SupportLinkIn, placement: Placemen
     status_code=201,
     response_model=HireOut,
     tags=["businesses"],
-    responses=ERRORS,
+    responses=refusals(
+        {
+            403: OUT_OF_REACH,
+            404: "`business_not_found`, or `worker_not_found`",
+            409: "`business_not_started`, or `case_closed`",
+            422: "`validation_failed`: also for the founder themselves, or with no employment form given",
+        }
+    ),
 )
 async def create_job(business_id: Id, job: JobForWorker, placement: PlacementDep, caller: Writer) -> Any:
     """A job the business gives another laid-off worker: a hire on that worker's case (which the caller
@@ -144,7 +186,16 @@ async def create_job(business_id: Id, job: JobForWorker, placement: PlacementDep
 
 
 @router.post(
-    "/businesses/{business_id}/closure", response_model=BusinessOut, tags=["businesses"], responses=ERRORS
+    "/businesses/{business_id}/closure",
+    response_model=BusinessOut,
+    tags=["businesses"],
+    responses=BUSINESS
+    | refusals(
+        {
+            409: f"`business_transition_refused`: closed already; or {CHANGED}",
+            422: "`validation_failed`: also when it would close before it started",
+        }
+    ),
 )
 async def close_business(
     business_id: Id, closure: BusinessClosure, placement: PlacementDep, caller: Writer
@@ -162,9 +213,14 @@ async def close_business(
     response_model=FollowUpTaskOut,
     tags=["follow-up tasks"],
     responses={
-        **ERRORS,
         200: {"model": FollowUpTaskOut, "description": "The task under this key, asked for the same way"},
-        409: {"model": ErrorBody, "description": "`follow_up_task_conflict`: the key holds other content"},
+        **REACH,
+        **refusals(
+            {
+                409: "`follow_up_task_conflict`: the key holds other content",
+                422: "`follow_up_subject_not_found`: no such hire or business on the case",
+            }
+        ),
     },
 )
 async def put_follow_up_task(
@@ -182,16 +238,14 @@ async def put_follow_up_task(
 
 
 @router.get(
-    "/follow-up-tasks/{task_key}", response_model=FollowUpTaskOut, tags=["follow-up tasks"], responses=ERRORS
+    "/follow-up-tasks/{task_key}", response_model=FollowUpTaskOut, tags=["follow-up tasks"], responses=TASK
 )
 async def get_follow_up_task(task_key: TaskKey, placement: PlacementDep, caller: Reader) -> Any:
     await access.require_task_reach(placement, caller, task_key)
     return await follow_ups.get_task(placement=placement, task_key=task_key)
 
 
-@router.get(
-    "/follow-up-tasks", response_model=list[FollowUpTaskOut], tags=["follow-up tasks"], responses=ERRORS
-)
+@router.get("/follow-up-tasks", response_model=list[FollowUpTaskOut], tags=["follow-up tasks"])
 async def list_follow_up_tasks(
     query: Annotated[FollowUpTaskQuery, Query()], placement: PlacementDep, caller: Reader
 ) -> Any:
@@ -206,7 +260,7 @@ async def list_follow_up_tasks(
     "/follow-up-tasks/{task_key}/completion",
     response_model=FollowUpTaskOut,
     tags=["follow-up tasks"],
-    responses=ERRORS,
+    responses=TASK | refusals({409: f"`follow_up_task_transition_refused`: completed once; or {CHANGED}"}),
 )
 async def complete_follow_up_task(
     task_key: TaskKey, outcome: FollowUpOutcome, placement: PlacementDep, caller: Writer
@@ -223,7 +277,8 @@ async def complete_follow_up_task(
     "/follow-up-tasks/{task_key}/cancellation",
     response_model=FollowUpTaskOut,
     tags=["follow-up tasks"],
-    responses={**ERRORS, 409: {"model": ErrorBody, "description": "The task was completed"}},
+    responses=TASK
+    | refusals({409: f"`follow_up_task_transition_refused`: the task was completed; or {CHANGED}"}),
 )
 async def cancel_follow_up_task(
     task_key: TaskKey, cancellation: FollowUpCancellation, placement: PlacementDep, caller: Writer

@@ -21,20 +21,6 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class ErrorItem(BaseModel):
-    field: str
-    reason: str
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx answer has this shape."""
-
-    error: str = Field(description="A stable, machine-readable code")
-    message: str
-    errors: list[ErrorItem] = []
-    details: dict[str, str] = {}
-
-
 class CommunityIn(Strict):
     street_code: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=100)

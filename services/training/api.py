@@ -7,13 +7,14 @@ the path (`/providers/{provider_id}/classes/...`), need a provider client's toke
 naming that provider (`access.acting_provider`), and their use cases only touch that provider's classes.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from contracts.occupations import OccupationArea as Area
 from services.common import scopes
 from services.common.auth import acting_assistant, require
+from services.common.error_responses import refusals
 from services.common.errors import DomainError
 from services.common.http import current_correlation_id
 from services.training import (
@@ -45,7 +46,6 @@ from services.training.schemas import (
     CourseOut,
     EnrolmentOut,
     EnrolmentRequest,
-    ErrorBody,
     ProviderIn,
     ProviderOut,
     RecommendationsOut,
@@ -63,18 +63,12 @@ SessionId = Annotated[str, Identifier]
 EnrolmentId = Annotated[str, Identifier]
 CaseId = Annotated[str, Identifier]
 
-INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "Malformed JSON"},
-    413: {"model": ErrorBody, "description": "Body too large"},
-    422: {"model": ErrorBody, "description": "Invalid field"},
-}
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
-REFUSED: dict[int | str, dict[str, Any]] = {409: {"model": ErrorBody, "description": "Refused in this state"}}
-CHANGE_ERRORS = {**INPUT_ERRORS, **NOT_FOUND, **REFUSED}
-STAFF_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "No token, or an invalid one"},
-    403: {"model": ErrorBody, "description": "Lacks the scope, or the case is out of the caller's reach"},
-}
+OUT_OF_REACH = "`case_out_of_reach`: the worker's case is not in the caller's reach"
+PROVIDER_NOT_FOUND = refusals({404: "`provider_not_found`"})
+COURSE_NOT_FOUND = refusals({404: "`course_not_found`"})
+CLASS_NOT_FOUND = refusals({404: "`class_not_found` (or not this provider's)"})
+ENROLMENT_REACH = refusals({403: OUT_OF_REACH, 404: "`enrolment_not_found`"})
+CASE_REACH = refusals({403: OUT_OF_REACH})
 MANAGE = [Depends(require(scopes.TRAINING_MANAGE))]
 READ = [Depends(require(scopes.TRAINING_READ))]
 
@@ -95,12 +89,10 @@ def _certificate(row: Certificate) -> CertificateOut:
     return CertificateOut.model_validate(row, from_attributes=True)
 
 
-providers = APIRouter(tags=["providers"], responses=STAFF_AUTH_ERRORS)
+providers = APIRouter(tags=["providers"])
 
 
-@providers.post(
-    "/providers", status_code=201, response_model=ProviderOut, responses=INPUT_ERRORS, dependencies=MANAGE
-)
+@providers.post("/providers", status_code=201, response_model=ProviderOut, dependencies=MANAGE)
 async def register_provider(provider: ProviderIn, training: TrainingDep) -> ProviderOut:
     """Register a provider (vocational school, community school, workers' club); it starts pending."""
     return _provider(await catalogue.register_provider(training=training, provider=provider))
@@ -111,7 +103,9 @@ async def list_providers(training: TrainingDep) -> list[ProviderOut]:
     return [_provider(row) for row in await catalogue.list_providers(training=training)]
 
 
-@providers.get("/providers/{provider_id}", response_model=ProviderOut, responses=NOT_FOUND, dependencies=READ)
+@providers.get(
+    "/providers/{provider_id}", response_model=ProviderOut, responses=PROVIDER_NOT_FOUND, dependencies=READ
+)
 async def get_provider(provider_id: ProviderId, training: TrainingDep) -> ProviderOut:
     return _provider(await catalogue.get_provider(training=training, provider_id=provider_id))
 
@@ -119,7 +113,13 @@ async def get_provider(provider_id: ProviderId, training: TrainingDep) -> Provid
 @providers.post(
     "/providers/{provider_id}/accreditation",
     response_model=ProviderOut,
-    responses=CHANGE_ERRORS,
+    responses=PROVIDER_NOT_FOUND
+    | refusals(
+        {
+            409: "`accreditation_transition_refused`: not allowed from the provider's accreditation",
+            422: "`validation_failed`: also when `valid_until` is in the past",
+        }
+    ),
     dependencies=MANAGE,
 )
 async def change_accreditation(
@@ -130,14 +130,14 @@ async def change_accreditation(
     return _provider(provider)
 
 
-courses = APIRouter(tags=["course catalogue"], responses=STAFF_AUTH_ERRORS)
+courses = APIRouter(tags=["course catalogue"])
 
 
 @courses.post(
     "/courses",
     status_code=201,
     response_model=CourseOut,
-    responses={**INPUT_ERRORS, **REFUSED},
+    responses=refusals({409: "`course_code_taken`"}),
     dependencies=MANAGE,
 )
 async def add_course(course: CourseIn, training: TrainingDep) -> CourseOut:
@@ -145,40 +145,46 @@ async def add_course(course: CourseIn, training: TrainingDep) -> CourseOut:
     return await catalogue.add_course(training=training, course=course)
 
 
-@courses.get(
-    "/courses", response_model=list[CourseOut], responses={422: {"model": ErrorBody}}, dependencies=READ
-)
+@courses.get("/courses", response_model=list[CourseOut], dependencies=READ)
 async def list_courses(training: TrainingDep, occupation_area: Area | None = None) -> list[CourseOut]:
     area = None if occupation_area is None else occupation_area.value
     return await catalogue.list_courses(training=training, occupation_area=area)
 
 
-@courses.get("/courses/{course_id}", response_model=CourseOut, responses=NOT_FOUND, dependencies=READ)
+@courses.get("/courses/{course_id}", response_model=CourseOut, responses=COURSE_NOT_FOUND, dependencies=READ)
 async def get_course(course_id: CourseId, training: TrainingDep) -> CourseOut:
     return await catalogue.get_course(training=training, course_id=course_id)
 
 
 @courses.post(
-    "/courses/{course_id}/retirement", response_model=CourseOut, responses=NOT_FOUND, dependencies=MANAGE
+    "/courses/{course_id}/retirement",
+    response_model=CourseOut,
+    responses=COURSE_NOT_FOUND,
+    dependencies=MANAGE,
 )
 async def retire_course(course_id: CourseId, training: TrainingDep) -> CourseOut:
     """Stop offering the course: no new classes or recommendations; classes already published run on."""
     return await catalogue.retire_course(training=training, course_id=course_id)
 
 
-PROVIDER_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "No token, or an invalid one"},
-    403: {"model": ErrorBody, "description": "Lacks `training:provide`, or acts for another provider"},
-}
 provider_classes = APIRouter(
     tags=["provider's classes"],
     dependencies=[Depends(access.acting_provider)],
-    responses=PROVIDER_AUTH_ERRORS,
+    responses=refusals({403: "`provider_mismatch`: the token acts for another provider"}),
 )
+CLASS_TRANSITION = "`class_transition_refused`: not allowed in the class's status"
 
 
 @provider_classes.post(
-    "/providers/{provider_id}/classes", status_code=201, response_model=ClassOut, responses=CHANGE_ERRORS
+    "/providers/{provider_id}/classes",
+    status_code=201,
+    response_model=ClassOut,
+    responses=refusals(
+        {
+            404: "`provider_not_found`, or `course_not_found`",
+            409: "`provider_not_accredited`, or `course_inactive`: the course is no longer offered",
+        }
+    ),
 )
 async def publish_class(provider_id: ProviderId, request: ClassIn, training: TrainingDep) -> ClassOut:
     """The provider publishes a class of a catalogue course: sessions, venue, places, enrolment window."""
@@ -190,7 +196,7 @@ async def publish_class(provider_id: ProviderId, request: ClassIn, training: Tra
 @provider_classes.get(
     "/providers/{provider_id}/classes/{class_id}/enrolments",
     response_model=list[EnrolmentOut],
-    responses=NOT_FOUND,
+    responses=CLASS_NOT_FOUND,
 )
 async def provider_class_roster(
     provider_id: ProviderId, class_id: ClassId, training: TrainingDep
@@ -202,7 +208,13 @@ async def provider_class_roster(
 @provider_classes.post(
     "/providers/{provider_id}/classes/{class_id}/sessions/{session_id}/attendance",
     response_model=AttendanceOut,
-    responses=CHANGE_ERRORS,
+    responses=refusals(
+        {
+            404: "`class_not_found`, or `session_not_found`",
+            409: "`class_<status>` (cancelled or concluded), or `session_not_started`",
+            422: "`validation_failed`: also when a worker is not enrolled in the class",
+        }
+    ),
 )
 async def record_attendance(
     provider_id: ProviderId,
@@ -225,7 +237,13 @@ async def record_attendance(
 @provider_classes.post(
     "/providers/{provider_id}/classes/{class_id}/results",
     response_model=ClassResultsOut,
-    responses=CHANGE_ERRORS,
+    responses=CLASS_NOT_FOUND
+    | refusals(
+        {
+            409: f"{CLASS_TRANSITION}; or `class_not_finished`: its last session has not ended",
+            422: "`validation_failed`: also when the results do not name every enrolled worker once",
+        }
+    ),
 )
 async def conclude_class(
     provider_id: ProviderId, class_id: ClassId, results_in: ClassResults, training: TrainingDep
@@ -243,7 +261,7 @@ async def conclude_class(
 @provider_classes.post(
     "/providers/{provider_id}/classes/{class_id}/cancellation",
     response_model=CancellationOut,
-    responses=CHANGE_ERRORS,
+    responses=CLASS_NOT_FOUND | refusals({409: CLASS_TRANSITION}),
 )
 async def cancel_class(
     provider_id: ProviderId, class_id: ClassId, cancellation: ClassCancellation, training: TrainingDep
@@ -258,23 +276,23 @@ async def cancel_class(
     )
 
 
-class_views = APIRouter(tags=["classes and enrolment"], responses=STAFF_AUTH_ERRORS)
+class_views = APIRouter(tags=["classes and enrolment"])
 
 
-@class_views.get(
-    "/classes", response_model=list[ClassOut], responses={422: {"model": ErrorBody}}, dependencies=READ
-)
+@class_views.get("/classes", response_model=list[ClassOut], dependencies=READ)
 async def list_classes(query: Annotated[ClassQuery, Query()], training: TrainingDep) -> list[ClassOut]:
     """Classes by provider, course, occupation area, status, or open for enrolment on a day."""
     return await classes.list_classes(training=training, query=query)
 
 
-@class_views.get("/classes/{class_id}", response_model=ClassOut, responses=NOT_FOUND, dependencies=READ)
+@class_views.get("/classes/{class_id}", response_model=ClassOut, responses=CLASS_NOT_FOUND, dependencies=READ)
 async def get_class(class_id: ClassId, training: TrainingDep) -> ClassOut:
     return await classes.get_class(training=training, class_id=class_id)
 
 
-@class_views.get("/classes/{class_id}/enrolments", response_model=list[EnrolmentOut], responses=NOT_FOUND)
+@class_views.get(
+    "/classes/{class_id}/enrolments", response_model=list[EnrolmentOut], responses=CLASS_NOT_FOUND
+)
 async def class_enrolments(
     class_id: ClassId, training: TrainingDep, caller: access.Reader
 ) -> list[EnrolmentOut]:
@@ -285,7 +303,19 @@ async def class_enrolments(
 
 
 @class_views.post(
-    "/classes/{class_id}/enrolments", status_code=201, response_model=EnrolmentOut, responses=CHANGE_ERRORS
+    "/classes/{class_id}/enrolments",
+    status_code=201,
+    response_model=EnrolmentOut,
+    responses=CLASS_NOT_FOUND
+    | refusals(
+        {
+            403: f"{OUT_OF_REACH}; or `assistant_mismatch`: a labour assistant enrols as themselves",
+            409: "`case_closed`, `consent_required` (to the labour bureau), `class_<status>`, "
+            "`enrolment_window_closed`, or `already_enrolled`",
+            422: "`case_unknown`: training has not heard of the case; or `validation_failed`: also when no "
+            "labour assistant is named",
+        }
+    ),
 )
 async def enrol(
     class_id: ClassId, request: EnrolmentRequest, training: TrainingDep, caller: access.CaseWriter
@@ -309,7 +339,7 @@ async def enrol(
     )
 
 
-@class_views.get("/enrolments/{enrolment_id}", response_model=EnrolmentOut, responses=NOT_FOUND)
+@class_views.get("/enrolments/{enrolment_id}", response_model=EnrolmentOut, responses=ENROLMENT_REACH)
 async def get_enrolment(
     enrolment_id: EnrolmentId, training: TrainingDep, caller: access.Reader
 ) -> EnrolmentOut:
@@ -318,7 +348,10 @@ async def get_enrolment(
 
 
 @class_views.post(
-    "/enrolments/{enrolment_id}/withdrawal", response_model=WithdrawalOut, responses=CHANGE_ERRORS
+    "/enrolments/{enrolment_id}/withdrawal",
+    response_model=WithdrawalOut,
+    responses=ENROLMENT_REACH
+    | refusals({409: "`enrolment_transition_refused`, or `enrolment_changed`: it changed meanwhile"}),
 )
 async def withdraw(
     enrolment_id: EnrolmentId, withdrawal: Withdrawal, training: TrainingDep, caller: access.CaseWriter
@@ -333,7 +366,7 @@ async def withdraw(
     )
 
 
-workers = APIRouter(tags=["workers"], responses=STAFF_AUTH_ERRORS)
+workers = APIRouter(tags=["workers"], responses=CASE_REACH)
 
 
 @workers.get("/cases/{case_id}/enrolments", response_model=list[EnrolmentOut])
@@ -355,7 +388,7 @@ async def case_certificates(
 @workers.get(
     "/cases/{case_id}/course-recommendations",
     response_model=RecommendationsOut,
-    responses={**NOT_FOUND, 422: {"model": ErrorBody}},
+    responses=refusals({404: "`case_not_found`: training has not heard of the case"}),
 )
 async def recommend(
     case_id: CaseId,
@@ -368,10 +401,14 @@ async def recommend(
     return await recommendations.recommend_courses(training=training, case_id=case_id, limit=limit)
 
 
-reporting = APIRouter(tags=["certificates and statistics"], responses=STAFF_AUTH_ERRORS, dependencies=READ)
+reporting = APIRouter(tags=["certificates and statistics"], dependencies=READ)
 
 
-@reporting.get("/certificates/{certificate_number}", response_model=CertificateOut, responses=NOT_FOUND)
+@reporting.get(
+    "/certificates/{certificate_number}",
+    response_model=CertificateOut,
+    responses=refusals({404: "`certificate_not_found`"}),
+)
 async def get_certificate(
     certificate_number: Annotated[str, Path(max_length=32)], training: TrainingDep
 ) -> CertificateOut:
@@ -381,7 +418,7 @@ async def get_certificate(
     )
 
 
-@reporting.get("/statistics", response_model=StatisticsOut, responses={422: {"model": ErrorBody}})
+@reporting.get("/statistics", response_model=StatisticsOut)
 async def training_statistics(
     query: Annotated[StatisticsQuery, Query()], training: TrainingDep
 ) -> StatisticsOut:

@@ -25,20 +25,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class ErrorItem(BaseModel):
-    field: str
-    reason: str
-
-
-class ErrorBody(BaseModel):
-    """Every 4xx answer has this shape."""
-
-    error: str = Field(description="A stable, machine-readable code")
-    message: str
-    errors: list[ErrorItem] = []
-    details: dict[str, str] = {}
-
-
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("must carry a time zone, e.g. 2026-12-01T09:00:00+08:00")
