@@ -32,6 +32,8 @@ CHECKS = (
     "content_type_conformance",
     "response_headers_conformance",
     "response_schema_conformance",
+    "missing_required_header",
+    "unsupported_method",
 )
 CONFIG = schemathesis.Config.from_dict(
     {
