@@ -4,8 +4,9 @@ Each record says who (actor, role, client and how they were identified), what (r
 export; resource type and id; fields touched), why (purpose), when, and under which correlation id. It
 carries `prev_hash` and `hash = SHA-256(prev_hash + canonical JSON of the record)`; the first record's
 `prev_hash` is `GENESIS_HASH`. Appends happen in the caller's transaction and are serialised on the
-chain-head row (`SELECT … FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` already admits one writer), so the chain
-never forks. Migrations add triggers refusing UPDATE and DELETE (see `append_only_statements`).
+chain-head row (a conditional UPDATE of it, or `SELECT … FOR UPDATE`, locks it; SQLite's
+`BEGIN IMMEDIATE` already admits one writer), so the chain never forks. Migrations add triggers refusing
+UPDATE and DELETE (see `append_only_statements`).
 """
 
 import hashlib
@@ -16,7 +17,19 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Index, MetaData, RowMapping, String, Table, Text, insert, select, update
+from sqlalchemy import (
+    Column,
+    Index,
+    MetaData,
+    RowMapping,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.ids import uuid7
@@ -211,6 +224,20 @@ def verify_exported(lines: Iterable[str]) -> ChainWalker:
     return walker
 
 
+@dataclass(frozen=True)
+class Content:
+    """What the records of one append say besides the resource each names."""
+
+    access: Access
+    action: AuditAction
+    resource_type: str
+    fields: list[str]
+
+
+def _head_after(rows: Sequence[Mapping[str, Any]]) -> tuple[int, str]:
+    return int(rows[-1]["seq"]), str(rows[-1]["hash"])
+
+
 class AuditLog:
     """Appends records in the caller's transaction; verifies and exports the chain."""
 
@@ -220,6 +247,17 @@ class AuditLog:
         self.records = records
         self.head = head
         self._clock = clock
+        self._last_head: tuple[int, str] | None = None
+        """The head as this log's latest append left it: a guess that the next append checks."""
+        self._head_advanced = (
+            update(head)
+            .where(
+                head.c.chain == CHAIN,
+                head.c.seq == bindparam("expected_seq"),
+                head.c.hash == bindparam("expected_hash"),
+            )
+            .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+        )
 
     async def record(
         self,
@@ -231,16 +269,29 @@ class AuditLog:
         resource_ids: Sequence[str],
         fields: Iterable[str],
     ) -> None:
-        """One record per resource id, appended to the chain inside `session`'s transaction."""
+        """One record per resource id, appended to the chain inside `session`'s transaction.
+
+        Two statements when the head is as this log last left it: advancing the head on that condition locks
+        it, then the records go in. Otherwise (another process appended, or that transaction rolled back) the
+        head is locked and read first.
+        """
         if not resource_ids:
             return
-        head = (
-            await session.execute(select(self.head).where(self.head.c.chain == CHAIN).with_for_update())
-        ).one_or_none()
-        if head is None:
-            raise RuntimeError("the audit chain head is missing: run the service's migrations")
-        seq, prev_hash = int(head.seq), str(head.hash)
-        touched = sorted(set(fields))
+        content = Content(access, action, resource_type, sorted(set(fields)))
+        expected = self._last_head
+        rows = self._chained(expected, resource_ids, content) if expected is not None else []
+        if expected is None or not await self._advance_head(session, expected, _head_after(rows)):
+            expected = await self._locked_head(session)
+            rows = self._chained(expected, resource_ids, content)
+            await self._advance_head(session, expected, _head_after(rows))
+        await session.execute(insert(self.records), rows)
+        self._last_head = _head_after(rows)
+
+    def _chained(
+        self, head: tuple[int, str], resource_ids: Sequence[str], content: Content
+    ) -> list[dict[str, Any]]:
+        """The rows to insert after `head`, each hashed onto the one before."""
+        seq, prev_hash = head
         rows = []
         for resource_id in resource_ids:
             seq += 1
@@ -249,16 +300,16 @@ class AuditLog:
                     "seq": seq,
                     "record_id": str(uuid7()),
                     "recorded_at": self._clock(),
-                    "actor": access.actor.subject,
-                    "actor_source": access.actor.source.value,
-                    "actor_role": access.actor.role,
-                    "actor_client": access.actor.client,
-                    "action": action.value,
-                    "resource_type": resource_type,
+                    "actor": content.access.actor.subject,
+                    "actor_source": content.access.actor.source.value,
+                    "actor_role": content.access.actor.role,
+                    "actor_client": content.access.actor.client,
+                    "action": content.action.value,
+                    "resource_type": content.resource_type,
                     "resource_id": resource_id,
-                    "fields": touched,
-                    "purpose": access.purpose,
-                    "correlation_id": access.correlation_id,
+                    "fields": content.fields,
+                    "purpose": content.access.purpose,
+                    "correlation_id": content.access.correlation_id,
                 }
             )
             hash_ = chain_hash(prev_hash, record)
@@ -266,16 +317,36 @@ class AuditLog:
                 {
                     **record,
                     "recorded_at": datetime.fromisoformat(record["recorded_at"]),
-                    "fields": json.dumps(touched, ensure_ascii=False),
+                    "fields": json.dumps(content.fields, ensure_ascii=False),
                     "prev_hash": prev_hash,
                     "hash": hash_,
                 }
             )
             prev_hash = hash_
-        await session.execute(insert(self.records), rows)
-        await session.execute(
-            update(self.head).where(self.head.c.chain == CHAIN).values(seq=seq, hash=prev_hash)
+        return rows
+
+    async def _advance_head(
+        self, session: AsyncSession, expected: tuple[int, str], new: tuple[int, str]
+    ) -> bool:
+        """Move the head from `expected` to `new`; False (nothing changed) when it is no longer `expected`."""
+        result = await session.execute(
+            self._head_advanced,
+            {
+                "expected_seq": expected[0],
+                "expected_hash": expected[1],
+                "new_seq": new[0],
+                "new_hash": new[1],
+            },
         )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def _locked_head(self, session: AsyncSession) -> tuple[int, str]:
+        head = (
+            await session.execute(select(self.head).where(self.head.c.chain == CHAIN).with_for_update())
+        ).one_or_none()
+        if head is None:
+            raise RuntimeError("the audit chain head is missing: run the service's migrations")
+        return int(head.seq), str(head.hash)
 
     async def verify(self, sessions: async_sessionmaker[AsyncSession]) -> ChainReport:
         """Walk the chain up to the head as it is now; report the first broken record."""

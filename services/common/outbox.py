@@ -4,7 +4,7 @@ process when such a transaction commits."""
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Table, event, insert, select
@@ -29,22 +29,48 @@ class Outbox:
         correlation_id: str,
         causation_id: str | None = None,
     ) -> Envelope:
-        envelope = event.envelope(correlation_id=correlation_id, causation_id=causation_id)
-        await self.add_envelope(session, envelope, topic=event.topic)
+        (envelope,) = await self.add_all(
+            session, [event], correlation_id=correlation_id, causation_id=causation_id
+        )
         return envelope
+
+    async def add_all(
+        self,
+        session: AsyncSession,
+        events: Sequence[Event],
+        *,
+        correlation_id: str,
+        causation_id: str | None = None,
+    ) -> list[Envelope]:
+        """Several events of one business transaction in one INSERT (an executemany), in this order."""
+        envelopes = [
+            event.envelope(correlation_id=correlation_id, causation_id=causation_id) for event in events
+        ]
+        await self._insert(
+            session, [(envelope, event.topic) for envelope, event in zip(envelopes, events, strict=True)]
+        )
+        return envelopes
 
     async def add_envelope(self, session: AsyncSession, envelope: Envelope, *, topic: str) -> None:
         """Add an event whose envelope another party made (e.g. a workflow, which chose its id)."""
-        await session.execute(
-            insert(self.table).values(
-                event_id=envelope.id,
-                event_type=envelope.type,
-                topic=topic,
-                message_key=envelope.subject,
-                payload=envelope.model_dump_json(),
-                created_at=datetime.now(UTC),
-            )
-        )
+        await self._insert(session, [(envelope, topic)])
+
+    async def _insert(self, session: AsyncSession, envelopes: Sequence[tuple[Envelope, str]]) -> None:
+        if not envelopes:
+            return
+        created_at = datetime.now(UTC)
+        rows = [
+            {
+                "event_id": envelope.id,
+                "event_type": envelope.type,
+                "topic": topic,
+                "message_key": envelope.subject,
+                "payload": envelope.model_dump_json(),
+                "created_at": created_at,
+            }
+            for envelope, topic in envelopes
+        ]
+        await session.execute(insert(self.table), rows)
         session.sync_session.info.setdefault(_WRITTEN, set()).add(self.table.name)
 
     async def holds(self, session: AsyncSession, event_id: str) -> bool:

@@ -28,7 +28,11 @@ async def street_of(session: AsyncSession, community_code: str) -> str | None:
 async def require_reach(session: AsyncSession, caller: Principal, community_code: str) -> None:
     """403 `case_out_of_reach` unless the caller reaches the cases of that community
     (`Principal.reaches_case`: an assistant their own community, a street's supervisor their street)."""
-    street_code = await street_of(session, community_code)
+    refuse_out_of_reach(caller, community_code, await street_of(session, community_code))
+
+
+def refuse_out_of_reach(caller: Principal, community_code: str, street_code: str | None) -> None:
+    """`require_reach` for a caller whose community's street is already known."""
     if not caller.reaches_case(community_code=community_code, street_code=street_code):
         raise DomainError(
             403,

@@ -1,15 +1,18 @@
 """The caseworker network: streets, communities, labour assistants, and who carries which case.
 
 A case goes to the least-loaded active assistant of the worker's community, then of its street. Taking a
-place is one conditional UPDATE (`open_cases < capacity`), so concurrent registrations on either engine can
-never push an assistant past capacity: a registration that loses the race tries the next assistant.
+place is one UPDATE … RETURNING that chooses the assistant, checks `open_cases < capacity` and answers who it
+was, so concurrent registrations on either engine can never push an assistant past capacity. On PostgreSQL
+the choice locks the chosen row (`FOR UPDATE`): a registration that waited on it sees the row as the other
+left it, and takes the next assistant with room when that one has none left.
 """
 
 from datetime import UTC, datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Update, bindparam, case, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from contracts.events.intake import AssignmentReason, AssistantRegistered, CaseAssigned
 from contracts.ids import uuid7
@@ -88,27 +91,12 @@ async def assign_automatically(session: AsyncSession, community_code: str) -> La
     community = await session.get(Community, community_code)
     if community is None:
         raise unknown("community_code", "community")
-    same_community_first = case((LabourAssistant.community_code == community_code, 0), else_=1)
-    candidates = (
-        await session.scalars(
-            select(LabourAssistant.assistant_id)
-            .join(Community, Community.community_code == LabourAssistant.community_code)
-            .where(
-                LabourAssistant.active.is_(True),
-                LabourAssistant.open_cases < LabourAssistant.capacity,
-                Community.street_code == community.street_code,
-            )
-            .order_by(same_community_first, LabourAssistant.open_cases, LabourAssistant.assistant_id)
-        )
-    ).all()
-    for assistant_id in candidates:
-        if await _take_place(session, assistant_id):
-            return await session.get(LabourAssistant, assistant_id, populate_existing=True)
-    return None
+    return await claim_place(session, community_code, community.street_code)
 
 
-async def _take_place(session: AsyncSession, assistant_id: str) -> bool:
-    result = await session.execute(
+def _place_taken(assistant_id: ColumnElement[str]) -> Update:
+    """One more open case for the assistant if they are active and have room, answering the assistant."""
+    return (
         update(LabourAssistant)
         .where(
             LabourAssistant.assistant_id == assistant_id,
@@ -116,9 +104,76 @@ async def _take_place(session: AsyncSession, assistant_id: str) -> bool:
             LabourAssistant.open_cases < LabourAssistant.capacity,
         )
         .values(open_cases=LabourAssistant.open_cases + 1)
-        .execution_options(synchronize_session=False)
+        .returning(LabourAssistant)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _best_place(street: ColumnElement[str]) -> ScalarSelect[str]:
+    """The least-loaded active assistant with room, of `:case_community` and then of its `street` (ties by
+    id), locked on PostgreSQL until the transaction ends."""
+    candidate = aliased(LabourAssistant)
+    same_community_first = case((candidate.community_code == bindparam("case_community"), 0), else_=1)
+    return (
+        select(candidate.assistant_id)
+        .join(Community, Community.community_code == candidate.community_code)
+        .where(
+            candidate.active.is_(True),
+            candidate.open_cases < candidate.capacity,
+            Community.street_code == street,
+        )
+        .order_by(same_community_first, candidate.open_cases, candidate.assistant_id)
+        .limit(1)
+        .with_for_update(of=candidate)
+        .scalar_subquery()
+    )
+
+
+def _first_place_taken() -> Update:
+    """`_place_taken` for a person (`:lookup`) who has no case yet, also answering the street of
+    `:case_community`."""
+    street = (
+        select(Community.street_code)
+        .where(Community.community_code == bindparam("case_community"))
+        .scalar_subquery()
+    )
+    has_a_case = exists().where(WorkerCase.resident_id_hash == bindparam("lookup"))
+    return _place_taken(_best_place(street)).where(~has_a_case).returning(street)
+
+
+_TAKE_BEST_PLACE = _place_taken(_best_place(bindparam("case_street")))
+_TAKE_FIRST_PLACE = _first_place_taken()
+_TAKE_PLACE = _place_taken(bindparam("chosen_assistant"))
+"""Built once: they are the hot path of every registration, and building them costs more than running them."""
+_REFRESHED = {"synchronize_session": False, "populate_existing": True}
+
+
+async def claim_place(session: AsyncSession, community_code: str, street_code: str) -> LabourAssistant | None:
+    """Take a place with the best assistant of the community's street; None when none has room. One
+    statement."""
+    params = {"case_community": community_code, "case_street": street_code}
+    assistant: LabourAssistant | None = await session.scalar(
+        _TAKE_BEST_PLACE, params, execution_options=_REFRESHED
+    )
+    return assistant
+
+
+async def claim_first_place(
+    session: AsyncSession, community_code: str, lookup: str
+) -> tuple[LabourAssistant, str] | None:
+    """A registration's claim: the best assistant of the community's street, and that street, if the person
+    (`lookup`) has no case yet. One statement; None when they have a case, the community is unknown or
+    nobody has room, and the caller reads which."""
+    params = {"case_community": community_code, "lookup": lookup}
+    claimed = (await session.execute(_TAKE_FIRST_PLACE, params, execution_options=_REFRESHED)).one_or_none()
+    return None if claimed is None else (claimed[0], claimed[1])
+
+
+async def _take_place(session: AsyncSession, assistant_id: str) -> LabourAssistant | None:
+    """One more open case for the assistant if they are active and have room; the assistant as now stored."""
+    assistant: LabourAssistant | None = await session.scalar(
+        _TAKE_PLACE, {"chosen_assistant": assistant_id}, execution_options=_REFRESHED
+    )
+    return assistant
 
 
 async def give_back_place(session: AsyncSession, assistant_id: str) -> None:
@@ -153,7 +208,7 @@ async def reassign(*, intake: Intake, case_id: str, assistant_id: str, caller: C
         previous = worker_case.assistant_id
         if previous == assistant_id:
             return worker_case
-        if not await _take_place(session, assistant_id):
+        if await _take_place(session, assistant_id) is None:
             raise DomainError(
                 409,
                 "assistant_at_capacity",
@@ -163,7 +218,6 @@ async def reassign(*, intake: Intake, case_id: str, assistant_id: str, caller: C
         if previous is not None:
             await give_back_place(session, previous)
         worker_case.assistant_id = assistant_id
-        await session.refresh(assistant)
         await intake.outbox.add(
             session,
             assignment_event(worker_case, assistant, AssignmentReason.REASSIGNED, previous),

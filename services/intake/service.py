@@ -2,14 +2,16 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.events import Event
 from contracts.events.intake import AssignmentReason, WorkerRegistered
 from contracts.ids import uuid7
 from contracts.journey import JourneyStatus, JourneyTimeline, UpdateOutcome
@@ -21,11 +23,18 @@ from services.common.errors import DomainError
 from services.common.temporal import JourneyActionRefused, JourneyUnavailable
 from services.intake import audited, lifecycle, network
 from services.intake.collaborators import Intake
-from services.intake.guards import require_case, require_reach
-from services.intake.models import CaseFlag, WorkerCase
+from services.intake.guards import refuse_out_of_reach, require_case
+from services.intake.models import CaseFlag, Community, LabourAssistant, WorkerCase
 from services.intake.schemas import RegisteredWorker, WorkerRegistration
 
 RESIDENT_ID = "resident_id"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The place a registration claimed: with an assistant, or with none because nobody had room."""
+
+    assistant: LabourAssistant | None
 
 
 async def register_worker(*, intake: Intake, registration: WorkerRegistration, caller: Caller) -> WorkerCase:
@@ -33,14 +42,21 @@ async def register_worker(*, intake: Intake, registration: WorkerRegistration, c
 
     A person has at most one open case: a second registration is refused with the open case's id, also when
     two registrations race (the partial unique index decides). A caller registers only into a community
-    whose cases they reach (403 `case_out_of_reach`).
+    whose cases they reach (403 `case_out_of_reach`). The transaction's statements are counted in
+    tests/integration/intake/test_registration_statements.py (docs/services/intake.md says why each is there).
     """
     lookup = resident_lookup(intake, registration)
+    community_code = registration.community_code
     try:
         async with intake.sessions.begin() as session:
-            await require_reach(session, caller.principal, registration.community_code)
-            await _refuse_second_open_case(session, lookup)
-            case = await open_case(session, intake, registration, correlation_id=caller.access.correlation_id)
+            placement = await _place_new_person(session, caller, community_code, lookup)
+            case = await open_case(
+                session,
+                intake,
+                registration,
+                correlation_id=caller.access.correlation_id,
+                placement=placement,
+            )
             await audited.record(
                 session,
                 intake,
@@ -52,7 +68,7 @@ async def register_worker(*, intake: Intake, registration: WorkerRegistration, c
             return case
     except IntegrityError:
         async with intake.sessions() as session:
-            await _refuse_second_open_case(session, lookup)
+            _refuse_second_case(await _known_case(session, lookup))
         raise
 
 
@@ -67,8 +83,10 @@ async def open_case(
     *,
     correlation_id: str,
     restructuring_plan_id: str | None = None,
+    placement: Placement | None = None,
 ) -> WorkerCase:
-    """Insert the case, assign it and write its events, inside the caller's transaction."""
+    """Insert the case, assign it and write its events, inside the caller's transaction (to the assistant of
+    `placement` when the caller has already claimed a place)."""
     identity = registration.identity()
     case = WorkerCase(
         case_id=str(uuid7()),
@@ -88,14 +106,16 @@ async def open_case(
         registered_at=datetime.now(UTC),
         restructuring_plan_id=restructuring_plan_id,
     )
-    assistant = await network.assign_automatically(session, case.community_code)
+    if placement is None:
+        assistant = await network.assign_automatically(session, case.community_code)
+    else:
+        assistant = placement.assistant
     case.assistant_id = assistant.assistant_id if assistant else None
     session.add(case)
     await session.flush()
     session.add_all([CaseFlag(flag=flag, case_id=case.case_id) for flag in case.hardship_flags])
     lifecycle.record_status(session, case, "registered")
-    await intake.outbox.add(
-        session,
+    events: list[Event] = [
         WorkerRegistered(
             case_id=case.case_id,
             community_code=case.community_code,
@@ -104,27 +124,80 @@ async def open_case(
             registered_at=case.registered_at,
             hardship_flags=case.hardship_flags,
             restructuring_plan_id=restructuring_plan_id,
-        ),
-        correlation_id=correlation_id,
-    )
-    if assistant is not None:
-        await intake.outbox.add(
-            session,
-            network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC),
-            correlation_id=correlation_id,
         )
+    ]
+    if assistant is not None:
+        events.append(network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC))
+    await intake.outbox.add_all(session, events, correlation_id=correlation_id)
     return case
 
 
-async def _refuse_second_open_case(session: AsyncSession, lookup: str) -> None:
+async def _place_new_person(
+    session: AsyncSession, caller: Caller, community_code: str, lookup: str
+) -> Placement:
+    """Claim the place of a person who has no case yet, in a community the caller reaches.
+
+    One statement when all is well (`network.claim_first_place`); when it claims nothing, one read tells
+    which refusal it is, or that nobody has room. A caller out of reach is refused after the claim, which
+    the refusal's rollback undoes."""
+    claimed = await network.claim_first_place(session, community_code, lookup)
+    if claimed is not None:
+        assistant, street = claimed
+        refuse_out_of_reach(caller.principal, community_code, street)
+        return Placement(assistant)
+    street_code, known = await _street_and_known_case(session, community_code, lookup)
+    refuse_out_of_reach(caller.principal, community_code, street_code)
+    _refuse_second_case(known)
+    if street_code is None:
+        raise network.unknown("community_code", "community")
+    return Placement(None)
+
+
+KnownCase = tuple[str, str] | None
+"""The person's case id and status, if they have a case."""
+
+
+def _known_case_query(lookup: BindParameter[str] | str) -> Select[str, str]:
+    """The person's case, an open one first (ties by id, so that two reads of it agree)."""
+    return (
+        select(WorkerCase.case_id, WorkerCase.status)
+        .where(WorkerCase.resident_id_hash == lookup)
+        .order_by(WorkerCase.status.desc(), WorkerCase.case_id)
+        .limit(1)
+    )
+
+
+def _street_and_known_case_query() -> Select[str | None, str | None, str | None]:
+    known = _known_case_query(bindparam("lookup"))
+    return select(
+        select(Community.street_code)
+        .where(Community.community_code == bindparam("community_code"))
+        .scalar_subquery(),
+        known.with_only_columns(WorkerCase.case_id).scalar_subquery(),
+        known.with_only_columns(WorkerCase.status).scalar_subquery(),
+    )
+
+
+_STREET_AND_KNOWN_CASE = _street_and_known_case_query()
+"""Built once, as every registration runs it."""
+
+
+async def _street_and_known_case(
+    session: AsyncSession, community_code: str, lookup: str
+) -> tuple[str | None, KnownCase]:
+    """The community's street (None if there is no such community) and the person's case, in one read."""
+    params = {"community_code": community_code, "lookup": lookup}
+    street_code, case_id, status = (await session.execute(_STREET_AND_KNOWN_CASE, params)).one()
+    return street_code, None if case_id is None or status is None else (case_id, status)
+
+
+async def _known_case(session: AsyncSession, lookup: str) -> KnownCase:
+    known = (await session.execute(_known_case_query(lookup))).first()
+    return None if known is None else (known.case_id, known.status)
+
+
+def _refuse_second_case(known: KnownCase) -> None:
     """A person has one case: an open one is named; a closed one is to be re-opened, not duplicated."""
-    known = (
-        await session.execute(
-            select(WorkerCase.case_id, WorkerCase.status)
-            .where(WorkerCase.resident_id_hash == lookup)
-            .order_by(WorkerCase.status.desc())
-        )
-    ).first()
     if known is None:
         return
     case_id, status = known
