@@ -11,7 +11,7 @@ import uvloop
 from contracts.topics import ALL_TOPICS
 from deploy.registry import SERVICE_PORT_OFFSETS, component_names, service_definition
 from services.common import kafka
-from services.common.db import create_engine, session_factory
+from services.common.db import create_engine, session_factory, share_sqlite_engines
 from services.common.logging import configure_logging
 from services.common.migrations import upgrade
 from services.common.relay import requeue
@@ -58,6 +58,8 @@ def _host(names: Sequence[str]) -> None:
 
     settings = KitSettings()
     configure_logging(settings.log_level, "+".join(names))
+    if len(names) > 1:
+        share_sqlite_engines()
     components = {name: _component(name) for name in names}
     serves_ops = any(name not in SERVICE_PORT_OFFSETS for name in names)
     uvloop.run(processes.host(components, (settings.ops_host, settings.ops_port) if serves_ops else None))

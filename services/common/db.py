@@ -8,10 +8,25 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_shared_sqlite_engines: dict[str, AsyncEngine] | None = None
+"""Set in a process that hosts several components (`share_sqlite_engines`): one engine per database file."""
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def share_sqlite_engines() -> None:
+    """From now on this process keeps one engine per SQLite database file for every caller.
+
+    A process of the compact layout hosts a service's API, relay and consumers, which all write the same
+    file. Each with an engine of its own, their transactions collide on the file's write lock, and the loser
+    sleeps in SQLite's busy handler (1, 2, 5, 10 … ms at a time); sharing one engine, they queue in order
+    on its one connection and each starts the moment the one before commits. Disposing a shared engine only
+    recycles its pool, so a component that stops does not stop the others.
+    """
+    global _shared_sqlite_engines
+    _shared_sqlite_engines = {}
 
 
 def create_engine(url: str, **options: Any) -> AsyncEngine:
@@ -21,6 +36,14 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         options.setdefault("max_overflow", 10)
         options.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **options)
+    if _shared_sqlite_engines is not None and not options:
+        if url not in _shared_sqlite_engines:
+            _shared_sqlite_engines[url] = _sqlite_engine(url)
+        return _shared_sqlite_engines[url]
+    return _sqlite_engine(url, **options)
+
+
+def _sqlite_engine(url: str, **options: Any) -> AsyncEngine:
     options.setdefault("pool_size", 1)
     options.setdefault("max_overflow", 0)
     options.setdefault("pool_timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
