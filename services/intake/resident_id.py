@@ -1,4 +1,9 @@
-"""Resident identity numbers (GB 11643-1999): 18 characters, birth date and sex inside, an ISO 7064 check."""
+"""Resident identity numbers (GB 11643-1999): 18 characters, birth date and sex inside, an ISO 7064 check.
+
+Numbers are taken as people type them and ledgers keep them: full-width characters (U+FF10…U+FF19, U+FF38) are
+read as their ASCII forms, and a first-generation 15-digit number (area, YYMMDD with century 19, sequence) is
+converted to its 18-digit form, so one person has one number whichever form an entry used.
+"""
 
 import re
 from dataclasses import dataclass
@@ -8,6 +13,12 @@ from enum import StrEnum
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 SHAPE = re.compile(r"^[1-9][0-9]{5}[0-9]{8}[0-9]{3}[0-9X]$")
+FIRST_GENERATION_SHAPE = re.compile(r"^[1-9][0-9]{14}$")
+FIRST_GENERATION_CENTURY = "19"
+"""15-digit numbers were issued from 1984 to 2004 to people born in the 1900s: their YYMMDD is 19YYMMDD."""
+FULL_WIDTH = str.maketrans(
+    {chr(0xFF10 + digit): str(digit) for digit in range(10)} | {"\uff38": "X", "\uff58": "X", "\u3000": " "}
+)
 
 
 class Sex(StrEnum):
@@ -35,11 +46,22 @@ def check_character(first_seventeen: str) -> str:
     return CHECK_CHARACTERS[total % 11]
 
 
+def normalise(value: str) -> str:
+    """The number in its one stored form: ASCII, upper-case X, 18 characters when it was a valid 15."""
+    number = value.translate(FULL_WIDTH).strip().upper()
+    if FIRST_GENERATION_SHAPE.match(number):
+        first_seventeen = number[:6] + FIRST_GENERATION_CENTURY + number[6:]
+        return first_seventeen + check_character(first_seventeen)
+    return number
+
+
 def parse(value: str, *, today: date) -> ResidentId:
-    """Validate a resident ID number and read the birth date and sex it carries."""
-    number = value.strip().upper()
+    """Validate a resident ID number (`normalise`d first) and read the birth date and sex it carries."""
+    number = normalise(value)
+    if len(number) == 15:
+        raise InvalidResidentId("a first-generation number must be 15 digits, not starting with 0")
     if len(number) != 18:
-        raise InvalidResidentId("must be 18 characters")
+        raise InvalidResidentId("must be 18 characters (or a first-generation number of 15 digits)")
     if not SHAPE.match(number):
         raise InvalidResidentId("must be 17 digits then a digit or X, not starting with 0")
     try:

@@ -46,10 +46,10 @@ class WorkerRegistration(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     resident_id: str = Field(
-        min_length=18,
         max_length=18,
         examples=["11010519491231002X"],
-        description="GB 11643 resident ID number",
+        description="GB 11643 resident ID number; full-width characters and a first-generation 15-digit "
+        "number are accepted and stored as the 18-character form",
     )
     birth_date: date | None = Field(default=None, description="If given, must match the resident ID")
     sex: Sex | None = Field(default=None, description="If given, must match the resident ID")

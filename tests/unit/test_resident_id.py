@@ -73,3 +73,42 @@ def test_a_birth_date_in_the_future_is_refused():
 
 def test_masking_keeps_only_the_ends():
     assert mask("11010519491231002X") == "1101**********002X"
+
+
+def full_width(number: str) -> str:
+    return "".join(chr(ord(character) + 0xFEE0) for character in number)
+
+
+@given(areas, births, sequences)
+def test_full_width_characters_are_read_as_their_ascii_forms(area, birth, sequence):
+    number = build(area, birth, sequence)
+    assert parse(full_width(number), today=TODAY) == parse(number, today=TODAY)
+    assert parse(f"\u3000{full_width(number).lower()}\u3000", today=TODAY).number == number
+
+
+def test_a_full_width_x_is_the_check_character_x():
+    assert parse(full_width("11010519491231002x"), today=TODAY).number == "11010519491231002X"
+
+
+@given(areas, st.dates(min_value=date(1900, 1, 1), max_value=date(1999, 12, 31)), sequences)
+def test_a_first_generation_number_is_its_eighteen_character_form(area, birth, sequence):
+    fifteen = f"{area}{birth:%y%m%d}{sequence:03d}"
+    parsed = parse(fifteen, today=TODAY)
+    assert parsed.number == build(area, birth, sequence)
+    assert parsed.birth_date == birth
+    assert parsed.sex is (Sex.MALE if sequence % 2 else Sex.FEMALE)
+    assert parse(full_width(fifteen), today=TODAY) == parsed
+
+
+@pytest.mark.parametrize(
+    ("number", "rule"),
+    [
+        ("110105491331002", "real birth date"),
+        ("010105491231002", "15 digits, not starting with 0"),
+        ("11010549123100X", "15 digits, not starting with 0"),
+        ("1101054912310", "18 characters"),
+    ],
+)
+def test_a_broken_first_generation_number_is_refused(number, rule):
+    with pytest.raises(InvalidResidentId, match=rule):
+        parse(number, today=TODAY)
