@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test test-under-load bench lint contracts contracts-check system-packages demo clean
+.PHONY: up test test-under-load chaos bench lint contracts contracts-check system-packages demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test-under-load: $(STAMP) system-packages
 	set -e; for _ in 1 2; do $(BIN)/python -c 'while True: pass' & done; \
 	trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	$(MAKE) --no-print-directory test
+
+## Chaos on every part, at length: 2,000 registrations in each layout (`make test` runs 300 in the compact one).
+chaos: $(STAMP)
+	REEMPLOY_CHAOS_REGISTRATIONS=2000 REEMPLOY_CHAOS_LAYOUTS="compact split" \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -s tests/chaos/test_every_part.py
 
 ## Benchmarks (not part of `make test`): figures printed and saved under var/bench/.
 bench: $(STAMP)
