@@ -24,6 +24,7 @@ from deploy.dev import components
 from services.common.auth import TokenVerifier
 from services.common.migrations import upgrade
 from services.identity.settings import DEVELOPMENT_ADMIN_PASSWORD
+from tests.http_checks import body
 from tests.infrastructure import postgres_database
 
 ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgres").split(",")
@@ -103,12 +104,12 @@ async def bench(engine: str) -> dict[str, dict[str, float]]:
         httpx.AsyncClient(base_url=base) as http,
     ):
         login = {"grant_type": "password", "username": "admin", "password": DEVELOPMENT_ADMIN_PASSWORD}
-        admin_token = (await http.post("/oauth2/token", data=login)).json()["access_token"]
+        admin_token = body(await http.post("/oauth2/token", data=login))["access_token"]
         registration = {"client_id": "bench", "name": "Bench", "kind": "service", "scopes": ["cases:read"]}
         answer = await http.post(
             "/admin/clients", json=registration, headers={"authorization": f"Bearer {admin_token}"}
         )
-        secret = answer.json()["client_secret"]
+        secret = body(answer, 201)["client_secret"]
         requests: dict[str, Request] = {
             "baseline: GET /healthz": lambda h: h.get("/healthz"),
             "GET /.well-known/jwks.json": lambda h: h.get("/.well-known/jwks.json"),

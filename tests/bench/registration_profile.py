@@ -1,12 +1,12 @@
 """Benchmark: where a registration's CPU goes, process by process, on the whole embedded stack.
 
-Starts the stack as `make up` runs it, then samples every one of its processes with py-spy (100 Hz, Python
-and native frames, waiting threads left out) during a burst of BENCH_PROFILE_BURST registrations (default
-600). For each process it prints the cores it used during the burst and its busy samples by layer (HTTP stack, request
-dependencies and auth, SQLAlchemy, SQLite, Kafka client, Temporal SDK, JSON and validation, the event loop,
-our own code), then the project functions that hold the most samples. The baseline is the whole stack's CPU
-over the same seconds. The raw profiles stay in var/bench/profiles/ (one per process, py-spy's `raw` format,
-readable by any flame-graph tool); the figures go to docs/performance/registration_profile.json.
+Starts the stack as `make up` runs it, then samples every one of its processes with py-spy (100 Hz, Python and
+native frames, waiting threads left out) during a burst of BENCH_PROFILE_BURST registrations (default 600).
+For each process it prints the cores it used during the burst and its busy samples by layer (HTTP stack,
+request dependencies and auth, SQLAlchemy, SQLite, Kafka client, Temporal SDK, JSON and validation, the event
+loop, our own code), then the project functions that hold the most samples. The baseline is the whole stack's
+CPU over the same seconds. The raw profiles stay in var/bench/profiles/ (one per process, py-spy's `raw`
+format, readable by any flame-graph tool); the figures go to docs/performance/registration_profile.json.
 """
 
 import asyncio

@@ -32,6 +32,7 @@ from services.common.settings import ServiceSettings
 from services.training.app import create_app
 from services.training.consumers import build_handler
 from tests.factories import worker_registered
+from tests.http_checks import body
 from tests.infrastructure import postgres_database
 from tests.tokens import TestIssuer
 
@@ -90,7 +91,7 @@ def class_body(course_id: str) -> dict[str, Any]:
 async def setup(api: httpx.AsyncClient, classes: int) -> list[str]:
     """A supervisor's provider and course, and the provider's classes."""
     as_supervisor = ISSUER.staff_headers("supervisor")
-    provider = (
+    provider = body(
         await api.post(
             "/providers",
             headers=as_supervisor,
@@ -100,14 +101,15 @@ async def setup(api: httpx.AsyncClient, classes: int) -> list[str]:
                 "address": "路",
                 "contacts": [{"name": "陈", "role": "coordinator", "phone": "13800138000"}],
             },
-        )
-    ).json()["provider_id"]
+        ),
+        201,
+    )["provider_id"]
     await api.post(
         f"/providers/{provider}/accreditation",
         json={"action": "accredit", "valid_until": "2027-12-31"},
         headers=as_supervisor,
     )
-    course = (
+    course = body(
         await api.post(
             "/courses",
             headers=as_supervisor,
@@ -119,13 +121,15 @@ async def setup(api: httpx.AsyncClient, classes: int) -> list[str]:
                 "certificate_name": "证书",
                 "cost_per_trainee_yuan": 500,
             },
-        )
-    ).json()["course_id"]
+        ),
+        201,
+    )["course_id"]
     as_provider = ISSUER.headers(scopes.TRAINING_PROVIDE, client_kind="provider", provider_id=provider)
     return [
-        (
-            await api.post(f"/providers/{provider}/classes", json=class_body(course), headers=as_provider)
-        ).json()["class_id"]
+        body(
+            await api.post(f"/providers/{provider}/classes", json=class_body(course), headers=as_provider),
+            201,
+        )["class_id"]
         for _ in range(classes)
     ]
 

@@ -20,6 +20,7 @@ from schemathesis import Case
 
 from tests.contract.catalogue import SERVICES, CallerOf, Parts, ServiceUnderTest
 from tests.contract.served import serve
+from tests.http_checks import body
 from tests.infrastructure import TemporalDevServer
 from tests.tokens import TestIssuer
 from tools.contracts import ROOT
@@ -108,5 +109,5 @@ test_console = _contract_test(BY_NAME["console"])
 @pytest.mark.parametrize("service", SERVICES, ids=lambda service: service.name)
 def test_served_documents_are_the_contracts(service: ServiceUnderTest, services: RunningServices) -> None:
     base_url, _ = services.get(service)
-    served = httpx.get(f"{base_url}/openapi.json", timeout=30).json()
+    served = body(httpx.get(f"{base_url}/openapi.json", timeout=30))
     assert served == json.loads((ROOT / "openapi" / f"{service.name}.json").read_text())

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.http_checks import body
 from tests.infrastructure import stack_ports
 from tests.operator import operator_headers
 from tests.running_stack import RunningStack
@@ -51,7 +52,7 @@ def cases(http: httpx.Client, intake: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     params: dict[str, str] = {"limit": "100"}
     while True:
-        page = http.get(f"{intake}/workers", params=params).json()
+        page = body(http.get(f"{intake}/workers", params=params))
         found += page["items"]
         if page["next_cursor"] is None:
             return found
@@ -73,19 +74,19 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
             http.get(f"{endpoints['intake']}/workers/{case['case_id']}/journey") for case in registered
         ]
         assert [response.status_code for response in journeys] == [200] * 30
-        stages = Counter(response.json()["stage"] for response in journeys)
+        stages = Counter(body(response)["stage"] for response in journeys)
         assert {"assessment", "guidance_and_plan", "job_search", "exited"} <= set(stages), (stages, output)
         assert stages["follow_up"] + stages["stable_employment"] >= 5, (stages, output)
 
-        hires = http.get(f"{endpoints['placement']}/hires").json()
+        hires = body(http.get(f"{endpoints['placement']}/hires"))
         forms = {hire["employment_form"] for hire in hires}
         assert len(hires) >= 5 and {"full_time", "public_welfare_post"} <= forms, forms
-        tasks = http.get(f"{endpoints['placement']}/follow-up-tasks", params={"limit": "500"}).json()
+        tasks = body(http.get(f"{endpoints['placement']}/follow-up-tasks", params={"limit": "500"}))
         assert {task["case_id"] for task in tasks} <= {case["case_id"] for case in registered}
         completed = [task for task in tasks if task["status"] == "completed"]
         assert {1, 2, 3} <= {task["sequence"] for task in completed}, (tasks, output)
         certificates = [
-            http.get(f"{endpoints['training']}/cases/{case['case_id']}/certificates").json()
+            body(http.get(f"{endpoints['training']}/cases/{case['case_id']}/certificates"))
             for case in registered
         ]
         assert any(certificates)
@@ -99,12 +100,14 @@ def test_the_demo_seeds_a_small_district_that_lives_and_a_second_run_adds_new_wo
         assert token.status_code == 200 and "plans:approve" in token.json()["scope"].split()
 
         leader = login | {"username": "demo-leader"}
-        lead_token = http.post(f"{endpoints['identity']}/oauth2/token", data=leader).json()["access_token"]
-        assessment = http.get(
-            f"{endpoints['console']}/api/target-assessment",
-            params={"year": str(date.today().year)},
-            headers={"authorization": f"Bearer {lead_token}"},
-        ).json()
+        lead_token = body(http.post(f"{endpoints['identity']}/oauth2/token", data=leader))["access_token"]
+        assessment = body(
+            http.get(
+                f"{endpoints['console']}/api/target-assessment",
+                params={"year": str(date.today().year)},
+                headers={"authorization": f"Bearer {lead_token}"},
+            )
+        )
         trained = [
             row for row in assessment if row["indicator"] == "trained" and row["area_kind"] == "street"
         ]

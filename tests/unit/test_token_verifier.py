@@ -17,6 +17,7 @@ from jwt.algorithms import get_default_algorithms
 from services.common.auth import InvalidToken, KeysUnavailable, Principal, TokenVerifier, require
 from services.common.errors import install_error_handlers
 from services.common.settings import ServiceSettings
+from tests.http_checks import body
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "reemploy"
@@ -276,7 +277,7 @@ async def test_require_answers_401_and_403_with_challenges(issuer, verifier):
         assert 'error="invalid_token"' in invalid.headers["www-authenticate"]
 
         good = {"authorization": f"Bearer {issuer.token()}"}
-        assert (await client.get("/cases", headers=good)).json() == {"subject": "staff-1"}
+        assert body(await client.get("/cases", headers=good)) == {"subject": "staff-1"}
         forbidden = await client.get("/targets", headers=good)
         assert forbidden.status_code == 403
         assert forbidden.json()["error"] == "insufficient_scope"

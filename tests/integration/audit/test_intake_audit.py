@@ -7,6 +7,7 @@ import uuid
 from services.common.audit import verify_exported
 from tests import tokens
 from tests.factories import assistant, registration
+from tests.http_checks import body
 from tests.integration.audit.conftest import tamper
 from tests.integration.intake.support import HOME_COMMUNITY, ISSUER, Clients
 
@@ -49,7 +50,7 @@ async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: C
     registered = await intake.anonymous.post(
         "/workers", json=registration(), headers={**assistant_7(), "X-Correlation-ID": "corr-registration"}
     )
-    case_id = registered.json()["case_id"]
+    case_id = body(registered, 201)["case_id"]
     worker = f"/workers/{case_id}"
     calls = [
         ("GET", worker, {}),
@@ -69,7 +70,7 @@ async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: C
     for method, path, options in calls:
         response = await intake.anonymous.request(method, path, headers=assistant_7(), **options)
         assert response.status_code < 300, response.text
-    consent_id = (await intake.assistant.get(f"{worker}/consents")).json()[0]["consent_id"]
+    consent_id = body(await intake.assistant.get(f"{worker}/consents"))[0]["consent_id"]
     assert (
         await intake.anonymous.post(f"{worker}/consents/{consent_id}/withdrawal", headers=assistant_7())
     ).status_code == 200
@@ -109,7 +110,7 @@ async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: C
     for secret in (registration()["mobile"], "王秀兰"):
         assert all(secret not in json.dumps(entry, ensure_ascii=False) for entry in entries)
 
-    verified = (await intake.admin.get("/audit/verify")).json()
+    verified = body(await intake.admin.get("/audit/verify"))
     assert verified == {
         "ok": True,
         "records": len(entries),
@@ -121,18 +122,18 @@ async def test_reads_and_changes_of_a_worker_say_who_what_why_and_when(intake: C
 
 async def test_a_search_records_each_case_it_shows(intake: Clients):
     case_ids = [
-        (await intake.assistant.post("/workers", json=registration())).json()["case_id"] for _ in range(3)
+        body(await intake.assistant.post("/workers", json=registration()), 201)["case_id"] for _ in range(3)
     ]
     page = await intake.assistant.get("/workers", params={"limit": 2, "sort": "registered"})
-    assert [item["case_id"] for item in page.json()["items"]] == case_ids[:2]
+    assert [item["case_id"] for item in body(page)["items"]] == case_ids[:2]
     reads = [entry for entry in await exported(intake) if entry["action"] == "read"]
     assert [entry["resource_id"] for entry in reads] == case_ids[:2]
 
 
 async def test_refused_requests_write_no_record(intake: Clients):
-    body = registration()
-    case_id = (await intake.assistant.post("/workers", json=body)).json()["case_id"]
-    assert (await intake.assistant.post("/workers", json=body)).status_code == 409
+    payload = registration()
+    case_id = body(await intake.assistant.post("/workers", json=payload), 201)["case_id"]
+    assert (await intake.assistant.post("/workers", json=payload)).status_code == 409
     assert (await intake.assistant.get(f"/workers/{uuid.uuid4()}")).status_code == 404
     closure = {"reason": "moved_away"}
     assert (await intake.assistant.post(f"/workers/{case_id}/closure", json=closure)).status_code == 200
@@ -160,7 +161,7 @@ async def test_refused_requests_write_no_record(intake: Clients):
 
 
 async def test_only_the_verified_token_names_the_actor(intake: Clients):
-    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
+    case_id = body(await intake.assistant.post("/workers", json=registration()), 201)["case_id"]
     token = ISSUER.staff_headers("labour_assistant", community_code=HOME_COMMUNITY, sub="staff-9")
     claimed = {"X-Reemploy-Actor": "somebody-else", "X-Reemploy-Role": "supervisor"}
     response = await intake.anonymous.get(f"/workers/{case_id}", headers=token | claimed | PURPOSE)
@@ -178,9 +179,9 @@ async def test_only_the_verified_token_names_the_actor(intake: Clients):
 
 
 async def test_a_full_resident_id_read_is_recorded_as_such(intake: Clients):
-    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
-    assert (await intake.assistant.get(f"/workers/{case_id}")).json()["resident_id"] is None
-    assert (await intake.supervisor.get(f"/workers/{case_id}")).json()["resident_id"] is not None
+    case_id = body(await intake.assistant.post("/workers", json=registration()), 201)["case_id"]
+    assert body(await intake.assistant.get(f"/workers/{case_id}"))["resident_id"] is None
+    assert body(await intake.supervisor.get(f"/workers/{case_id}"))["resident_id"] is not None
     entries = await exported(intake)
     reads = [(e["actor"], e["resource_type"], e["fields"]) for e in entries if e["action"] == "read"]
     assert reads[0][:2] == ("staff-labour_assistant", "worker_case") and "resident_id" not in reads[0][2]
@@ -190,7 +191,7 @@ async def test_a_full_resident_id_read_is_recorded_as_such(intake: Clients):
 
 
 async def test_concurrent_clients_keep_one_chain(intake: Clients):
-    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
+    case_id = body(await intake.assistant.post("/workers", json=registration()), 201)["case_id"]
     responses = await asyncio.gather(
         *(
             intake.anonymous.get(
@@ -203,16 +204,16 @@ async def test_concurrent_clients_keep_one_chain(intake: Clients):
         )
     )
     assert all(response.status_code == 200 for response in responses)
-    verified = (await intake.admin.get("/audit/verify")).json()
+    verified = body(await intake.admin.get("/audit/verify"))
     assert verified["ok"] and verified["records"] == 21
 
 
 async def test_verify_names_the_first_tampered_record(intake: Clients, intake_engine):
-    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
+    case_id = body(await intake.assistant.post("/workers", json=registration()), 201)["case_id"]
     for _ in range(3):
         await intake.assistant.get(f"/workers/{case_id}", headers=PURPOSE)
     await tamper(intake_engine, "UPDATE audit_log SET purpose = 'curiosity' WHERE seq = 3")
-    verified = (await intake.admin.get("/audit/verify")).json()
+    verified = body(await intake.admin.get("/audit/verify"))
     assert verified["ok"] is False and verified["records"] == 2
     assert verified["broken"] == {
         "seq": 3,
@@ -222,9 +223,9 @@ async def test_verify_names_the_first_tampered_record(intake: Clients, intake_en
 
 
 async def test_guidance_plan_history_reassignment_and_bulk_intake_are_recorded(intake: Clients):
-    helper = (await intake.admin.post("/assistants", json=assistant())).json()["assistant_id"]
-    case_id = (await intake.assistant.post("/workers", json=registration())).json()["case_id"]
-    another = (await intake.admin.post("/assistants", json=assistant())).json()["assistant_id"]
+    helper = body(await intake.admin.post("/assistants", json=assistant()), 201)["assistant_id"]
+    case_id = body(await intake.assistant.post("/workers", json=registration()), 201)["case_id"]
+    another = body(await intake.admin.post("/assistants", json=assistant()), 201)["assistant_id"]
     worker = f"/workers/{case_id}"
     held = {
         "kind": "career_guidance",
@@ -253,13 +254,13 @@ async def test_guidance_plan_history_reassignment_and_bulk_intake_are_recorded(i
         assert response.status_code < 300, response.text
 
     plan = await intake.supervisor.post("/restructuring-plans", json=RESTRUCTURING)
-    plan_id = plan.json()["plan_id"]
+    plan_id = body(plan, 201)["plan_id"]
     vote = await intake.supervisor.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
     assert vote.status_code == 200
     roster = {"batch_id": "roster-1", "workers": [registration(), registration()]}
     assert (await intake.supervisor.put(f"/restructuring-plans/{plan_id}/roster", json=roster)).is_success
     taken_in = await intake.service.post(f"/restructuring-plans/{plan_id}/roster/intake")
-    opened = taken_in.json()["case_ids"]
+    opened = body(taken_in)["case_ids"]
 
     entries = await exported(intake)
     assert summary(entries[1:-1]) == [

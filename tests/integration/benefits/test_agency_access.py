@@ -6,6 +6,7 @@ from typing import Any
 
 from contracts.events.intake import Agency
 from services.common import scopes
+from tests.http_checks import body
 from tests.integration.benefits.conftest import Benefits, loan_request, new_case
 
 APPROVAL: dict[str, Any] = {
@@ -53,9 +54,9 @@ async def test_the_bank_reads_and_approves_its_loan_application(benefits: Benefi
         "term_months": 24,
         "interest_subsidy_percent": 100,
     }
-    staff_view = (
+    staff_view = body(
         await benefits.http.get(f"/applications/{application_id}", headers=benefits.assistant())
-    ).json()
+    )
     assert staff_view["guarantee"] == "municipal guarantee fund"
 
 
@@ -73,7 +74,7 @@ async def test_a_tax_bureau_caller_cannot_read_or_decide_the_loan_application(be
     assert through_bank_path.status_code == 403
     assert through_bank_path.json()["error"] == "agency_mismatch"
     assert through_own_path.status_code == 404
-    assert own_list.json() == []
+    assert body(own_list) == []
     assert deciding.status_code == 404
     assert await benefits.events("benefits.application_decided.v1") == []
 
@@ -141,8 +142,8 @@ async def test_after_consent_is_withdrawn_the_bank_sees_nothing_and_no_new_appli
         "/applications", json=loan_request(case_id, application_key="loan-2"), headers=benefits.assistant()
     )
     assert single.status_code == 403 and single.json()["error"] == "consent_ended"
-    assert listed.json() == []
-    assert [(d["status"], d["last_error"]) for d in deliveries.json()] == [
+    assert body(listed) == []
+    assert [(d["status"], d["last_error"]) for d in body(deliveries)] == [
         ("cancelled", "the worker withdrew consent to share with this agency")
     ]
     assert another.status_code == 409 and another.json()["error"] == "consent_required"
@@ -151,9 +152,10 @@ async def test_after_consent_is_withdrawn_the_bank_sees_nothing_and_no_new_appli
 async def test_an_expired_consent_hides_the_application_from_the_agency(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK, days=1)
-    application_id = (
-        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
-    ).json()["application_id"]
+    application_id = body(
+        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant()),
+        201,
+    )["application_id"]
     bank = benefits.issuer.agency(Agency.BANK)
     assert (
         await benefits.http.get(f"/agencies/bank/applications/{application_id}", headers=bank)
@@ -163,4 +165,4 @@ async def test_an_expired_consent_hides_the_application_from_the_agency(benefits
 
     expired = await benefits.http.get(f"/agencies/bank/applications/{application_id}", headers=bank)
     assert expired.status_code == 403 and expired.json()["error"] == "consent_ended"
-    assert (await benefits.http.get("/agencies/bank/applications", headers=bank)).json() == []
+    assert body(await benefits.http.get("/agencies/bank/applications", headers=bank)) == []

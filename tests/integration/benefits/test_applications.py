@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from contracts.events.intake import Agency
 from services.benefits.domain import FEED_FIELDS
+from tests.http_checks import body
 from tests.integration.benefits.conftest import Benefits, loan_request, new_case
 
 
@@ -116,7 +117,7 @@ async def test_concurrent_submissions_with_one_key_create_one_application(benefi
     )
 
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
-    assert len({r.json()["application_id"] for r in responses}) == 1
+    assert len({body(r, (200, 201))["application_id"] for r in responses}) == 1
     assert len(await benefits.events("benefits.bank_application.v1")) == 1
 
 
@@ -156,9 +157,10 @@ async def test_bad_input_names_the_field_and_the_rule(benefits: Benefits) -> Non
 async def test_an_application_is_withdrawn_once_and_the_agency_is_told_to_stop(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK)
-    application_id = (
-        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
-    ).json()["application_id"]
+    application_id = body(
+        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant()),
+        201,
+    )["application_id"]
 
     withdrawn = await benefits.http.post(
         f"/applications/{application_id}/withdrawal",
@@ -172,7 +174,7 @@ async def test_an_application_is_withdrawn_once_and_the_agency_is_told_to_stop(b
 
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
     assert again.status_code == 409 and again.json()["error"] == "application_transition_refused"
-    assert [(d["event_type"], d["status"]) for d in deliveries.json()] == [
+    assert [(d["event_type"], d["status"]) for d in body(deliveries)] == [
         ("benefits.bank_application.v1", "cancelled"),
         ("benefits.application_retracted.v1", "pending"),
     ]

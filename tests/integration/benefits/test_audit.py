@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from contracts.events.intake import Agency
 from services.benefits.models import audit_log
 from services.common.audit import verify_exported
+from tests.http_checks import body
 from tests.integration.benefits.conftest import Benefits, loan_request, new_case
 
 PURPOSE = {"X-Reemploy-Purpose": "policy support for starting a business"}
@@ -34,7 +35,7 @@ async def test_reads_and_changes_of_a_workers_data_are_recorded_with_the_token_a
     await benefits.consent(case_id, Agency.BANK)
     assistant = {**benefits.assistant(), **PURPOSE}
     submitted = await benefits.http.post("/applications", json=loan_request(case_id), headers=assistant)
-    application_id = submitted.json()["application_id"]
+    application_id = body(submitted, 201)["application_id"]
     [created, fed] = await records(benefits)
     assert summary([created, fed]) == [
         ("create", "benefit_application", "staff-labour_assistant", None),
@@ -76,9 +77,10 @@ async def test_reads_and_changes_of_a_workers_data_are_recorded_with_the_token_a
 async def test_refused_and_failed_requests_record_nothing(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK)
-    application_id = (
-        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
-    ).json()["application_id"]
+    application_id = body(
+        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant()),
+        201,
+    )["application_id"]
     before = len(await records(benefits))
     elsewhere = benefits.assistant("community-elsewhere")
     tax = benefits.issuer.agency(Agency.TAX)
@@ -95,7 +97,7 @@ async def test_refused_and_failed_requests_record_nothing(benefits: Benefits) ->
     ]
     assert [response.status_code for response in refused] == [403, 403, 404, 403, 422]
     assert len(await records(benefits)) == before
-    assert (await benefits.http.get("/applications", headers=elsewhere)).json() == []
+    assert body(await benefits.http.get("/applications", headers=elsewhere)) == []
     assert len(await records(benefits)) == before
 
 
@@ -105,7 +107,7 @@ async def test_the_chain_verifies_exports_and_refuses_changes(benefits: Benefits
     await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
     auditor = benefits.issuer.staff_headers("admin")
     verified = await benefits.http.get("/audit/verify", headers=auditor)
-    assert verified.json() | {"head_hash": "-"} == {
+    assert body(verified) | {"head_hash": "-"} == {
         "ok": True,
         "records": 2,
         "head_seq": 2,

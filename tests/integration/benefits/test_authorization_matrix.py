@@ -18,6 +18,7 @@ from tests.authz import (
     concrete,
     protected_routes,
 )
+from tests.http_checks import body
 from tests.integration.benefits.conftest import Benefits, loan_request, new_case
 
 APPLICANTS = frozenset({"labour_assistant", "supervisor", "service"})
@@ -64,10 +65,10 @@ async def test_every_route_needs_a_token(benefits: Benefits) -> None:
 
 async def test_each_caller_reaches_exactly_its_routes(benefits: Benefits) -> None:
     callers = caller_headers(benefits.issuer, agency=Agency.BANK.value)
-    for (method, path), (allowed, body) in MATRIX.items():
+    for (method, path), (allowed, payload) in MATRIX.items():
         case_id, application_id = await submitted(benefits)
         values = {"application_id": application_id, "agency": Agency.BANK.value}
-        sent = loan_request(case_id) if body == {} else body
+        sent = loan_request(case_id) if payload == {} else payload
         for caller in sorted(CALLERS, key=lambda name: name in allowed):
             response = await benefits.http.request(
                 method, concrete(path, values), json=sent, headers=callers[caller]
@@ -93,13 +94,13 @@ async def test_an_assistant_reaches_only_their_communitys_cases(benefits: Benefi
     for refused in refusals:
         assert (refused.status_code, refused.json()["error"]) == (403, "case_out_of_reach"), refused.text
         assert refused.json()["details"] == {"case_id": case_id}
-    assert (await benefits.http.get("/applications", headers=elsewhere)).json() == []
+    assert body(await benefits.http.get("/applications", headers=elsewhere)) == []
     listed = await benefits.http.get("/applications", headers=benefits.assistant())
-    assert [row["application_id"] for row in listed.json()] == [application_id]
+    assert [row["application_id"] for row in body(listed)] == [application_id]
     supervisor = benefits.issuer.staff_headers("supervisor")
     assert (await benefits.http.get(url, headers=supervisor)).status_code == 200
     street_supervisor = benefits.issuer.staff_headers("supervisor", street_code=HOME_STREET)
-    assert (await benefits.http.get(url, headers=street_supervisor)).json()["error"] == "case_out_of_reach"
+    assert body(await benefits.http.get(url, headers=street_supervisor), 403)["error"] == "case_out_of_reach"
 
     moved = CaseAssigned(
         case_id=case_id,
@@ -118,7 +119,7 @@ async def test_an_assistant_reaches_only_their_communitys_cases(benefits: Benefi
     not_registered = await benefits.http.post(
         "/applications", json=loan_request(unknown), headers=benefits.assistant()
     )
-    assert not_registered.json()["error"] == "case_out_of_reach"
+    assert body(not_registered, 403)["error"] == "case_out_of_reach"
     by_the_journey = await benefits.http.post(
         "/applications", json=loan_request(unknown), headers=benefits.issuer.service_headers()
     )

@@ -35,6 +35,7 @@ from services.benefits.domain import webhook_signature
 from services.common.settings import ServiceSettings
 from services.identity.app import create_app as create_identity
 from services.identity.settings import DEVELOPMENT_ADMIN_PASSWORD, IdentitySettings
+from tests.http_checks import body
 from tests.infrastructure import migrated_database
 from tests.integration.benefits.conftest import loan_request, new_case, serve
 from workflows.journey_state import JourneyState
@@ -161,7 +162,7 @@ async def _consent_to_the_bank(office: BenefitsOffice, case_id: str) -> None:
 async def _bank_applications(parties: Parties, count: int) -> list[dict[str, object]]:
     deadline = time.monotonic() + 15
     while True:
-        received: list[dict[str, object]] = (await parties.http.get(f"{parties.bank}/applications")).json()
+        received: list[dict[str, object]] = body(await parties.http.get(f"{parties.bank}/applications"))
         if len(received) >= count or time.monotonic() > deadline:
             return received
         await asyncio.sleep(0.1)
@@ -191,9 +192,9 @@ async def test_the_bank_approves_a_loan_the_journey_sees_it_and_the_tax_bureau_c
     assert approved.status_code == 200, approved.text
     assert (await _bank_applications(parties, 1))[0]["status"] == "approved"
 
-    staff_view = (
+    staff_view = body(
         await parties.http.get(f"{parties.benefits}/applications/{application_id}", headers=parties.journey)
-    ).json()
+    )
     assert (staff_view["status"], staff_view["amount_yuan"]) == ("approved", 100_000)
     async with parties.office.sessions() as session:
         payloads = (
@@ -228,32 +229,32 @@ async def test_the_bank_approves_a_loan_the_journey_sees_it_and_the_tax_bureau_c
 
 
 async def test_the_bank_refuses_tampered_and_stale_deliveries(parties: Parties) -> None:
-    body = json.dumps({"type": "benefits.bank_application.v1", "id": "x", "data": {}}).encode()
+    payload = json.dumps({"type": "benefits.bank_application.v1", "id": "x", "data": {}}).encode()
     fresh = str(int(time.time()))
     stale = str(int(time.time()) - 301)
     hook = f"{parties.bank}/reemploy/webhook"
 
     tampered = await parties.http.post(
         hook,
-        content=body.replace(b"x", b"y"),
+        content=payload.replace(b"x", b"y"),
         headers={
             "x-reemploy-timestamp": fresh,
-            "x-reemploy-signature": webhook_signature(WEBHOOK_SECRET, fresh, body),
+            "x-reemploy-signature": webhook_signature(WEBHOOK_SECRET, fresh, payload),
         },
     )
     replayed = await parties.http.post(
         hook,
-        content=body,
+        content=payload,
         headers={
             "x-reemploy-timestamp": stale,
-            "x-reemploy-signature": webhook_signature(WEBHOOK_SECRET, stale, body),
+            "x-reemploy-signature": webhook_signature(WEBHOOK_SECRET, stale, payload),
         },
     )
-    unsigned = await parties.http.post(hook, content=body)
+    unsigned = await parties.http.post(hook, content=payload)
 
     assert [r.status_code for r in (tampered, replayed, unsigned)] == [401, 401, 401]
-    assert "signature" in tampered.json()["detail"] and "five minutes" in replayed.json()["detail"]
-    assert (await parties.http.get(f"{parties.bank}/applications")).json() == []
+    assert "signature" in body(tampered, 401)["detail"] and "five minutes" in body(replayed, 401)["detail"]
+    assert body(await parties.http.get(f"{parties.bank}/applications")) == []
 
 
 async def test_a_withdrawn_application_is_retracted_at_the_bank(parties: Parties) -> None:
@@ -262,7 +263,7 @@ async def test_a_withdrawn_application_is_retracted_at_the_bank(parties: Parties
     submitted = await parties.http.post(
         f"{parties.benefits}/applications", json=loan_request(case_id), headers=parties.journey
     )
-    application_id = submitted.json()["application_id"]
+    application_id = body(submitted, 201)["application_id"]
     assert [a["application_id"] for a in await _bank_applications(parties, 1)] == [application_id]
 
     withdrawn = await parties.http.post(

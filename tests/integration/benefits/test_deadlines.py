@@ -5,15 +5,17 @@ from datetime import timedelta
 
 from contracts.events.intake import Agency
 from services.benefits.deadlines import sweep_deadlines
+from tests.http_checks import body
 from tests.integration.benefits.conftest import Benefits, loan_request, new_case
 
 
 async def test_the_agency_is_reminded_then_the_application_is_overdue_each_once(benefits: Benefits) -> None:
     case_id = new_case()
     await benefits.consent(case_id, Agency.BANK, days=400)
-    application = (
-        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant())
-    ).json()
+    application = body(
+        await benefits.http.post("/applications", json=loan_request(case_id), headers=benefits.assistant()),
+        201,
+    )
 
     assert await sweep_deadlines(benefits.office) == (0, 0)
     benefits.clock.advance(timedelta(days=12))
@@ -29,10 +31,13 @@ async def test_the_agency_is_reminded_then_the_application_is_overdue_each_once(
     assert reminded["application_id"] == overdue["application_id"] == application["application_id"]
     assert overdue["due_on"] == application["due_on"]
     assert (
-        await benefits.http.get(
-            f"/applications/{application['application_id']}", headers=benefits.assistant()
-        )
-    ).json()["overdue_at"] is not None
+        body(
+            await benefits.http.get(
+                f"/applications/{application['application_id']}", headers=benefits.assistant()
+            )
+        )["overdue_at"]
+        is not None
+    )
     [(topic, notice)] = await benefits.events("benefits.decision_reminder.v1")
     assert topic == "feed.bank"
     assert notice == {
@@ -41,7 +46,7 @@ async def test_the_agency_is_reminded_then_the_application_is_overdue_each_once(
         "due_on": application["due_on"],
         "reminded_at": reminded["reminded_at"],
     }
-    deliveries = (await benefits.http.get("/feed-deliveries", headers=benefits.issuer.operator())).json()
+    deliveries = body(await benefits.http.get("/feed-deliveries", headers=benefits.issuer.operator()))
     assert [d["event_type"] for d in deliveries] == [
         "benefits.bank_application.v1",
         "benefits.decision_reminder.v1",
@@ -67,11 +72,12 @@ async def test_a_decided_application_is_never_overdue_and_concurrent_sweeps_publ
     decided_case, waiting_case = new_case(), new_case()
     for case_id in (decided_case, waiting_case):
         await benefits.consent(case_id, Agency.BANK, days=400)
-    decided = (
+    decided = body(
         await benefits.http.post(
             "/applications", json=loan_request(decided_case), headers=benefits.assistant()
-        )
-    ).json()
+        ),
+        201,
+    )
     await benefits.http.post("/applications", json=loan_request(waiting_case), headers=benefits.assistant())
     await benefits.http.post(
         f"/agencies/bank/applications/{decided['application_id']}/decision",

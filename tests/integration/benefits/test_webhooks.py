@@ -13,6 +13,7 @@ from sqlalchemy import text
 from contracts.events.intake import Agency
 from services.benefits.app import create_app
 from services.common.settings import ServiceSettings
+from tests.http_checks import body
 from tests.integration.benefits.conftest import TEST_DELIVERY, Benefits, Receiver, loan_request, new_case
 
 SECRET = "s" * 40
@@ -33,7 +34,7 @@ async def _loan(benefits: Benefits) -> tuple[str, str, str]:
     response = await benefits.http.post(
         "/applications", json=loan_request(case_id), headers=benefits.assistant()
     )
-    return case_id, consent_id, response.json()["application_id"]
+    return case_id, consent_id, body(response, 201)["application_id"]
 
 
 async def test_the_bank_receives_a_signed_cloudevent_with_only_its_fields(
@@ -46,15 +47,15 @@ async def test_the_bank_receives_a_signed_cloudevent_with_only_its_fields(
         assert await benefits.dispatcher(http).deliver_due() == 1
         assert await benefits.dispatcher(http).deliver_due() == 0
 
-    [(headers, body)] = receiver.received
+    [(headers, payload)] = receiver.received
     timestamp = headers["x-reemploy-timestamp"]
-    expected = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    expected = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
     assert headers["x-reemploy-signature"] == f"sha256={expected}"
-    envelope = json.loads(body)
+    envelope = json.loads(payload)
     assert envelope["type"] == "benefits.bank_application.v1"
     assert envelope["subject"] == application_id
     assert envelope["data"]["full_name"] == "张伟"
-    deliveries = (await benefits.http.get("/feed-deliveries", headers=benefits.issuer.operator())).json()
+    deliveries = body(await benefits.http.get("/feed-deliveries", headers=benefits.issuer.operator()))
     assert [(d["status"], d["attempts"]) for d in deliveries] == [("delivered", 1)]
 
 
@@ -79,7 +80,7 @@ async def test_failures_back_off_then_dead_letter_and_an_operator_replays(
         benefits.clock.advance(timedelta(seconds=1))
         assert await dispatcher.deliver_due() == 1
 
-        [dead] = (await benefits.http.get("/feed-deliveries?status=dead_lettered", headers=operator)).json()
+        [dead] = body(await benefits.http.get("/feed-deliveries?status=dead_lettered", headers=operator))
         assert dead["attempts"] == 3 and dead["last_error"].startswith("HTTP 503")
         [(_, event)] = await benefits.events("benefits.feed_delivery_dead_lettered.v1")
         assert event["case_id"] == case_id and event["application_id"] == application_id
@@ -95,7 +96,7 @@ async def test_failures_back_off_then_dead_letter_and_an_operator_replays(
 
     assert len(receiver.received) == 4
     assert len({headers["x-reemploy-delivery"] for headers, _ in receiver.received}) == 1
-    delivered = (await benefits.http.get("/feed-deliveries?status=delivered", headers=operator)).json()
+    delivered = body(await benefits.http.get("/feed-deliveries?status=delivered", headers=operator))
     assert [d["delivery_id"] for d in delivered] == [dead["delivery_id"]]
 
 
@@ -108,7 +109,7 @@ async def test_deliveries_wait_for_a_webhook_and_stop_when_consent_is_withdrawn(
     async with httpx.AsyncClient() as http:
         dispatcher = benefits.dispatcher(http)
         assert await dispatcher.deliver_due() == 1
-        [waiting] = (await benefits.http.get("/feed-deliveries", headers=operator)).json()
+        [waiting] = body(await benefits.http.get("/feed-deliveries", headers=operator))
         assert waiting["status"] == "pending"
         assert waiting["last_error"] == "the agency has registered no webhook"
 
@@ -118,7 +119,7 @@ async def test_deliveries_wait_for_a_webhook_and_stop_when_consent_is_withdrawn(
         assert await dispatcher.deliver_due() == 0
 
     assert receiver.received == []
-    [cancelled] = (await benefits.http.get("/feed-deliveries", headers=operator)).json()
+    [cancelled] = body(await benefits.http.get("/feed-deliveries", headers=operator))
     assert cancelled["status"] == "cancelled"
 
 

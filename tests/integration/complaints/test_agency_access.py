@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from services.common import scopes
+from tests.http_checks import body
 from tests.integration.complaints.conftest import (
     ASSISTANT,
     FORGER,
@@ -61,19 +62,19 @@ async def test_the_agency_side_refuses_every_caller_but_the_agency_itself(
     missing = await complaints_api.get(WAITING)
     assert missing.headers["www-authenticate"].startswith("Bearer")
     mismatch = await complaints_api.get(WAITING, headers=agency("labour_arbitration"))
-    assert mismatch.json()["details"] == {"agency": INSPECTION}
+    assert body(mismatch, 403)["details"] == {"agency": INSPECTION}
 
     assert len(await outbox.all()) == events
-    still = (await complaints_api.get(f"/complaints/{complaint['complaint_id']}", headers=OFFICER)).json()
+    still = body(await complaints_api.get(f"/complaints/{complaint['complaint_id']}", headers=OFFICER))
     assert still["status"] == "referred"
 
     own = agency(INSPECTION)
     waiting = await complaints_api.get(WAITING, headers=own)
-    assert [c["complaint_id"] for c in waiting.json()] == [complaint["complaint_id"]]
+    assert [c["complaint_id"] for c in body(waiting)] == [complaint["complaint_id"]]
     answered = await complaints_api.post(answer_url, json=ANSWER, headers=own)
     assert answered.status_code == 200, answered.text
     assert answered.json()["status"] == "closed"
-    assert (await complaints_api.get(WAITING, headers=own)).json() == []
+    assert body(await complaints_api.get(WAITING, headers=own)) == []
 
 
 async def test_details_take_the_token_identity_and_headers_cannot_impersonate_an_agency(

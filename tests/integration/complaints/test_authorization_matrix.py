@@ -17,6 +17,7 @@ from tests.authz import (
     concrete,
     protected_routes,
 )
+from tests.http_checks import body
 from tests.integration.complaints.conftest import (
     ASSISTANT,
     ISSUER,
@@ -86,10 +87,10 @@ async def test_every_route_needs_a_token(complaints_app: FastAPI, complaints_api
 
 async def test_each_caller_reaches_exactly_its_routes(complaints_api: httpx.AsyncClient) -> None:
     callers = caller_headers(ISSUER, agency=REFERRED_TO)
-    for (method, path), (allowed, body) in MATRIX.items():
+    for (method, path), (allowed, payload) in MATRIX.items():
         complaint_id = await referred_complaint(complaints_api)
         values = {"complaint_id": complaint_id, "agency_name": REFERRED_TO, "action_key": "matrix-1"}
-        sent = filing() if body == {} else body
+        sent = filing() if payload == {} else payload
         for caller in sorted(CALLERS, key=lambda name: name in allowed):
             response = await complaints_api.request(
                 method, concrete(path, values), json=sent, headers=callers[caller]
@@ -125,8 +126,8 @@ async def test_objects_of_others_stay_out_of_reach(complaints_api: httpx.AsyncCl
     for response, error in refusals:
         assert (response.status_code, response.json()["error"]) == (403, error), response.text
     waiting = await complaints_api.get("/agencies/labour_arbitration/referrals", headers=arbitration)
-    assert waiting.json() == []
-    assert (await complaints_api.get(url, headers=OFFICER)).json()["status"] == "referred"
+    assert body(waiting) == []
+    assert body(await complaints_api.get(url, headers=OFFICER))["status"] == "referred"
 
 
 @pytest.mark.parametrize("flaw", FLAWS)

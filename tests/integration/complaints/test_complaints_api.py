@@ -11,6 +11,7 @@ from deploy.dev import components
 from services.common import scopes
 from services.common.settings import ServiceSettings
 from services.complaints.app import create_app
+from tests.http_checks import body
 from tests.integration.complaints.conftest import (
     ASSISTANT,
     ISSUER,
@@ -97,7 +98,7 @@ async def test_details_only_for_officers_supervisors_and_the_referred_agency(
     complaint = await file_complaint(complaints_api)
     url = f"/complaints/{complaint['complaint_id']}"
 
-    assert (await complaints_api.get(url)).json()["error"] == "missing_token"
+    assert body(await complaints_api.get(url), 401)["error"] == "missing_token"
     assistant = await complaints_api.get(url, headers=ASSISTANT)
     assert (assistant.status_code, assistant.json()["error"]) == (403, "insufficient_scope")
     for headers in (WORKFLOW, ISSUER.headers(scopes.COMPLAINTS_READ, role="worker")):
@@ -133,23 +134,23 @@ async def test_lists_are_for_the_station_and_the_agency_sees_only_its_referrals(
         await complaints_api.post(f"{url}/referral", json={"agency": to, "note": "please"}, headers=OFFICER)
 
     assert (await complaints_api.get("/complaints", headers=agency("labour_inspection"))).status_code == 403
-    page = (await complaints_api.get("/complaints?category=discrimination", headers=SUPERVISOR)).json()
+    page = body(await complaints_api.get("/complaints?category=discrimination", headers=SUPERVISOR))
     assert [c["complaint_id"] for c in page["complaints"]] == [second["complaint_id"]]
-    first_page = (await complaints_api.get("/complaints?limit=1", headers=OFFICER)).json()
+    first_page = body(await complaints_api.get("/complaints?limit=1", headers=OFFICER))
     after = first_page["next_after"]
-    rest = (await complaints_api.get(f"/complaints?limit=1&after={after}", headers=OFFICER)).json()
+    rest = body(await complaints_api.get(f"/complaints?limit=1&after={after}", headers=OFFICER))
     assert [first_page["complaints"][0]["complaint_id"], rest["complaints"][0]["complaint_id"]] == [
         first["complaint_id"],
         second["complaint_id"],
     ]
     assert rest["next_after"] is None
     bad = await complaints_api.get("/complaints?limit=0&status=lost&colour=red", headers=OFFICER)
-    assert {e["field"] for e in bad.json()["errors"]} == {"query.limit", "query.status", "query.colour"}
+    assert {e["field"] for e in body(bad, 422)["errors"]} == {"query.limit", "query.status", "query.colour"}
 
     inspection = await complaints_api.get(
         "/agencies/labour_inspection/referrals", headers=agency("labour_inspection")
     )
-    assert [c["complaint_id"] for c in inspection.json()] == [first["complaint_id"]]
+    assert [c["complaint_id"] for c in body(inspection)] == [first["complaint_id"]]
     assert "narrative" not in inspection.json()[0]
     pretending = await complaints_api.get(
         "/agencies/labour_inspection/referrals", headers=agency("labour_arbitration")
@@ -199,7 +200,7 @@ async def test_agency_not_competent_returns_it_then_the_station_resolves(
         json={"finding": "not_competent", "answer": "Arrears go to the social insurance agency"},
         headers=agency("labour_arbitration"),
     )
-    assert returned.json()["status"] == "acknowledged"
+    assert body(returned)["status"] == "acknowledged"
     await complaints_api.post(
         f"{url}/referral", json={"agency": "social_insurance", "note": "x"}, headers=OFFICER
     )
@@ -212,11 +213,11 @@ async def test_agency_not_competent_returns_it_then_the_station_resolves(
         f"{url}/resolution", json={"outcome": "upheld", "summary": "Arrears paid in full"}, headers=OFFICER
     )
 
-    body = resolved.json()
-    assert body["status"] == "closed"
-    assert body["outcome"] == "upheld"
-    assert [r["finding"] for r in body["referrals"]] == ["not_competent", "not_competent"]
-    assert [h["to_status"] for h in body["history"]] == [
+    payload = body(resolved)
+    assert payload["status"] == "closed"
+    assert payload["outcome"] == "upheld"
+    assert [r["finding"] for r in payload["referrals"]] == ["not_competent", "not_competent"]
+    assert [h["to_status"] for h in payload["history"]] == [
         "open",
         "acknowledged",
         "referred",
@@ -246,20 +247,20 @@ async def test_withdrawal_and_satisfaction_once_closed(complaints_api: httpx.Asy
     complaint = await file_complaint(complaints_api, category="other")
     url = f"/complaints/{complaint['complaint_id']}"
     early = await complaints_api.post(f"{url}/satisfaction", json={"score": 4}, headers=OFFICER)
-    assert early.json()["error"] == "complaint_not_closed"
+    assert body(early, 409)["error"] == "complaint_not_closed"
     withdrawn = await complaints_api.post(
         f"{url}/withdrawal", json={"reason": "Settled with the employer"}, headers=OFFICER
     )
-    assert withdrawn.json()["outcome"] == "withdrawn"
+    assert body(withdrawn)["outcome"] == "withdrawn"
     assert (
         await complaints_api.post(f"{url}/satisfaction", json={"score": 6}, headers=OFFICER)
     ).status_code == 422
     recorded = await complaints_api.post(
         f"{url}/satisfaction", json={"score": 4, "comment": "quick"}, headers=OFFICER
     )
-    assert recorded.json()["satisfaction"]["score"] == 4
+    assert body(recorded)["satisfaction"]["score"] == 4
     again = await complaints_api.post(f"{url}/satisfaction", json={"score": 1}, headers=OFFICER)
-    assert again.json()["error"] == "satisfaction_already_recorded"
+    assert body(again, 409)["error"] == "satisfaction_already_recorded"
     not_via_resolution = await complaints_api.post(
         f"{url}/resolution", json={"outcome": "withdrawn", "summary": "x"}, headers=OFFICER
     )
@@ -283,7 +284,7 @@ async def test_notes_and_attachments_are_for_the_station(complaints_api: httpx.A
     assert (
         await complaints_api.post(f"{url}/attachments", json=attachment, headers=OFFICER)
     ).status_code == 201
-    details = (await complaints_api.get(url, headers=OFFICER)).json()
+    details = body(await complaints_api.get(url, headers=OFFICER))
     assert details["notes"][0]["text"].startswith("Called")
     assert [a["file_name"] for a in details["attachments"]] == ["payslips.pdf", "contract.jpg"]
 
@@ -324,18 +325,16 @@ async def test_workflow_actions_are_idempotent_and_escalations_are_published(
     assert first.json() == again.json()
     assert other.json()["error"] == "complaint_action_conflict"
     assert by_officer.status_code == 403
-    assert missing_level.json()["errors"][0]["field"] == "level"
-    assert early_check.json()["error"] == "complaint_not_closed"
-    details = (
-        await complaints_api.get(f"/complaints/{complaint['complaint_id']}", headers=SUPERVISOR)
-    ).json()
+    assert body(missing_level, 422)["errors"][0]["field"] == "level"
+    assert body(early_check, 409)["error"] == "complaint_not_closed"
+    details = body(await complaints_api.get(f"/complaints/{complaint['complaint_id']}", headers=SUPERVISOR))
     assert details["escalation_level"] == "supervisor"
     assert [a["action_key"] for a in details["actions"]] == ["acknowledgement-1-escalation-supervisor"]
     escalated = [e for e in await outbox.all() if e.type == "complaints.complaint_escalated.v1"]
     assert len(escalated) == 1
     assert set(escalated[0].data) == {"case_id", "complaint_id", "category", "level", "escalated_at"}
     by_level = await complaints_api.get("/complaints?escalation_level=supervisor", headers=SUPERVISOR)
-    assert [c["complaint_id"] for c in by_level.json()["complaints"]] == [complaint["complaint_id"]]
+    assert [c["complaint_id"] for c in body(by_level)["complaints"]] == [complaint["complaint_id"]]
 
 
 async def test_concurrent_acknowledgements_one_wins(
@@ -367,7 +366,7 @@ async def test_concurrent_action_records_keep_one(complaints_api: httpx.AsyncCli
     )
 
     assert sorted(a.status_code for a in answers) == [200] * 5 + [201]
-    assert len({a.json()["recorded_at"] for a in answers}) == 1
+    assert len({body(a, (200, 201))["recorded_at"] for a in answers}) == 1
 
 
 async def test_an_agency_answer_racing_a_withdrawal_closes_the_complaint_once(
@@ -395,7 +394,7 @@ async def test_an_agency_answer_racing_a_withdrawal_closes_the_complaint_once(
             ),
         )
         assert sorted((answer.status_code, withdrawal.status_code)) == [200, 409]
-        details = (await complaints_api.get(f"/complaints/{complaint_id}", headers=OFFICER)).json()
+        details = body(await complaints_api.get(f"/complaints/{complaint_id}", headers=OFFICER))
         winner = "upheld" if answer.status_code == 200 else "withdrawn"
         assert details["outcome"] == winner
         assert [h["to_status"] for h in details["history"]].count("closed") == 1

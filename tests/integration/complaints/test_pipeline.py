@@ -20,6 +20,7 @@ from services.common.settings import ServiceSettings
 from services.common.temporal import connect
 from services.complaints import models
 from services.complaints.app import create_app
+from tests.http_checks import body
 from tests.infrastructure import Broker, TemporalDevServer, migrated_database
 from tests.integration.complaints.conftest import ISSUER, MIGRATIONS, OFFICER, SUPERVISOR, file_complaint
 from workflows.complaint import COMPLAINT_WORKFLOWS
@@ -139,8 +140,8 @@ async def test_nobody_acknowledges_so_it_escalates_then_it_is_resolved_and_check
     url = f"/complaints/{complaint['complaint_id']}"
 
     async def details() -> dict[str, Any]:
-        body: dict[str, Any] = (await api.get(url, headers=SUPERVISOR)).json()
-        return body
+        payloadoad: dict[str, Any] = body(await api.get(url, headers=SUPERVISOR))
+        return payloadoad
 
     async def escalated() -> bool:
         level: str | None = (await details())["escalation_level"]

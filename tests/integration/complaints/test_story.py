@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from contracts.complaint_workflow import ComplaintResolutionResult, WorkingCalendarSpec, complaint_workflow_id
+from tests.http_checks import body
 from tests.integration.complaints.conftest import (
     OFFICER,
     SUPERVISOR,
@@ -118,10 +119,10 @@ async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_c
         assert late["escalation_level"] == "supervisor"
         assert [e.type for e in await outbox.new()] == ["complaints.complaint_escalated.v1"]
         escalated = await complaints_api.get("/complaints?escalation_level=supervisor", headers=SUPERVISOR)
-        assert [c["complaint_id"] for c in escalated.json()["complaints"]] == [complaint_id]
+        assert [c["complaint_id"] for c in body(escalated)["complaints"]] == [complaint_id]
 
         url = f"/complaints/{complaint_id}"
-        watching = (await complaints_api.get(f"{url}/deadlines", headers=OFFICER)).json()
+        watching = body(await complaints_api.get(f"{url}/deadlines", headers=OFFICER))
         assert watching["running"]["kind"] == "acknowledgement"
         assert watching["escalation_level"] == "supervisor"
         acknowledged = await complaints_api.post(
@@ -130,14 +131,14 @@ async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_c
         assert acknowledged.status_code == 200
         assert await story.deliver() == ["applied"]
         await story.skip_to(at(10, 10))
-        resolution = (await complaints_api.get(f"{url}/deadlines", headers=OFFICER)).json()["running"]
+        resolution = body(await complaints_api.get(f"{url}/deadlines", headers=OFFICER))["running"]
         assert resolution["kind"] == "resolution"
         assert datetime.fromisoformat(resolution["due_at"]) == at(22)  # 10 working days for unpaid wages
         extension = {"working_days": 2, "reason": "The employer's accountant is away until Monday"}
         by_officer = await complaints_api.post(f"{url}/deadline-extensions", json=extension, headers=OFFICER)
         assert by_officer.status_code == 403
         extended = await complaints_api.post(f"{url}/deadline-extensions", json=extension, headers=SUPERVISOR)
-        assert datetime.fromisoformat(extended.json()["running"]["due_at"]) == at(24)
+        assert datetime.fromisoformat(body(extended)["running"]["due_at"]) == at(24)
         await story.skip_to(at(10, 11))
         referred = await complaints_api.post(
             f"{url}/referral",
@@ -153,16 +154,16 @@ async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_c
         waiting = await complaints_api.get(
             "/agencies/labour_inspection/referrals", headers=agency("labour_inspection")
         )
-        assert [c["complaint_id"] for c in waiting.json()] == [complaint_id]
+        assert [c["complaint_id"] for c in body(waiting)] == [complaint_id]
         seen_by_inspection = await complaints_api.get(url, headers=agency("labour_inspection"))
-        assert seen_by_inspection.json()["narrative"].startswith("Three months of wages")
+        assert body(seen_by_inspection)["narrative"].startswith("Three months of wages")
         await story.skip_to(at(17, 15))
         answered = await complaints_api.post(
             f"/agencies/labour_inspection/referrals/{complaint_id}/answer",
             json={"finding": "upheld", "answer": "Employer ordered to pay; wages paid on 17 December"},
             headers=agency("labour_inspection"),
         )
-        assert answered.json()["status"] == "closed"
+        assert body(answered)["status"] == "closed"
         assert await story.deliver() == ["applied", "applied"]
         too_late = await complaints_api.post(f"{url}/deadline-extensions", json=extension, headers=SUPERVISOR)
         assert too_late.status_code == 422
@@ -181,7 +182,7 @@ async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_c
         satisfied = await complaints_api.post(
             f"{url}/satisfaction", json={"score": 5, "comment": "Got my wages"}, headers=OFFICER
         )
-        assert satisfied.json()["satisfaction"]["score"] == 5
+        assert body(satisfied)["satisfaction"]["score"] == 5
 
     everything = await outbox.all()
     assert [e.type.split(".")[1] for e in everything] == [
@@ -203,7 +204,7 @@ async def test_wage_arrears_filed_on_a_friday_escalates_is_referred_closed_and_c
 
 
 async def test_the_workflow_never_reads_details(complaints_api: httpx.AsyncClient) -> None:
-    complaint = (await complaints_api.post("/complaints", json=filing(), headers=OFFICER)).json()
+    complaint = body(await complaints_api.post("/complaints", json=filing(), headers=OFFICER), 201)
     url = f"/complaints/{complaint['complaint_id']}"
     as_workflow = await complaints_api.get(url, headers=WORKFLOW)
     assert (as_workflow.status_code, as_workflow.json()["error"]) == (403, "complaint_access_refused")
@@ -213,7 +214,7 @@ async def test_the_workflow_never_reads_details(complaints_api: httpx.AsyncClien
 async def test_deadlines_of_a_complaint_whose_workflow_does_not_run(
     complaints_api: httpx.AsyncClient,
 ) -> None:
-    complaint = (await complaints_api.post("/complaints", json=filing(), headers=OFFICER)).json()
+    complaint = body(await complaints_api.post("/complaints", json=filing(), headers=OFFICER), 201)
     url = f"/complaints/{complaint['complaint_id']}"
     missing = await complaints_api.get(f"{url}/deadlines", headers=OFFICER)
     assert missing.status_code == 404
@@ -224,4 +225,4 @@ async def test_deadlines_of_a_complaint_whose_workflow_does_not_run(
     bad = await complaints_api.post(
         f"{url}/deadline-extensions", json={"working_days": 0, "reason": ""}, headers=SUPERVISOR
     )
-    assert {e["field"] for e in bad.json()["errors"]} == {"working_days", "reason"}
+    assert {e["field"] for e in body(bad, 422)["errors"]} == {"working_days", "reason"}

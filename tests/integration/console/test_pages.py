@@ -7,6 +7,7 @@ import httpx
 
 from contracts.events.placement import Hired
 from services.console.staff import SESSION_COOKIE
+from tests.http_checks import body
 from tests.integration.console import events
 from tests.integration.console.conftest import Feed, StaffTokens
 
@@ -122,21 +123,21 @@ async def test_a_bad_target_form_names_the_field(console: httpx.AsyncClient, tok
     }
     refused = await console.post("/targets", data=form)
     assert refused.status_code == 422
-    body = refused.json()
-    assert body["error"] == "validation_failed"
-    assert {error["field"] for error in body["errors"]} == {"year", "area_kind", "target"}
+    payload = refused.json()
+    assert payload["error"] == "validation_failed"
+    assert {error["field"] for error in payload["errors"]} == {"year", "area_kind", "target"}
     as_staff(console, tokens, "supervisor")
-    assert (await console.post("/targets", data=form)).json()["error"] == "action_not_allowed"
+    assert body(await console.post("/targets", data=form), 403)["error"] == "action_not_allowed"
 
 
 async def test_the_target_api_takes_a_bearer_token(console: httpx.AsyncClient, tokens: StaffTokens) -> None:
     headers = {"Authorization": f"Bearer {tokens.token('leading_group')}"}
-    body = {"year": 2026, "area_kind": "street", "area_code": "ZS", "indicator": "trained", "target": 30}
-    assert (await console.put("/api/targets", json=body)).status_code == 401
-    saved = await console.put("/api/targets", json=body, headers=headers)
+    payload = {"year": 2026, "area_kind": "street", "area_code": "ZS", "indicator": "trained", "target": 30}
+    assert (await console.put("/api/targets", json=payload)).status_code == 401
+    saved = await console.put("/api/targets", json=payload, headers=headers)
     assert saved.status_code == 200 and saved.json()["target"] == 30
     lines = await console.get("/api/target-assessment", params={"year": 2026}, headers=headers)
-    assert lines.json() == [
+    assert body(lines) == [
         {
             "area_kind": "street",
             "area_code": "ZS",

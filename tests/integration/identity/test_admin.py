@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from tests.http_checks import body
 from tests.integration.identity.conftest import STAFF_PASSWORD
 
 
@@ -26,7 +27,7 @@ async def test_admin_endpoints_need_an_identity_admin_token(identity):
     assert refused.json()["error"] == "insufficient_scope"
     assert 'scope="identity:admin"' in refused.headers["www-authenticate"]
     client_id, secret = await identity.register_client("service", ["cases:read"])
-    service_token = (await identity.token(auth=(client_id, secret), grant_type="client_credentials")).json()
+    service_token = body(await identity.token(auth=(client_id, secret), grant_type="client_credentials"))
     as_service = await identity.http.get(
         "/admin/clients", headers={"authorization": f"Bearer {service_token['access_token']}"}
     )
@@ -34,7 +35,7 @@ async def test_admin_endpoints_need_an_identity_admin_token(identity):
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("change", "field"),
     [
         ({"kind": "agency", "scopes": ["benefits:decide"]}, "agency_code"),
         ({"kind": "agency", "agency_code": "tax", "scopes": ["training:provide"]}, "scopes"),
@@ -47,18 +48,18 @@ async def test_admin_endpoints_need_an_identity_admin_token(identity):
         ({"kind": "service", "scopes": []}, "scopes"),
     ],
 )
-async def test_a_bad_client_registration_names_the_field_and_writes_nothing(identity, body, field):
+async def test_a_bad_client_registration_names_the_field_and_writes_nothing(identity, change, field):
     headers = await identity.admin_headers()
     response = await identity.http.post(
-        "/admin/clients", json={"client_id": "some-client", "name": "Some client"} | body, headers=headers
+        "/admin/clients", json={"client_id": "some-client", "name": "Some client"} | change, headers=headers
     )
     assert response.status_code == 422, response.text
     assert field in [error["field"] for error in response.json()["errors"]]
-    assert (await identity.http.get("/admin/clients", headers=headers)).json() == []
+    assert body(await identity.http.get("/admin/clients", headers=headers)) == []
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("change", "field"),
     [
         ({"role": "labour_assistant"}, "community_code"),
         ({"role": "leading_group", "street_code": "ZS"}, "street_code"),
@@ -68,10 +69,10 @@ async def test_a_bad_client_registration_names_the_field_and_writes_nothing(iden
         ({"role": "admin", "username": "Bad Name!"}, "username"),
     ],
 )
-async def test_a_bad_staff_registration_names_the_field(identity, body, field):
+async def test_a_bad_staff_registration_names_the_field(identity, change, field):
     base = {"username": "wanghong", "display_name": "王红", "password": STAFF_PASSWORD}
     response = await identity.http.post(
-        "/admin/staff", json=base | body, headers=await identity.admin_headers()
+        "/admin/staff", json=base | change, headers=await identity.admin_headers()
     )
     assert response.status_code == 422, response.text
     assert field in [error["field"] for error in response.json()["errors"]]
@@ -79,7 +80,7 @@ async def test_a_bad_staff_registration_names_the_field(identity, body, field):
 
 async def test_staff_listing_shows_the_role_scopes_and_never_the_hash(identity):
     username = await identity.register_staff("leading_group")
-    listing = (await identity.http.get("/admin/staff", headers=await identity.admin_headers())).json()
+    listing = body(await identity.http.get("/admin/staff", headers=await identity.admin_headers()))
     [member] = [staff for staff in listing if staff["username"] == username]
     assert member["scopes"] == ["dashboard:read", "targets:manage", "targets:read"]
     assert "password_hash" not in member and "password" not in member
@@ -93,9 +94,10 @@ async def test_concurrent_registrations_of_one_username_or_client_id_give_one_20
     )
     assert sorted(answer.status_code for answer in staff_answers) == [201, 409, 409, 409]
     upper = staff | {"username": "ZhangHua"}
-    assert (await identity.http.post("/admin/staff", json=upper, headers=headers)).json()[
-        "error"
-    ] == "username_taken"
+    assert (
+        body(await identity.http.post("/admin/staff", json=upper, headers=headers), 409)["error"]
+        == "username_taken"
+    )
     client = {
         "client_id": "tax-bureau",
         "name": "Tax",
@@ -107,15 +109,16 @@ async def test_concurrent_registrations_of_one_username_or_client_id_give_one_20
         *(identity.http.post("/admin/clients", json=client, headers=headers) for _ in range(4))
     )
     assert sorted(answer.status_code for answer in client_answers) == [201, 409, 409, 409]
-    assert [c["client_id"] for c in (await identity.http.get("/admin/clients", headers=headers)).json()] == [
+    assert [c["client_id"] for c in body(await identity.http.get("/admin/clients", headers=headers))] == [
         "tax-bureau"
     ]
 
 
 async def test_unknown_things_are_404(identity):
     headers = await identity.admin_headers()
-    assert (await identity.http.get("/admin/clients/nobody", headers=headers)).json()[
-        "error"
-    ] == "client_not_found"
+    assert (
+        body(await identity.http.get("/admin/clients/nobody", headers=headers), 404)["error"]
+        == "client_not_found"
+    )
     unlock = await identity.http.post("/admin/staff/nobody/unlock", headers=headers)
     assert (unlock.status_code, unlock.json()["error"]) == (404, "staff_not_found")

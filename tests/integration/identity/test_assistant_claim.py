@@ -4,6 +4,7 @@ PostgreSQL)."""
 import jwt
 import pytest
 
+from tests.http_checks import body
 from tests.integration.identity.conftest import STAFF_PASSWORD
 
 ASSISTANT_ID = "019ac0b2-5f3e-7a41-9c2d-6b1e8f0a3d27"
@@ -16,10 +17,10 @@ async def test_a_labour_assistants_token_carries_their_assistant_id(identity):
         "labour_assistant", **ASSISTANT_FIELDS, assistant_id=ASSISTANT_ID.upper()
     )
     listed = await identity.http.get("/admin/staff", headers=await identity.admin_headers())
-    assert [member["assistant_id"] for member in listed.json() if member["username"] == username] == [
+    assert [member["assistant_id"] for member in body(listed) if member["username"] == username] == [
         ASSISTANT_ID
     ]
-    token = (await identity.login(username, STAFF_PASSWORD)).json()["access_token"]
+    token = body(await identity.login(username, STAFF_PASSWORD))["access_token"]
     assert jwt.decode(token, options={"verify_signature": False})["assistant_id"] == ASSISTANT_ID
     principal = await identity.verifier().verify(token)
     assert (principal.role, principal.assistant_id) == ("labour_assistant", ASSISTANT_ID)
@@ -27,7 +28,7 @@ async def test_a_labour_assistants_token_carries_their_assistant_id(identity):
 
 async def test_a_token_without_an_assistant_id_has_no_such_claim(identity):
     username = await identity.register_staff("labour_assistant", **ASSISTANT_FIELDS)
-    token = (await identity.login(username, STAFF_PASSWORD)).json()["access_token"]
+    token = body(await identity.login(username, STAFF_PASSWORD))["access_token"]
     assert "assistant_id" not in jwt.decode(token, options={"verify_signature": False})
     assert (await identity.verifier().verify(token)).assistant_id is None
 
@@ -38,9 +39,9 @@ async def test_a_token_without_an_assistant_id_has_no_such_claim(identity):
 )
 async def test_an_assistant_id_is_refused_for_other_roles(identity, role, fields):
     headers = await identity.admin_headers()
-    body = {"username": "zhangwei", "display_name": "张伟", "role": role, "password": STAFF_PASSWORD}
+    payload = {"username": "zhangwei", "display_name": "张伟", "role": role, "password": STAFF_PASSWORD}
     response = await identity.http.post(
-        "/admin/staff", json=body | fields | {"assistant_id": ASSISTANT_ID}, headers=headers
+        "/admin/staff", json=payload | fields | {"assistant_id": ASSISTANT_ID}, headers=headers
     )
     assert response.status_code == 422, response.text
     assert response.json()["error"] == "validation_failed"
@@ -48,7 +49,7 @@ async def test_an_assistant_id_is_refused_for_other_roles(identity, role, fields
         {"field": "assistant_id", "reason": f"not allowed for the role {role}"}
     ]
     listed = await identity.http.get("/admin/staff", headers=headers)
-    assert "zhangwei" not in [member["username"] for member in listed.json()]
+    assert "zhangwei" not in [member["username"] for member in body(listed)]
 
 
 async def test_a_malformed_assistant_id_names_the_field(identity):
@@ -73,7 +74,7 @@ async def test_an_existing_login_is_pointed_at_another_assistant(identity):
         f"/admin/staff/{username}/assistant", json={"assistant_id": ANOTHER_ASSISTANT_ID}, headers=headers
     )
     assert moved.status_code == 200 and moved.json()["assistant_id"] == ANOTHER_ASSISTANT_ID
-    token = (await identity.login(username, STAFF_PASSWORD)).json()["access_token"]
+    token = body(await identity.login(username, STAFF_PASSWORD))["access_token"]
     assert (await identity.verifier().verify(token)).assistant_id == ANOTHER_ASSISTANT_ID
     supervisor = await identity.register_staff("supervisor")
     refused = await identity.http.put(
@@ -91,6 +92,6 @@ async def test_an_existing_login_is_pointed_at_another_assistant(identity):
     forbidden = await identity.http.put(
         f"/admin/staff/{username}/assistant",
         json={"assistant_id": ASSISTANT_ID},
-        headers={"authorization": f"Bearer {as_assistant.json()['access_token']}"},
+        headers={"authorization": f"Bearer {body(as_assistant)['access_token']}"},
     )
     assert forbidden.status_code == 403

@@ -14,6 +14,7 @@ from tests.authz import (
     concrete,
     protected_routes,
 )
+from tests.http_checks import body
 from tests.integration.identity.conftest import IdentityClient
 from tests.tokens import TestIssuer
 
@@ -88,7 +89,7 @@ async def test_a_staff_login_cannot_reach_administration_through_the_real_token_
 ) -> None:
     username = await identity.register_staff("supervisor")
     login = await identity.login(username, "correct horse battery staple")
-    token = login.json()["access_token"]
+    token = body(login)["access_token"]
     transport = httpx.ASGITransport(app=identity.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://identity.test") as http:
         response = await http.get("/admin/clients", headers={"authorization": f"Bearer {token}"})

@@ -2,6 +2,7 @@
 
 import asyncio
 
+from tests.http_checks import body
 from tests.integration.identity.conftest import ADMIN, STAFF_PASSWORD
 
 
@@ -9,7 +10,7 @@ async def test_repeated_failures_lock_the_account_until_the_lock_runs_out(start_
     async with start_identity(identity_lockout_threshold=3, identity_lockout_minutes=0.03) as identity:
         username = await identity.register_staff("rights_officer")
         for _ in range(3):
-            assert (await identity.login(username, "wrong password!")).json()["error"] == "invalid_grant"
+            assert body(await identity.login(username, "wrong password!"), 400)["error"] == "invalid_grant"
         locked = await identity.login(username, STAFF_PASSWORD)
         assert (locked.status_code, locked.json()["error"]) == (400, "invalid_grant")
         await asyncio.sleep(2.0)
@@ -31,18 +32,18 @@ async def test_concurrent_failures_lock_once_and_an_admin_unlocks(start_identity
     async with start_identity(identity_lockout_threshold=3, identity_lockout_minutes=30) as identity:
         username = await identity.register_staff("leading_group")
         answers = await asyncio.gather(*(identity.login(username, f"wrong password {n}") for n in range(8)))
-        assert {answer.json()["error"] for answer in answers} == {"invalid_grant"}
+        assert {body(answer, 400)["error"] for answer in answers} == {"invalid_grant"}
         assert (await identity.login(username, STAFF_PASSWORD)).status_code == 400
         headers = await identity.admin_headers()
         [member] = [
             staff
-            for staff in (await identity.http.get("/admin/staff", headers=headers)).json()
+            for staff in body(await identity.http.get("/admin/staff", headers=headers))
             if staff["username"] == username
         ]
         assert member["locked_until"] is not None
         assert member["failed_attempts"] == 0, "failures racing with the lock are not counted"
         unlocked = await identity.http.post(f"/admin/staff/{username}/unlock", headers=headers)
-        assert unlocked.json()["locked_until"] is None
+        assert body(unlocked)["locked_until"] is None
         assert (await identity.login(username, STAFF_PASSWORD)).status_code == 200
 
 
@@ -57,7 +58,7 @@ async def test_a_client_over_its_rate_gets_429_with_retry_after(start_identity):
         ]
         assert [answer.status_code for answer in answers] == [200, 200, 429]
         limited = answers[2]
-        assert limited.json()["error"] == "rate_limited"
+        assert body(limited, 429)["error"] == "rate_limited"
         assert 55 <= int(limited.headers["retry-after"]) <= 60
         wrong_secret = await identity.token(auth=(client_id, "guess"), grant_type="client_credentials")
         assert wrong_secret.status_code == 429, "guessing a client's secret counts against it too"

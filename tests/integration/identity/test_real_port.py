@@ -14,6 +14,7 @@ from deploy.dev.components import free_port
 from services.common.auth import InvalidToken, TokenVerifier
 from services.identity.app import create_app
 from services.identity.settings import IdentitySettings
+from tests.http_checks import body
 from tests.integration.identity.conftest import ADMIN
 
 
@@ -50,12 +51,12 @@ async def served(identity_database_url: str) -> AsyncIterator[str]:
 
 async def test_tokens_verify_through_the_real_jwks_url_across_a_rotation(served):
     async with httpx.AsyncClient(base_url=served) as http:
-        discovery = (await http.get("/.well-known/openid-configuration")).json()
+        discovery = body(await http.get("/.well-known/openid-configuration"))
         assert discovery["jwks_uri"] == f"{served}/.well-known/jwks.json"
         login = await http.post(
             "/oauth2/token", data={"grant_type": "password", "username": ADMIN[0], "password": ADMIN[1]}
         )
-        headers = {"authorization": f"Bearer {login.json()['access_token']}"}
+        headers = {"authorization": f"Bearer {body(login)['access_token']}"}
         registration = {
             "client_id": "health-bureau",
             "name": "Health bureau",
@@ -63,7 +64,7 @@ async def test_tokens_verify_through_the_real_jwks_url_across_a_rotation(served)
             "agency_code": "health",
             "scopes": ["benefits:decide"],
         }
-        secret = (await http.post("/admin/clients", json=registration, headers=headers)).json()[
+        secret = body(await http.post("/admin/clients", json=registration, headers=headers), 201)[
             "client_secret"
         ]
 
@@ -87,7 +88,7 @@ async def test_tokens_verify_through_the_real_jwks_url_across_a_rotation(served)
         )
         assert (await verifier.verify(login.json()["access_token"])).role == "admin"
 
-        kid = (await http.post("/admin/signing-keys", json={"algorithm": "ES256"}, headers=headers)).json()[
+        kid = body(await http.post("/admin/signing-keys", json={"algorithm": "ES256"}, headers=headers), 201)[
             "kid"
         ]
         assert (await http.post(f"/admin/signing-keys/{kid}/activation", headers=headers)).status_code == 200

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from services.common.db import create_engine
 from services.identity.models import SigningKey
+from tests.http_checks import body
 
 
 async def client_token(identity, credentials) -> str:
@@ -23,7 +24,7 @@ def kid_of(token: str) -> str:
 
 
 async def published_kids(identity) -> list[str]:
-    return [key["kid"] for key in (await identity.http.get("/.well-known/jwks.json")).json()["keys"]]
+    return [key["kid"] for key in body(await identity.http.get("/.well-known/jwks.json"))["keys"]]
 
 
 async def test_a_rotation_keeps_old_tokens_verifying_and_new_ones_use_the_next_key(start_identity):
@@ -53,7 +54,7 @@ async def test_a_rotation_keeps_old_tokens_verifying_and_new_ones_use_the_next_k
         assert (await verifier.verify(new_token)).agency == "tax"
         statuses = {
             key["kid"]: (key["status"], key["published"])
-            for key in (await identity.http.get("/admin/signing-keys", headers=headers)).json()
+            for key in body(await identity.http.get("/admin/signing-keys", headers=headers))
         }
         assert statuses == {old_kid: ("retired", True), next_kid: ("active", True)}
 
@@ -64,7 +65,7 @@ async def test_a_rotation_keeps_old_tokens_verifying_and_new_ones_use_the_next_k
 async def test_a_next_key_signs_only_after_it_was_published_long_enough(start_identity):
     async with start_identity(identity_key_publication_seconds=600) as identity:
         headers = await identity.admin_headers()
-        next_kid = (await identity.http.post("/admin/signing-keys", json={}, headers=headers)).json()["kid"]
+        next_kid = body(await identity.http.post("/admin/signing-keys", json={}, headers=headers), 201)["kid"]
         early = await identity.http.post(f"/admin/signing-keys/{next_kid}/activation", headers=headers)
         assert early.status_code == 409
         assert early.json()["error"] == "key_not_published_long_enough"
@@ -73,7 +74,7 @@ async def test_a_next_key_signs_only_after_it_was_published_long_enough(start_id
 
 async def test_refused_key_moves(identity):
     headers = await identity.admin_headers()
-    [active] = (await identity.http.get("/admin/signing-keys", headers=headers)).json()
+    [active] = body(await identity.http.get("/admin/signing-keys", headers=headers))
     again = await identity.http.post(f"/admin/signing-keys/{active['kid']}/activation", headers=headers)
     assert (again.status_code, again.json()["error"]) == (409, "key_transition_refused")
     missing = await identity.http.post("/admin/signing-keys/nope/activation", headers=headers)
@@ -94,7 +95,7 @@ async def test_concurrent_rotations_make_one_next_key_and_activate_it_once(ident
         *(identity.http.post(f"/admin/signing-keys/{next_kid}/activation", headers=headers) for _ in range(4))
     )
     assert sorted(answer.status_code for answer in activated) == [200, 409, 409, 409]
-    keys = (await identity.http.get("/admin/signing-keys", headers=headers)).json()
+    keys = body(await identity.http.get("/admin/signing-keys", headers=headers))
     assert sorted(key["status"] for key in keys) == ["active", "retired"]
 
 
@@ -102,9 +103,9 @@ async def test_concurrent_rotations_make_one_next_key_and_activate_it_once(ident
 async def test_every_algorithm_signs_tokens_that_verify(identity, algorithm):
     headers = await identity.admin_headers()
     credentials = await identity.register_client("provider", ["training:provide"], provider_id="school-1")
-    kid = (
-        await identity.http.post("/admin/signing-keys", json={"algorithm": algorithm}, headers=headers)
-    ).json()["kid"]
+    kid = body(
+        await identity.http.post("/admin/signing-keys", json={"algorithm": algorithm}, headers=headers), 201
+    )["kid"]
     assert (
         await identity.http.post(f"/admin/signing-keys/{kid}/activation", headers=headers)
     ).status_code == 200

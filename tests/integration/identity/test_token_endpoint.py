@@ -10,6 +10,7 @@ from services.common.auth import InvalidToken
 from services.common.db import create_engine
 from services.common.logging import JsonFormatter
 from services.identity.models import StaffUser
+from tests.http_checks import body
 from tests.integration.identity.conftest import ADMIN, STAFF_PASSWORD
 
 
@@ -42,7 +43,7 @@ async def test_a_provider_gets_a_token_by_form_credentials_and_a_narrower_scope(
         "provider", ["training:provide"], provider_id="school-7"
     )
     token = await identity.token(auth=(provider_id, provider_secret), grant_type="client_credentials")
-    assert (await identity.verifier().verify(token.json()["access_token"])).provider_id == "school-7"
+    assert (await identity.verifier().verify(body(token)["access_token"])).provider_id == "school-7"
 
 
 async def test_a_scope_beyond_the_clients_is_invalid_scope(identity):
@@ -74,9 +75,10 @@ async def test_a_new_secret_replaces_the_old_one_and_a_deactivated_client_gets_n
     new = renewed.json()["client_secret"]
     assert (await identity.token(auth=(client_id, old), grant_type="client_credentials")).status_code == 401
     assert (await identity.token(auth=(client_id, new), grant_type="client_credentials")).status_code == 200
-    assert (await identity.http.post(f"/admin/clients/{client_id}/deactivation", headers=headers)).json()[
-        "active"
-    ] is False
+    assert (
+        body(await identity.http.post(f"/admin/clients/{client_id}/deactivation", headers=headers))["active"]
+        is False
+    )
     refused = await identity.token(auth=(client_id, new), grant_type="client_credentials")
     assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
 
@@ -94,9 +96,9 @@ async def test_a_labour_assistant_logs_in_and_the_token_says_where_they_serve(id
     )
     assert "cases:write" in principal.scopes and "plans:approve" not in principal.scopes
     narrowed = await identity.login(username, STAFF_PASSWORD, scope="cases:read")
-    assert narrowed.json()["scope"] == "cases:read"
+    assert body(narrowed)["scope"] == "cases:read"
     beyond = await identity.login(username, STAFF_PASSWORD, scope="plans:approve")
-    assert beyond.json()["error"] == "invalid_scope"
+    assert body(beyond, 400)["error"] == "invalid_scope"
 
 
 async def test_a_wrong_password_or_unknown_user_is_invalid_grant(identity):
@@ -105,7 +107,7 @@ async def test_a_wrong_password_or_unknown_user_is_invalid_grant(identity):
         response = await identity.login(name, password)
         assert response.status_code == 400
         assert response.json()["error"] == "invalid_grant"
-    assert (await identity.login(username, "")).json()["error"] == "invalid_request"
+    assert body(await identity.login(username, ""), 400)["error"] == "invalid_request"
 
 
 @pytest.mark.parametrize(
@@ -134,7 +136,7 @@ async def test_client_authentication_by_two_methods_at_once_is_refused(identity)
     response = await identity.token(
         auth=(client_id, secret), grant_type="client_credentials", client_id=client_id, client_secret=secret
     )
-    assert response.json()["error"] == "invalid_request"
+    assert body(response, 400)["error"] == "invalid_request"
     garbled = await identity.http.post(
         "/oauth2/token",
         data={"grant_type": "client_credentials"},
@@ -146,20 +148,20 @@ async def test_client_authentication_by_two_methods_at_once_is_refused(identity)
 async def test_jwks_and_discovery(identity):
     jwks = await identity.http.get("/.well-known/jwks.json")
     assert jwks.headers["cache-control"] == "public, max-age=0"
-    [key] = jwks.json()["keys"]
+    [key] = body(jwks)["keys"]
     assert (key["kty"], key["crv"], key["alg"], key["use"]) == ("OKP", "Ed25519", "EdDSA", "sig")
     assert "d" not in key
-    discovery = (await identity.http.get("/.well-known/openid-configuration")).json()
+    discovery = body(await identity.http.get("/.well-known/openid-configuration"))
     assert discovery["issuer"] == "http://identity.test"
     assert discovery["jwks_uri"] == "http://identity.test/.well-known/jwks.json"
     assert discovery["token_endpoint"] == "http://identity.test/oauth2/token"
     assert set(discovery["grant_types_supported"]) == {"client_credentials", "password"}
-    assert (await identity.http.get("/.well-known/oauth-authorization-server")).json() == discovery
+    assert body(await identity.http.get("/.well-known/oauth-authorization-server")) == discovery
 
 
 async def test_a_service_expecting_another_audience_refuses_the_token(identity):
     client_id, secret = await identity.register_client("agency", ["benefits:read"], agency_code="tax")
-    token = (await identity.token(auth=(client_id, secret), grant_type="client_credentials")).json()
+    token = body(await identity.token(auth=(client_id, secret), grant_type="client_credentials"))
     verifier = identity.verifier()
     verifier.audience = "another-system"
     with pytest.raises(InvalidToken, match="audience"):
@@ -176,9 +178,9 @@ async def test_no_secret_password_or_token_reaches_the_logs(identity, caplog):
     await identity.login(*ADMIN)
     logged = "\n".join(JsonFormatter().format(record) for record in caplog.records)
     assert "token issued" in logged and "client registered" in logged
-    for secret_value in [secret, STAFF_PASSWORD, "a wrong password", ADMIN[1], issued.json()["access_token"]]:
+    for secret_value in [secret, STAFF_PASSWORD, "a wrong password", ADMIN[1], body(issued)["access_token"]]:
         assert secret_value not in logged
-    assert login.json()["access_token"] not in logged
+    assert body(login)["access_token"] not in logged
 
 
 async def test_a_password_hashed_with_weaker_parameters_is_upgraded_at_login(

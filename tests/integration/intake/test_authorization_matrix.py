@@ -20,6 +20,7 @@ from tests.authz import (
     protected_routes,
 )
 from tests.factories import assistant, registration
+from tests.http_checks import body
 from tests.integration.intake.support import ISSUER, Clients, serving, staff
 
 CASE_READERS = {"labour_assistant", "supervisor", "rights_officer", "service"}
@@ -104,12 +105,12 @@ async def neighbours_case(intake) -> AsyncIterator[tuple[Clients, dict]]:
     assert (await clients.admin.post("/streets", json={"street_code": "HP", "name": "和平街道"})).is_success
     community = {"community_code": "HP-01", "street_code": "HP", "name": "和平社区"}
     assert (await clients.admin.post("/communities", json=community)).is_success
-    helper = (await clients.admin.post("/assistants", json=assistant())).json()["assistant_id"]
-    case = (await clients.assistant.post("/workers", json=registration())).json()
+    helper = body(await clients.admin.post("/assistants", json=assistant()), 201)["assistant_id"]
+    case = body(await clients.assistant.post("/workers", json=registration()), 201)
     consent = {"agency": "tax", "purpose": "tax relief", "expires_on": "2030-01-01"}
-    consent_id = (await clients.assistant.post(f"/workers/{case['case_id']}/consents", json=consent)).json()[
-        "consent_id"
-    ]
+    consent_id = body(
+        await clients.assistant.post(f"/workers/{case['case_id']}/consents", json=consent), 201
+    )["consent_id"]
     plan = {"track": "training", "goals": ["完成家政服务培训"]}
     assert (await clients.assistant.post(f"/workers/{case['case_id']}/plan", json=plan)).is_success
     yield clients, case | {"helper": helper, "consent_id": consent_id}
@@ -170,28 +171,28 @@ async def test_a_case_out_of_reach_is_refused_on_every_route_and_nothing_is_writ
                 ("POST", f"/workers/{case['case_id']}/plan/approval", None),
                 ("PUT", f"/workers/{case['case_id']}/assistant", {"assistant_id": case["helper"]}),
             ]
-        for method, path, body in routes:
-            response = await stranger.request(method, path, json=body)
+        for method, path, payload in routes:
+            response = await stranger.request(method, path, json=payload)
             assert response.status_code == 403, (method, path, response.text)
             assert response.json()["error"] == "case_out_of_reach"
             assert response.json()["details"] == {"community_code": "ZS-01"}
-        assert (await stranger.get("/workers")).json()["items"] == []
-        assert (await stranger.get("/workers", params={"community_code": "ZS-01"})).json()["items"] == []
+        assert body(await stranger.get("/workers"))["items"] == []
+        assert body(await stranger.get("/workers", params={"community_code": "ZS-01"}))["items"] == []
         caseload = await stranger.get(f"/assistants/{case['helper']}/caseload")
         assert caseload.status_code == 403 and caseload.json()["error"] == "case_out_of_reach"
         registered = await stranger.post("/workers", json=registration())
         assert registered.status_code == 403 and registered.json()["error"] == "case_out_of_reach"
     assert await audit_records(intake_engine) == before
-    unchanged = (await clients.assistant.get(f"/workers/{case['case_id']}")).json()
+    unchanged = body(await clients.assistant.get(f"/workers/{case['case_id']}"))
     assert unchanged["status"] == "open" and unchanged["assistant_id"] == case["helper"]
-    assert len((await clients.assistant.get(f"/workers/{case['case_id']}/plan/revisions")).json()) == 1
+    assert len(body(await clients.assistant.get(f"/workers/{case['case_id']}/plan/revisions"))) == 1
 
 
 async def test_the_own_community_and_the_whole_district_are_reached(neighbours_case):
     clients, case = neighbours_case
     for own in (clients.assistant, clients.supervisor, clients.service):
         assert (await own.get(f"/workers/{case['case_id']}")).status_code == 200
-        assert [c["case_id"] for c in (await own.get("/workers")).json()["items"]] == [case["case_id"]]
+        assert [c["case_id"] for c in body(await own.get("/workers"))["items"]] == [case["case_id"]]
     async with clients.caller(staff("supervisor", street_code="ZS")) as street_supervisor:
         assert (await street_supervisor.get(f"/workers/{case['case_id']}/history")).status_code == 200
     async with clients.caller(staff("rights_officer")) as rights_officer:
@@ -201,7 +202,7 @@ async def test_the_own_community_and_the_whole_district_are_reached(neighbours_c
     async with clients.caller(staff("labour_assistant")) as without_community:
         refused = await without_community.get(f"/workers/{case['case_id']}")
         assert refused.status_code == 403 and refused.json()["error"] == "case_out_of_reach"
-        assert (await without_community.get("/workers")).json()["items"] == []
+        assert body(await without_community.get("/workers"))["items"] == []
 
 
 SUPERVISOR = ("cases:read", "cases:write")

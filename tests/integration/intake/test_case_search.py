@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from tests.factories import assistant, registration, resident_id_number
+from tests.http_checks import body
 from tests.integration.intake.support import staff
 
 
@@ -24,19 +25,19 @@ async def district(intake_api, admin_api) -> dict:
     await admin_api.post(
         "/communities", json={"community_code": "HP-01", "street_code": "HP", "name": "和平社区"}
     )
-    helper = (await admin_api.post("/assistants", json=assistant(capacity=5))).json()["assistant_id"]
+    helper = body(await admin_api.post("/assistants", json=assistant(capacity=5)), 201)["assistant_id"]
     cases = []
     for n in range(12):
         community = ["ZS-01", "ZS-02", "HP-01"][n % 3]
         older_man = n % 4 == 0
         number = resident_id_number(birth=date(1970 if older_man else 1992, 5, 1), male=older_man)
-        body = registration(
+        payload = registration(
             resident_id=number,
             community_code=community,
             layoff_date=f"2026-{(n % 9) + 1:02d}-15",
             layoff_reason="bankruptcy" if n % 2 else "restructuring",
         )
-        cases.append((await intake_api.post("/workers", json=body)).json())
+        cases.append(body(await intake_api.post("/workers", json=payload), 201))
     return {"cases": cases, "assistant_id": helper}
 
 
@@ -85,7 +86,7 @@ async def test_pages_cover_every_case_once_in_order(intake_api, district):
         seen, cursor = [], None
         while True:
             params = {"sort": sort, "limit": 5} | ({"cursor": cursor} if cursor else {})
-            page = (await intake_api.get("/workers", params=params)).json()
+            page = body(await intake_api.get("/workers", params=params))
             seen += page["items"]
             cursor = page["next_cursor"]
             if cursor is None:
@@ -106,7 +107,7 @@ async def test_bad_queries_name_the_parameter(intake_api, district):
         response = await intake_api.get("/workers", params=params)
         assert response.status_code == 422, params
         assert field in {e["field"] for e in response.json()["errors"]}, response.json()
-    page = (await intake_api.get("/workers", params={"sort": "layoff_date", "limit": 2})).json()
+    page = body(await intake_api.get("/workers", params={"sort": "layoff_date", "limit": 2}))
     other = await intake_api.get("/workers", params={"sort": "-registered", "cursor": page["next_cursor"]})
     assert other.status_code == 422
 
@@ -127,7 +128,7 @@ async def test_a_caller_lists_only_the_cases_they_reach_page_after_page(intake, 
     in_community = {c["case_id"] for c in cases if c["community_code"] == "ZS-01"}
     mine = await every_page(intake.assistant, limit=1)
     assert {c["case_id"] for c in mine} == in_community and len(mine) == len(in_community) == 4
-    first_page = (await intake.assistant.get("/workers", params={"limit": 4})).json()
+    first_page = body(await intake.assistant.get("/workers", params={"limit": 4}))
     assert len(first_page["items"]) == 4 and first_page["next_cursor"] is None, "filtered before paging"
     assert await listed(intake.assistant, community_code="HP-01") == []
 

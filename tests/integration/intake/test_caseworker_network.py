@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from services.intake.models import outbox
 from tests.factories import NETWORK, assistant, registration
+from tests.http_checks import body
 from tests.integration.intake.support import Clients
 
 
@@ -34,7 +35,7 @@ async def register(api: Clients) -> dict:
 
 
 async def open_cases(api: Clients, assistant_id: str) -> int:
-    caseload = (await api.supervisor.get(f"/assistants/{assistant_id}/caseload")).json()
+    caseload = body(await api.supervisor.get(f"/assistants/{assistant_id}/caseload"))
     assert caseload["open_cases"] == len(caseload["case_ids"])
     return caseload["open_cases"]
 
@@ -90,7 +91,7 @@ async def test_unknown_places_and_people_are_named(api):
     bad_street = await api.admin.post(
         "/communities", json={"community_code": "Q-1", "street_code": "QQ", "name": "x"}
     )
-    assert bad_street.json()["errors"][0]["field"] == "street_code"
+    assert body(bad_street, 422)["errors"][0]["field"] == "street_code"
     case = await register(api)
     nobody = await api.supervisor.put(
         f"/workers/{case['case_id']}/assistant", json={"assistant_id": "01a20c9b-3192-7e13-87c2-13fe6cf88833"}

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from services.intake.models import outbox
 from tests.factories import assistant, registration
+from tests.http_checks import body
 
 
 @pytest.fixture
@@ -17,13 +18,13 @@ def intake_api(assistant_api):
 
 @pytest.fixture
 async def case(intake_api, admin_api) -> dict:
-    helper = (await admin_api.post("/assistants", json=assistant())).json()["assistant_id"]
-    registered = (await intake_api.post("/workers", json=registration())).json()
+    helper = body(await admin_api.post("/assistants", json=assistant()), 201)["assistant_id"]
+    registered = body(await intake_api.post("/workers", json=registration()), 201)
     return {"case_id": registered["case_id"], "assistant_id": helper}
 
 
 async def test_guidance_sessions_are_recorded_on_the_case(intake_api, intake_engine, case):
-    body = {
+    payload = {
         "kind": "career_guidance",
         "held_on": "2026-11-20",
         "assistant_id": case["assistant_id"],
@@ -31,9 +32,9 @@ async def test_guidance_sessions_are_recorded_on_the_case(intake_api, intake_eng
         "notes": "讨论了家政服务和社区岗位",
         "next_steps": ["报名家政培训班"],
     }
-    recorded = await intake_api.post(f"/workers/{case['case_id']}/guidance-sessions", json=body)
+    recorded = await intake_api.post(f"/workers/{case['case_id']}/guidance-sessions", json=payload)
     assert recorded.status_code == 201, recorded.text
-    listed = (await intake_api.get(f"/workers/{case['case_id']}/guidance-sessions")).json()
+    listed = body(await intake_api.get(f"/workers/{case['case_id']}/guidance-sessions"))
     assert [(s["kind"], s["next_steps"]) for s in listed] == [("career_guidance", ["报名家政培训班"])]
     async with intake_engine.connect() as connection:
         payloads = [json.loads(p) for p in (await connection.execute(select(outbox.c.payload))).scalars()]
@@ -67,19 +68,19 @@ async def test_a_plan_is_proposed_agreed_approved_and_revised_with_history_kept(
     too_early = await supervisor_api.post(f"{plans}/approval")
     assert too_early.status_code == 409 and too_early.json()["error"] == "plan_transition_refused"
 
-    assert (await intake_api.post(f"{plans}/agreement")).json()["status"] == "agreed"
-    assert (await intake_api.post(f"{plans}/approval")).json()["error"] == "insufficient_scope"
-    approved = (await supervisor_api.post(f"{plans}/approval")).json()
+    assert body(await intake_api.post(f"{plans}/agreement"))["status"] == "agreed"
+    assert body(await intake_api.post(f"{plans}/approval"), 403)["error"] == "insufficient_scope"
+    approved = body(await supervisor_api.post(f"{plans}/approval"))
     assert approved["status"] == "approved" and approved["approved_by"] == "staff-supervisor"
 
     revised = await intake_api.post(plans, json={"track": "job_search", "goals": ["三个月内就业"]})
-    assert revised.json()["revision"] == 2 and revised.json()["status"] == "proposed"
-    history = (await intake_api.get(f"{plans}/revisions")).json()
+    assert body(revised, 201)["revision"] == 2 and revised.json()["status"] == "proposed"
+    history = body(await intake_api.get(f"{plans}/revisions"))
     assert [(r["revision"], r["track"], r["status"]) for r in history] == [
         (1, "training", "approved"),
         (2, "job_search", "proposed"),
     ]
-    assert (await intake_api.get(plans)).json()["revision"] == 2
+    assert body(await intake_api.get(plans))["revision"] == 2
 
     async with intake_engine.connect() as connection:
         payloads = [json.loads(p) for p in (await connection.execute(select(outbox.c.payload))).scalars()]
@@ -95,4 +96,4 @@ async def test_a_plan_needs_goals_and_a_known_track(intake_api, case):
     plans = f"/workers/{case['case_id']}/plan"
     assert (await intake_api.post(plans, json={"track": "training", "goals": []})).status_code == 422
     assert (await intake_api.post(plans, json={"track": "lottery", "goals": ["x"]})).status_code == 422
-    assert (await intake_api.get(plans)).json()["error"] == "plan_not_proposed"
+    assert body(await intake_api.get(plans), 404)["error"] == "plan_not_proposed"

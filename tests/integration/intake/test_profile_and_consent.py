@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from services.intake.models import outbox
 from tests.factories import registration
+from tests.http_checks import body
 
 PROFILE = {
     "education": "senior_secondary",
@@ -37,7 +38,7 @@ def intake_api(assistant_api):
 @pytest.fixture
 async def case_id(intake_api) -> str:
     response = await intake_api.post("/workers", json=registration())
-    return response.json()["case_id"]
+    return body(response, 201)["case_id"]
 
 
 async def events(intake_engine, event_type: str) -> list[dict]:
@@ -57,11 +58,11 @@ async def test_every_profile_change_is_a_new_version_and_all_stay_viewable(
     second = await intake_api.put(
         f"/workers/{case_id}/profile", json={"profile": changed, "expected_version": 1}
     )
-    assert second.json()["version"] == 2
+    assert body(second)["version"] == 2
 
-    current = (await intake_api.get(f"/workers/{case_id}/profile")).json()
+    current = body(await intake_api.get(f"/workers/{case_id}/profile"))
     assert current["version"] == 2 and current["profile"]["desired_occupations"] == ["housekeeper", "cleaner"]
-    versions = (await intake_api.get(f"/workers/{case_id}/profile/versions")).json()
+    versions = body(await intake_api.get(f"/workers/{case_id}/profile/versions"))
     assert [v["version"] for v in versions] == [1, 2]
     assert versions[0]["profile"]["desired_occupations"] == ["housekeeper"]
 
@@ -83,12 +84,12 @@ async def test_a_change_made_from_an_old_version_is_refused(intake_api, case_id)
 
 
 async def test_concurrent_changes_from_the_same_version_keep_exactly_one(intake_api, case_id):
-    body = {"profile": PROFILE, "expected_version": 0}
+    payload = {"profile": PROFILE, "expected_version": 0}
     answers = await asyncio.gather(
-        *(intake_api.put(f"/workers/{case_id}/profile", json=body) for _ in range(6))
+        *(intake_api.put(f"/workers/{case_id}/profile", json=payload) for _ in range(6))
     )
     assert sorted(a.status_code for a in answers) == [200] + [409] * 5
-    assert len((await intake_api.get(f"/workers/{case_id}/profile/versions")).json()) == 1
+    assert len(body(await intake_api.get(f"/workers/{case_id}/profile/versions"))) == 1
 
 
 @pytest.mark.parametrize(
@@ -130,9 +131,9 @@ async def test_consent_is_granted_and_withdrawn_with_events(intake_api, intake_e
     assert withdrawn.status_code == 200
     assert withdrawn.json()["in_force"] is False and withdrawn.json()["withdrawn_at"] is not None
     again = await intake_api.post(f"/workers/{case_id}/consents/{consent['consent_id']}/withdrawal")
-    assert again.json()["withdrawn_at"] == withdrawn.json()["withdrawn_at"]
+    assert body(again)["withdrawn_at"] == withdrawn.json()["withdrawn_at"]
 
-    listed = (await intake_api.get(f"/workers/{case_id}/consents")).json()
+    listed = body(await intake_api.get(f"/workers/{case_id}/consents"))
     assert [(c["agency"], c["in_force"]) for c in listed] == [("bank", False)]
     assert [e["agency"] for e in await events(intake_engine, "intake.consent_granted.v1")] == ["bank"]
     assert [e["consent_id"] for e in await events(intake_engine, "intake.consent_withdrawn.v1")] == [

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from contracts.envelope import Envelope
 from services.intake.models import WorkerCase, outbox
 from tests.factories import registration, resident_id_number
+from tests.http_checks import body
 
 
 @pytest.fixture
@@ -137,16 +138,16 @@ async def test_a_woman_of_39_is_not_4050_but_a_household_without_work_is_flagged
             disability=True,
         ),
     )
-    assert response.json()["hardship_flags"] == ["zero_employment_family", "disability"]
+    assert body(response, 201)["hardship_flags"] == ["zero_employment_family", "disability"]
 
 
 async def test_a_second_registration_of_the_same_person_is_a_409_naming_the_open_case(api, intake_engine):
-    body = registration()
-    first = await api.post("/workers", json=body)
-    again = await api.post("/workers", json=body | {"full_name": "另一个名字"})
+    payload = registration()
+    first = await api.post("/workers", json=payload)
+    again = await api.post("/workers", json=payload | {"full_name": "另一个名字"})
     assert again.status_code == 409
     assert again.json()["error"] == "case_already_open"
-    assert again.json()["details"]["case_id"] == first.json()["case_id"]
+    assert again.json()["details"]["case_id"] == body(first, 201)["case_id"]
     assert await counts(intake_engine) == (1, 1)
 
 
@@ -189,11 +190,11 @@ async def test_identity_problems_name_the_field_and_the_rule(api, intake_engine,
 
 async def test_only_a_caller_allowed_the_full_resident_id_sees_it(api, supervisor_api):
     number = resident_id_number()
-    case_id = (await api.post("/workers", json=registration(resident_id=number))).json()["case_id"]
-    as_assistant = (await api.get(f"/workers/{case_id}")).json()
+    case_id = body(await api.post("/workers", json=registration(resident_id=number)), 201)["case_id"]
+    as_assistant = body(await api.get(f"/workers/{case_id}"))
     assert as_assistant["resident_id"] is None
     assert as_assistant["resident_id_masked"] == number[:4] + "*" * 10 + number[-4:]
-    as_supervisor = (await supervisor_api.get(f"/workers/{case_id}")).json()
+    as_supervisor = body(await supervisor_api.get(f"/workers/{case_id}"))
     assert as_supervisor["resident_id"] == number
-    listed = (await supervisor_api.get("/workers")).json()["items"]
+    listed = body(await supervisor_api.get("/workers"))["items"]
     assert [case["resident_id"] for case in listed] == [None], "lists never carry the full number"

@@ -10,6 +10,7 @@ from services.intake.app import IntakePolicy, create_app
 from services.intake.domain import VotingRule
 from services.intake.models import WorkerCase, outbox
 from tests.factories import registration
+from tests.http_checks import body
 from tests.integration.intake.support import ISSUER, serving, staff
 
 PLAN = {
@@ -55,22 +56,22 @@ async def case_count(intake_engine) -> int:
 async def test_two_thousand_workers_are_refused_before_the_vote_and_taken_in_after(
     intake_api, intake_engine, plan_id
 ):
-    body = batch(2000)
-    before = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=body)
+    payload = batch(2000)
+    before = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=payload)
     assert before.status_code == 409 and before.json()["error"] == "plan_not_approved"
     assert await case_count(intake_engine) == 0
 
     voted = await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
-    assert voted.json()["status"] == "approved"
+    assert body(voted)["status"] == "approved"
 
-    after = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=body)
+    after = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=payload)
     assert after.status_code == 200, after.text[:500]
     taken = after.json()
     assert len(taken["case_ids"]) == 2000 and taken["repeated"] is False
     assert await case_count(intake_engine) == 2000
 
-    again = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=body)
-    assert again.json() == taken | {"repeated": True}
+    again = await intake_api.post(f"/restructuring-plans/{plan_id}/intake", json=payload)
+    assert body(again) == taken | {"repeated": True}
     assert await case_count(intake_engine) == 2000
 
     async with intake_engine.connect() as connection:
@@ -121,16 +122,16 @@ async def test_people_already_open_duplicates_and_unknown_places_are_named_by_ro
 
 
 async def test_a_rejected_plan_is_revised_resubmitted_and_passed(intake_api, plan_id):
-    rejected = (await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=FAILING)).json()
+    rejected = body(await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=FAILING))
     assert rejected["status"] == "rejected" and rejected["vote"]["votes_for"] == 60
     again = await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
     assert again.status_code == 409
 
     revised = await intake_api.put(f"/restructuring-plans/{plan_id}", json=PLAN | {"affected_workers": 2500})
-    assert revised.json()["status"] == "submitted" and revised.json()["revision"] == 2
+    assert body(revised)["status"] == "submitted" and revised.json()["revision"] == 2
     assert revised.json()["vote"] is None
     passed = await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
-    assert passed.json()["status"] == "approved"
+    assert body(passed)["status"] == "approved"
 
 
 @pytest.mark.parametrize(
@@ -144,7 +145,7 @@ async def test_impossible_vote_counts_name_the_field(intake_api, plan_id, vote, 
     response = await intake_api.post(f"/restructuring-plans/{plan_id}/vote", json=vote)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == field
-    assert (await intake_api.get(f"/restructuring-plans/{plan_id}")).json()["status"] == "submitted"
+    assert body(await intake_api.get(f"/restructuring-plans/{plan_id}"))["status"] == "submitted"
 
 
 async def test_a_plan_whose_measures_place_more_than_it_affects_is_refused(intake_api):
@@ -176,7 +177,7 @@ async def test_a_lodged_roster_is_checked_row_by_row_sealed_and_taken_in_once_af
     first = await service_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
     again = await service_api.post(f"/restructuring-plans/{plan_id}/roster/intake")
     assert first.status_code == 200 and len(first.json()["case_ids"]) == 3
-    assert again.json()["case_ids"] == first.json()["case_ids"] and again.json()["repeated"] is True
+    assert body(again)["case_ids"] == first.json()["case_ids"] and again.json()["repeated"] is True
     final = await intake_api.put(f"/restructuring-plans/{plan_id}/roster", json=batch(2, "roster-2"))
     assert final.status_code == 409 and final.json()["error"] == "roster_final"
 
@@ -207,9 +208,9 @@ async def test_the_voting_rule_is_a_setting(intake_database_url):
         ServiceSettings(database_url=intake_database_url), policy, token_verifier=ISSUER.verifier()
     )
     async with serving(app) as intake:
-        plan_id = (await intake.supervisor.post("/restructuring-plans", json=PLAN)).json()["plan_id"]
+        plan_id = body(await intake.supervisor.post("/restructuring-plans", json=PLAN), 201)["plan_id"]
         voted = await intake.supervisor.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
-    assert voted.json()["status"] == "rejected", "70 of 120 is more than half but less than two thirds"
+    assert body(voted)["status"] == "rejected", "70 of 120 is more than half but less than two thirds"
 
 
 async def test_a_supervisor_of_one_street_takes_in_only_workers_of_that_street(intake, plan_id):

@@ -29,6 +29,7 @@ from deploy.dev import components
 from services.common.settings import ServiceSettings
 from services.intake.app import create_app
 from tests.factories import NETWORK, assistant, registration
+from tests.http_checks import body
 from tests.infrastructure import migrated_database
 from tests.tokens import TestIssuer
 from workflows.activities import JourneyActivities
@@ -181,8 +182,8 @@ class Journeys:
             return [row[0] for row in rows]
 
     async def case(self, case_id: str) -> dict[str, Any]:
-        body: dict[str, Any] = (await self.intake.get(f"/workers/{case_id}")).json()
-        return body
+        payload: dict[str, Any] = body(await self.intake.get(f"/workers/{case_id}"))
+        return payload
 
     async def pass_days(self, days: float) -> None:
         await self.env.sleep(timedelta(days=days))

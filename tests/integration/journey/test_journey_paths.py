@@ -15,6 +15,7 @@ from contracts.journey import (
     StableClosureRequest,
     UpdateOutcome,
 )
+from tests.http_checks import body
 from tests.integration.journey.conftest import Journeys, eventually
 from tests.integration.journey.histories import keep_history
 
@@ -163,7 +164,7 @@ async def test_an_exit_closes_the_case_and_refused_actions_leave_no_trace(journe
         return case["status"] == "closed" and case["journey_stage"] == "exited"
 
     await eventually(case_closed)
-    history = (await journeys.intake.get(f"/workers/{case_id}/history")).json()
+    history = body(await journeys.intake.get(f"/workers/{case_id}/history"))
     assert history[-1]["reason"] == "moved_away"
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(

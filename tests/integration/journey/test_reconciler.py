@@ -8,6 +8,7 @@ from temporalio.client import Client
 from contracts.journey import JourneyStage
 from services.common.temporal import JourneyGateway, LazyTemporalClient, connect
 from tests.factories import registration
+from tests.http_checks import body
 from tests.infrastructure import TemporalDevServer
 from workflows.activities import JourneyActivities
 from workflows.reconciler_activities import (
@@ -34,7 +35,7 @@ async def reconcile(client: Client, queue: str) -> ReconcileReport:
 async def test_open_cases_without_a_journey_get_one_and_only_once(
     intake_api: httpx.AsyncClient, temporal_server: TemporalDevServer
 ):
-    cases = [(await intake_api.post("/workers", json=registration())).json()["case_id"] for _ in range(3)]
+    cases = [body(await intake_api.post("/workers", json=registration()), 201)["case_id"] for _ in range(3)]
     closed = cases.pop()
     assert (
         await intake_api.post(f"/workers/{closed}/closure", json={"reason": "moved_away"})

@@ -20,6 +20,7 @@ from contracts.restructuring import (
 )
 from services.intake.models import WorkerCase, outbox
 from tests.factories import registration
+from tests.http_checks import body
 from tests.integration.intake.test_restructuring import FAILING, PASSING, PLAN
 from tests.integration.journey.conftest import Journeys, eventually
 
@@ -109,7 +110,7 @@ async def test_the_congress_is_reminded_and_the_roster_taken_in_once_the_plan_pa
     await eventually(reminded_once)
     assert await desk.cases() == 0
     voted = await journeys.intake.post(f"/restructuring-plans/{plan_id}/vote", json=PASSING)
-    assert voted.json()["status"] == "approved"
+    assert body(voted)["status"] == "approved"
     await desk.deliver(plan_id)
     status = await progress_is(desk, plan_id, PlanProgress.TAKEN_IN)
     assert len(status.case_ids) == 50 and await desk.cases() == 50

@@ -1,6 +1,7 @@
 """Who a referral is recorded for: a labour assistant whose token names them refers as themselves only."""
 
 from contracts.ids import uuid7
+from tests.http_checks import body
 from tests.integration.placement.builders import COMMUNITY, ISSUER, posted_vacancy, verified_employer
 
 
@@ -17,4 +18,4 @@ async def test_an_assistant_refers_as_themselves_and_cannot_name_another(placeme
     posing = {"case_id": await feed.worker(occupations=("housekeeping",)), "vacancy_id": vacancy}
     refused = await placement_api.post("/referrals", json=posing | {"assistant_id": colleague}, headers=mine)
     assert (refused.status_code, refused.json()["error"]) == (403, "assistant_mismatch")
-    assert (await placement_api.get("/referrals", params={"case_id": posing["case_id"]})).json() == []
+    assert body(await placement_api.get("/referrals", params={"case_id": posing["case_id"]})) == []

@@ -18,6 +18,7 @@ from tests.authz import (
     concrete,
     protected_routes,
 )
+from tests.http_checks import body
 from tests.integration.placement.builders import (
     ISSUER,
     as_assistant,
@@ -109,7 +110,7 @@ async def test_staff_reach_only_the_workers_cases_of_their_community_or_street(p
     vacancy_id = await posted_vacancy(api, employer_id)
     case_id = await feed.worker(occupations=("housekeeping",))
     hire = await hired(api, employer_id, case_id, vacancy_id)
-    [referral] = (await api.get("/referrals", params={"case_id": case_id})).json()
+    [referral] = body(await api.get("/referrals", params={"case_id": case_id}))
     task_key = f"journey-{case_id}-1"
     task = {"case_id": case_id, "due_on": "2026-12-02", "sequence": 1, "subject_kind": "hire"}
     created = await api.put(
@@ -132,7 +133,7 @@ async def test_staff_reach_only_the_workers_cases_of_their_community_or_street(p
             response = await api.get(path, headers=stranger)
             assert (response.status_code, response.json()["error"]) == (403, "case_out_of_reach"), path
             assert response.json()["details"] == {"case_id": case_id}
-        for path, body in (
+        for path, payload in (
             ("/referrals", {"case_id": case_id, "vacancy_id": vacancy_id}),
             (f"/hires/{hire['hire_id']}/ending", {"ended_on": "2026-11-30", "reason": "resigned"}),
             (
@@ -141,25 +142,25 @@ async def test_staff_reach_only_the_workers_cases_of_their_community_or_street(p
             ),
             (f"/businesses/{business_id}/closure", {"closed_on": "2026-11-30", "reason": "other"}),
         ):
-            response = await api.post(path, json=body, headers=stranger)
+            response = await api.post(path, json=payload, headers=stranger)
             assert (response.status_code, response.json()["error"]) == (403, "case_out_of_reach"), path
         for path in ("/referrals", "/hires", "/follow-up-tasks", f"/vacancies/{vacancy_id}/matches"):
-            assert (await api.get(path, headers=stranger)).json() == [], path
+            assert body(await api.get(path, headers=stranger)) == [], path
 
     for reaching in (as_assistant(), as_supervisor(street_code="ZS"), as_supervisor()):
         assert (await api.get(f"/workers/{case_id}", headers=reaching)).status_code == 200
         listed = await api.get("/referrals", headers=reaching)
-        assert [r["referral_id"] for r in listed.json()] == [referral["referral_id"]]
-        assert [h["hire_id"] for h in (await api.get("/hires", headers=reaching)).json()] == [hire["hire_id"]]
+        assert [r["referral_id"] for r in body(listed)] == [referral["referral_id"]]
+        assert [h["hire_id"] for h in body(await api.get("/hires", headers=reaching))] == [hire["hire_id"]]
         tasks = await api.get("/follow-up-tasks", headers=reaching)
-        assert [t["task_key"] for t in tasks.json()] == [task_key]
+        assert [t["task_key"] for t in body(tasks)] == [task_key]
 
 
 async def test_a_job_for_a_worker_out_of_reach_is_refused(placement_api, feed) -> None:
     owner = await feed.worker()
     stranger = await feed.worker(community="HP-01")
     business = await placement_api.post("/businesses", json=PLAN | {"case_id": owner})
-    business_id = business.json()["business_id"]
+    business_id = body(business, 201)["business_id"]
     started = await placement_api.post(f"/businesses/{business_id}/start", json={"started_on": "2026-11-20"})
     assert started.status_code == 200, started.text
 
@@ -167,7 +168,7 @@ async def test_a_job_for_a_worker_out_of_reach_is_refused(placement_api, feed) -
     assert (refused.status_code, refused.json()["error"]) == (403, "case_out_of_reach")
     assert refused.json()["details"] == {"case_id": stranger}
     hires = await placement_api.get("/hires", headers=as_supervisor())
-    assert hires.json() == []
+    assert body(hires) == []
 
 
 async def test_an_employer_sees_only_its_own_vacancies_referrals_and_hires(placement_api, feed) -> None:
@@ -176,13 +177,15 @@ async def test_an_employer_sees_only_its_own_vacancies_referrals_and_hires(place
     own_vacancy, rival_vacancy = await posted_vacancy(api, owner), await posted_vacancy(api, rival)
     case_id = await feed.worker(occupations=("housekeeping",))
     referrals = [
-        (await api.post("/referrals", json={"case_id": case_id, "vacancy_id": vacancy})).json()["referral_id"]
+        body(await api.post("/referrals", json={"case_id": case_id, "vacancy_id": vacancy}), 201)[
+            "referral_id"
+        ]
         for vacancy in (own_vacancy, rival_vacancy)
     ]
     owner_token = as_employer(owner)
 
     listed = await api.get("/vacancies", headers=owner_token)
-    assert [v["vacancy_id"] for v in listed.json()] == [own_vacancy]
+    assert [v["vacancy_id"] for v in body(listed)] == [own_vacancy]
     asked_for_rival = await api.get("/vacancies", params={"employer_id": rival}, headers=owner_token)
     assert (asked_for_rival.status_code, asked_for_rival.json()["error"]) == (403, "employer_mismatch")
     assert (await api.get(f"/vacancies/{own_vacancy}", headers=owner_token)).status_code == 200
@@ -190,19 +193,17 @@ async def test_an_employer_sees_only_its_own_vacancies_referrals_and_hires(place
     assert (hidden.status_code, hidden.json()["error"]) == (404, "vacancy_not_found")
 
     made_to_owner = await api.get("/referrals", headers=owner_token)
-    assert [r["referral_id"] for r in made_to_owner.json()] == [referrals[0]]
+    assert [r["referral_id"] for r in body(made_to_owner)] == [referrals[0]]
     assert (await api.get(f"/referrals/{referrals[0]}", headers=owner_token)).status_code == 200
     other = await api.get(f"/referrals/{referrals[1]}", headers=owner_token)
     assert (other.status_code, other.json()["error"]) == (404, "referral_not_found")
 
-    assert (await api.get(f"/employers/{owner}", headers=owner_token)).json()["employer_id"] == owner
+    assert body(await api.get(f"/employers/{owner}", headers=owner_token))["employer_id"] == owner
     rivals = await api.get(f"/employers/{rival}", headers=owner_token)
     assert (rivals.status_code, rivals.json()["error"]) == (403, "employer_mismatch")
     own_hire = await hired(api, owner, await feed.worker(occupations=("housekeeping",)), own_vacancy)
     await hired(api, rival, await feed.worker(occupations=("housekeeping",)), rival_vacancy)
-    assert [h["hire_id"] for h in (await api.get("/hires", headers=owner_token)).json()] == [
-        own_hire["hire_id"]
-    ]
+    assert [h["hire_id"] for h in body(await api.get("/hires", headers=owner_token))] == [own_hire["hire_id"]]
     rival_hires = await api.get("/hires", params={"employer_id": rival}, headers=owner_token)
     assert (rival_hires.status_code, rival_hires.json()["error"]) == (403, "employer_mismatch")
 
@@ -210,7 +211,7 @@ async def test_an_employer_sees_only_its_own_vacancies_referrals_and_hires(place
         refused = await api.get(path, headers=owner_token)
         assert (refused.status_code, refused.json()["error"]) == (403, "insufficient_scope"), path
 
-    assert len((await api.get("/vacancies")).json()) == 2
+    assert len(body(await api.get("/vacancies"))) == 2
 
 
 @pytest.mark.parametrize("flaw", FLAWS)

@@ -5,6 +5,7 @@ import json
 from sqlalchemy import select
 
 from services.placement.models import outbox
+from tests.http_checks import body
 from tests.integration.placement.builders import posted_vacancy, verified_employer
 
 PLAN = {
@@ -48,7 +49,7 @@ async def test_a_business_is_planned_started_supported_gives_jobs_and_closes(
     )
     assert started.status_code == 200, started.text
     assert started.json()["status"] == "started" and started.json()["employer_id"]
-    assert (await api.get(f"/employers/{started.json()['employer_id']}")).json()["kind"] == "worker_business"
+    assert body(await api.get(f"/employers/{started.json()['employer_id']}"))["kind"] == "worker_business"
 
     link = {"support_kind": "micro_loan", "application_reference": "BEN-2026-0042"}
     assert (await api.post(f"/businesses/{business_id}/support", json=link)).status_code == 200
@@ -64,7 +65,7 @@ async def test_a_business_is_planned_started_supported_gives_jobs_and_closes(
     assert job.status_code == 201, job.text
     assert job.json()["business_id"] == business_id and job.json()["case_id"] == employee
 
-    described = (await api.get(f"/businesses/{business_id}")).json()
+    described = body(await api.get(f"/businesses/{business_id}"))
     assert [s["application_reference"] for s in described["support"]] == ["BEN-2026-0042"]
     assert [j["case_id"] for j in described["jobs_created"]] == [employee]
 
@@ -75,7 +76,7 @@ async def test_a_business_is_planned_started_supported_gives_jobs_and_closes(
     closed = await api.post(
         f"/businesses/{business_id}/closure", json={"closed_on": "2027-06-30", "reason": "unprofitable"}
     )
-    assert closed.json()["status"] == "closed"
+    assert body(closed)["status"] == "closed"
     restart = await api.post(f"/businesses/{business_id}/start", json={"started_on": "2027-07-01"})
     assert restart.status_code == 409 and restart.json()["error"] == "business_transition_refused"
 
@@ -122,7 +123,7 @@ async def test_a_job_fair_counts_its_employers_vacancies_attendance_and_referral
     )
     assert referral.status_code == 201
 
-    summary = (await api.get(f"/job-fairs/{fair_id}")).json()
+    summary = body(await api.get(f"/job-fairs/{fair_id}"))
     assert sorted(summary["employer_ids"]) == sorted([first, second])
     assert summary["vacancy_ids"] == [vacancy_id]
     assert (summary["attendees"], summary["referrals"]) == (1, 1)

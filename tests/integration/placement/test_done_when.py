@@ -5,6 +5,7 @@ import json
 from sqlalchemy import select
 
 from services.placement.models import outbox
+from tests.http_checks import body
 from tests.integration.placement.builders import (
     HIRE_TERMS,
     as_assistant,
@@ -62,7 +63,7 @@ async def test_a_4050_worker_with_a_housekeeping_certificate_is_matched_first_re
     await feed.event(registered("0193a000-0000-7000-8000-0000000000ff", flags=("aged_4050",)))
 
     street_supervisor = as_supervisor(street_code="ZS")
-    ranked = (await api.get(f"/vacancies/{hourly}/matches", headers=street_supervisor)).json()
+    ranked = body(await api.get(f"/vacancies/{hourly}/matches", headers=street_supervisor))
     assert [m["case_id"] for m in ranked] == [wang, li]
     first = ranked[0]
     assert first["score"] > ranked[1]["score"]
@@ -74,7 +75,7 @@ async def test_a_4050_worker_with_a_housekeeping_certificate_is_matched_first_re
     assert sum(f["points"] for f in first["factors"]) == first["score"]
 
     wangs_assistant = as_assistant("ZS-02")
-    for_wang = (await api.get(f"/workers/{wang}/matches", headers=wangs_assistant)).json()
+    for_wang = body(await api.get(f"/workers/{wang}/matches", headers=wangs_assistant))
     assert [m["vacancy"]["vacancy_id"] for m in for_wang] == [hourly, seasonal]
     assert "wants hourly work" in for_wang[0]["explanation"]
 
@@ -127,11 +128,11 @@ async def test_a_4050_worker_with_a_housekeeping_certificate_is_matched_first_re
         params={"assistant_id": ASSISTANT, "due_before": "2026-12-01"},
         headers=wangs_assistant,
     )
-    assert not_yet.json() == []
+    assert body(not_yet) == []
     due = await api.get(
         "/follow-up-tasks",
         params={"assistant_id": ASSISTANT, "status": "open", "due_before": "2026-12-02"},
         headers=wangs_assistant,
     )
-    assert [t["task_key"] for t in due.json()] == [task_key]
+    assert [t["task_key"] for t in body(due)] == [task_key]
     assert len(await events_of(placement_engine, "placement.follow_up_task_created.v1")) == 1

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from services.common import scopes
 from services.placement.models import Hire, Vacancy
+from tests.http_checks import body
 from tests.integration.placement.builders import (
     HIRE_TERMS,
     ISSUER,
@@ -48,7 +49,7 @@ async def test_posting_a_vacancy_needs_a_token_with_the_scope_naming_this_employ
     unscoped = await api.post(path, json=vacancy_body(), headers=as_employer(owner, scopes.PLACEMENT_READ))
     assert unscoped.status_code == 403 and unscoped.json()["error"] == "insufficient_scope"
     staff = ISSUER.headers(scopes.VACANCIES_MANAGE, role="labour_assistant")
-    assert (await api.post(path, json=vacancy_body(), headers=staff)).json()["error"] == "employer_mismatch"
+    assert body(await api.post(path, json=vacancy_body(), headers=staff), 403)["error"] == "employer_mismatch"
     attack = await api.post(path, json=vacancy_body(), headers=as_employer(rival))
     assert attack.status_code == 403
     assert attack.json()["error"] == "employer_mismatch"
@@ -76,7 +77,7 @@ async def test_another_employers_token_cannot_close_its_vacancy(placement_api, a
     assert (await anonymous_api.post(path, json=closure)).status_code == 401
     attack = await api.post(path, json=closure, headers=as_employer(rival))
     assert attack.status_code == 403 and attack.json()["error"] == "employer_mismatch"
-    assert (await api.get(f"/vacancies/{vacancy_id}")).json()["status"] == "open"
+    assert body(await api.get(f"/vacancies/{vacancy_id}"))["status"] == "open"
     closed = await api.post(path, json=closure, headers=as_employer(owner))
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
 
@@ -92,19 +93,19 @@ async def test_another_employers_token_cannot_answer_or_hire_on_its_referral(
     if action == "hire":
         offer = await api.post(f"{path}/answer", json={"answer": "offer"}, headers=as_employer(owner))
         assert offer.status_code == 200, offer.text
-    body = HIRE_TERMS if action == "hire" else {"answer": "offer"}
+    payload = HIRE_TERMS if action == "hire" else {"answer": "offer"}
 
-    assert (await anonymous_api.post(f"{path}/{action}", json=body)).status_code == 401
+    assert (await anonymous_api.post(f"{path}/{action}", json=payload)).status_code == 401
     unscoped = await api.post(
-        f"{path}/{action}", json=body, headers=as_employer(owner, scopes.PLACEMENT_WRITE)
+        f"{path}/{action}", json=payload, headers=as_employer(owner, scopes.PLACEMENT_WRITE)
     )
     assert unscoped.status_code == 403 and unscoped.json()["error"] == "insufficient_scope"
-    attack = await api.post(f"{path}/{action}", json=body, headers=as_employer(rival))
+    attack = await api.post(f"{path}/{action}", json=payload, headers=as_employer(rival))
     assert attack.status_code == 403 and attack.json()["error"] == "employer_mismatch"
     expected = "referred" if action == "answer" else "offered"
-    assert (await api.get(f"/referrals/{referral_id}")).json()["status"] == expected
+    assert body(await api.get(f"/referrals/{referral_id}"))["status"] == expected
     assert await count(placement_engine, Hire) == 0
 
-    own = await api.post(f"{path}/{action}", json=body, headers=as_employer(owner))
+    own = await api.post(f"{path}/{action}", json=payload, headers=as_employer(owner))
     assert own.status_code == (201 if action == "hire" else 200), own.text
     assert await count(placement_engine, Hire) == (1 if action == "hire" else 0)

@@ -5,6 +5,7 @@ import json
 from sqlalchemy import func, select
 
 from services.placement.models import Vacancy, outbox
+from tests.http_checks import body
 from tests.integration.placement.builders import (
     as_employer,
     as_supervisor,
@@ -31,7 +32,7 @@ async def test_an_employer_posts_once_verified_and_the_vacancy_is_announced(plac
     )
     assert early.status_code == 409 and early.json()["error"] == "employer_not_verified"
     verified = await api.post(f"/employers/{employer_id}/verification", headers=as_supervisor())
-    assert verified.json()["status"] == "verified" and verified.json()["verified_at"]
+    assert body(verified)["status"] == "verified" and verified.json()["verified_at"]
     again = await api.post(f"/employers/{employer_id}/verification", headers=as_supervisor())
     assert again.status_code == 409 and again.json()["error"] == "employer_transition_refused"
 
@@ -47,7 +48,7 @@ async def test_an_employer_posts_once_verified_and_the_vacancy_is_announced(plac
     assert vacancy["status"] == "open" and vacancy["openings_filled"] == 0
     assert vacancy["required_skills"] == ["cleaning:intermediate"]
     assert vacancy["required_certificates"] == ["housekeeping"]
-    assert (await api.get(f"/vacancies/{vacancy['vacancy_id']}")).json() == vacancy
+    assert body(await api.get(f"/vacancies/{vacancy['vacancy_id']}")) == vacancy
 
     async with placement_engine.connect() as connection:
         payload = await connection.scalar(
@@ -64,14 +65,15 @@ async def test_an_employer_posts_once_verified_and_the_vacancy_is_announced(plac
     assert same.status_code == 409 and same.json()["errors"][0]["field"] == "registration_reference"
 
     suspended = await api.post(f"/employers/{employer_id}/suspension", headers=as_supervisor())
-    assert suspended.json()["status"] == "suspended"
+    assert body(suspended)["status"] == "suspended"
     refused = await api.post(
         f"/employers/{employer_id}/vacancies", json=vacancy_body(), headers=as_employer(employer_id)
     )
     assert refused.status_code == 409 and refused.json()["error"] == "employer_not_verified"
-    assert (await api.post(f"/employers/{employer_id}/reinstatement", headers=as_supervisor())).json()[
-        "status"
-    ] == "verified"
+    assert (
+        body(await api.post(f"/employers/{employer_id}/reinstatement", headers=as_supervisor()))["status"]
+        == "verified"
+    )
 
 
 async def test_discriminatory_vacancies_are_refused_and_nothing_is_written(placement_api, placement_engine):
@@ -138,12 +140,12 @@ async def test_only_the_posting_employer_closes_its_vacancy(placement_api):
     closed = await api.post(
         f"/employers/{owner}/vacancies/{vacancy_id}/closure", json=closure, headers=as_employer(owner)
     )
-    assert closed.json()["status"] == "closed" and closed.json()["close_reason"] == "withdrawn"
+    assert body(closed)["status"] == "closed" and closed.json()["close_reason"] == "withdrawn"
     twice = await api.post(
         f"/employers/{owner}/vacancies/{vacancy_id}/closure", json=closure, headers=as_employer(owner)
     )
     assert twice.status_code == 409
-    assert (await api.get("/vacancies", params={"status": "open"})).json() == []
-    assert [v["vacancy_id"] for v in (await api.get("/vacancies", params={"employer_id": owner})).json()] == [
+    assert body(await api.get("/vacancies", params={"status": "open"})) == []
+    assert [v["vacancy_id"] for v in body(await api.get("/vacancies", params={"employer_id": owner}))] == [
         vacancy_id
     ]

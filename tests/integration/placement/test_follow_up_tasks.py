@@ -6,6 +6,7 @@ import json
 from sqlalchemy import func, select
 
 from services.placement.models import FollowUpTask, outbox
+from tests.http_checks import body
 from tests.integration.placement.builders import as_service, hired, posted_vacancy, verified_employer
 
 ASSISTANT = "0193a000-0000-7000-8000-00000000a551"
@@ -38,21 +39,22 @@ async def test_the_same_key_and_content_is_the_same_task_and_other_content_confl
 
     created = await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id), headers=as_service())
     assert created.status_code == 201, created.text
-    body = created.json()
-    assert body["task_key"] == key and body["assistant_id"] == ASSISTANT
-    assert body["status"] == "open" and body["outcome"] is None and body["completed_at"] is None
+    payload = created.json()
+    assert payload["task_key"] == key and payload["assistant_id"] == ASSISTANT
+    assert payload["status"] == "open" and payload["outcome"] is None and payload["completed_at"] is None
 
     assert (
-        await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id), headers=as_service())
-    ).json() == body
+        body(await api.put(f"/follow-up-tasks/{key}", json=task(case_id, hire_id), headers=as_service()))
+        == payload
+    )
     for change in ({"due_on": "2026-12-03"}, {"sequence": 2}, {"assistant_id": OTHER_ASSISTANT}):
         conflict = await api.put(
             f"/follow-up-tasks/{key}", json=task(case_id, hire_id, **change), headers=as_service()
         )
         assert conflict.status_code == 409, change
         assert conflict.json()["error"] == "follow_up_task_conflict"
-        assert conflict.json()["details"] == {"task_id": body["task_id"]}
-    assert (await api.get(f"/follow-up-tasks/{key}")).json() == body
+        assert conflict.json()["details"] == {"task_id": payload["task_id"]}
+    assert body(await api.get(f"/follow-up-tasks/{key}")) == payload
 
 
 async def test_concurrent_requests_for_one_key_create_one_task_and_one_event(
@@ -68,7 +70,7 @@ async def test_concurrent_requests_for_one_key_create_one_task_and_one_event(
         )
     )
     assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
-    assert len({a.json()["task_id"] for a in answers}) == 1
+    assert len({body(a, (200, 201))["task_id"] for a in answers}) == 1
     async with placement_engine.connect() as connection:
         tasks = await connection.scalar(select(func.count()).select_from(FollowUpTask))
         created = await connection.scalar(
@@ -100,7 +102,7 @@ async def test_a_task_needs_a_hire_or_business_of_that_case(placement_api, feed)
     assert (
         await api.put("/follow-up-tasks/has space", json=task(case_id, hire_id), headers=as_service())
     ).status_code == 422
-    assert (await api.get("/follow-up-tasks", params={"status": "open"})).json() == []
+    assert body(await api.get("/follow-up-tasks", params={"status": "open"})) == []
 
 
 async def test_completing_a_task_records_the_outcome_once_and_emits_it(placement_api, feed, placement_engine):
@@ -142,10 +144,10 @@ async def test_completing_a_task_records_the_outcome_once_and_emits_it(placement
     assert (data["still_working"], data["social_insurance"], data["satisfaction"]) == (True, False, 4)
     assert data["problems_raised"] is True and "social insurance not paid" not in payload
 
-    assert (await api.get("/follow-up-tasks", params={"status": "open"})).json() == []
+    assert body(await api.get("/follow-up-tasks", params={"status": "open"})) == []
     listed = await api.get("/follow-up-tasks", params={"case_id": case_id, "status": "completed"})
-    assert [t["task_key"] for t in listed.json()] == [key]
-    assert (await api.get("/follow-up-tasks", params={"assistant_id": ASSISTANT})).json() == []
+    assert [t["task_key"] for t in body(listed)] == [key]
+    assert body(await api.get("/follow-up-tasks", params={"assistant_id": ASSISTANT})) == []
 
 
 async def test_a_task_is_cancelled_once_and_a_completed_one_stays_completed(
@@ -160,7 +162,7 @@ async def test_a_task_is_cancelled_once_and_a_completed_one_stays_completed(
     cancelled = await api.post(f"/follow-up-tasks/{first}/cancellation", json=reason, headers=as_service())
     again = await api.post(f"/follow-up-tasks/{first}/cancellation", json=reason, headers=as_service())
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    assert again.json() == cancelled.json()
+    assert body(again) == cancelled.json()
     async with placement_engine.connect() as connection:
         events = await connection.scalar(
             select(func.count())
@@ -168,7 +170,7 @@ async def test_a_task_is_cancelled_once_and_a_completed_one_stays_completed(
             .where(outbox.c.event_type == "placement.follow_up_cancelled.v1")
         )
     assert events == 1
-    listed = (await api.get("/follow-up-tasks", params={"case_id": case_id, "status": "cancelled"})).json()
+    listed = body(await api.get("/follow-up-tasks", params={"case_id": case_id, "status": "cancelled"}))
     assert [t["task_key"] for t in listed] == [first]
 
     outcome = {"still_working": True, "has_labour_contract": True, "social_insurance": True}

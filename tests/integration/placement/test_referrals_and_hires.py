@@ -6,6 +6,7 @@ import json
 from sqlalchemy import select
 
 from services.placement.models import outbox
+from tests.http_checks import body
 from tests.integration.placement.builders import (
     HIRE_TERMS,
     as_employer,
@@ -43,7 +44,7 @@ async def test_the_employer_answers_only_its_own_referrals_with_reasons(
     employer_id, other = await verified_employer(api), await verified_employer(api)
     vacancy_id = await posted_vacancy(api, employer_id)
     case_id = await feed.worker()
-    referral = (await api.post("/referrals", json={"case_id": case_id, "vacancy_id": vacancy_id})).json()
+    referral = body(await api.post("/referrals", json={"case_id": case_id, "vacancy_id": vacancy_id}), 201)
     again = await api.post("/referrals", json={"case_id": case_id, "vacancy_id": vacancy_id})
     assert again.status_code == 409 and again.json()["error"] == "already_referred"
     unknown = await api.post("/referrals", json={"case_id": "nobody", "vacancy_id": vacancy_id})
@@ -65,9 +66,7 @@ async def test_the_employer_answers_only_its_own_referrals_with_reasons(
         json={"answer": "rejection", "rejection_reason": "skills_mismatch"},
         headers=as_employer(employer_id),
     )
-    assert (
-        rejected.json()["status"] == "rejected" and rejected.json()["rejection_reason"] == "skills_mismatch"
-    )
+    assert body(rejected)["status"] == "rejected" and rejected.json()["rejection_reason"] == "skills_mismatch"
     late_offer = await api.post(
         f"/employers/{employer_id}{path}", json={"answer": "offer"}, headers=as_employer(employer_id)
     )
@@ -80,7 +79,7 @@ async def test_the_employer_answers_only_its_own_referrals_with_reasons(
     [answered] = await events(placement_engine, "placement.referral_answered.v1")
     assert answered["answer"] == "rejection" and answered["rejection_reason"] == "skills_mismatch"
     listed = await api.get("/referrals", params={"employer_id": employer_id})
-    assert [r["referral_id"] for r in listed.json()] == [referral["referral_id"]]
+    assert [r["referral_id"] for r in body(listed)] == [referral["referral_id"]]
 
 
 async def test_concurrent_hires_never_overfill_a_vacancy(placement_api, feed, placement_engine):
@@ -102,7 +101,7 @@ async def test_concurrent_hires_never_overfill_a_vacancy(placement_api, feed, pl
     )
     assert sorted(a.status_code for a in answers) == [201, 201, 409, 409, 409]
     assert {a.json()["error"] for a in answers if a.status_code == 409} == {"vacancy_not_open"}
-    vacancy = (await api.get(f"/vacancies/{vacancy_id}")).json()
+    vacancy = body(await api.get(f"/vacancies/{vacancy_id}"))
     assert (vacancy["status"], vacancy["openings_filled"], vacancy["close_reason"]) == ("filled", 2, "filled")
     assert len(await events(placement_engine, "placement.hired.v1")) == 2
     [closed] = await events(placement_engine, "placement.vacancy_closed.v1")
@@ -127,7 +126,7 @@ async def test_one_offer_is_hired_once_however_often_it_is_confirmed(placement_a
         )
     )
     assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
-    assert (await api.get(f"/vacancies/{vacancy_id}")).json()["openings_filled"] == 1
+    assert body(await api.get(f"/vacancies/{vacancy_id}"))["openings_filled"] == 1
     assert len(await events(placement_engine, "placement.hired.v1")) == 1
 
 
@@ -143,14 +142,14 @@ async def test_a_job_ends_with_its_reason_and_stays_on_record(placement_api, fee
     ended = await api.post(
         f"/hires/{hire['hire_id']}/ending", json={"ended_on": "2027-02-28", "reason": "season_ended"}
     )
-    assert ended.json()["status"] == "ended" and ended.json()["end_reason"] == "season_ended"
+    assert body(ended)["status"] == "ended" and ended.json()["end_reason"] == "season_ended"
     again = await api.post(
         f"/hires/{hire['hire_id']}/ending", json={"ended_on": "2027-02-28", "reason": "season_ended"}
     )
     assert again.status_code == 409
     [event] = await events(placement_engine, "placement.job_ended.v1")
     assert (event["case_id"], event["ended_on"], event["reason"]) == (case_id, "2027-02-28", "season_ended")
-    assert [h["status"] for h in (await api.get("/hires", params={"case_id": case_id})).json()] == ["ended"]
+    assert [h["status"] for h in body(await api.get("/hires", params={"case_id": case_id}))] == ["ended"]
 
 
 async def test_a_direct_hire_needs_its_terms_and_may_fill_a_vacancy(placement_api, feed):
@@ -169,7 +168,7 @@ async def test_a_direct_hire_needs_its_terms_and_may_fill_a_vacancy(placement_ap
     vacancy_id = await posted_vacancy(api, employer_id, openings=1)
     for_vacancy = await api.post("/hires", json=terms | {"vacancy_id": vacancy_id})
     assert for_vacancy.status_code == 201 and for_vacancy.json()["employment_form"] == "hourly"
-    assert (await api.get(f"/vacancies/{vacancy_id}")).json()["status"] == "filled"
+    assert body(await api.get(f"/vacancies/{vacancy_id}"))["status"] == "filled"
 
 
 async def test_concurrent_referrals_of_one_worker_to_one_vacancy_make_one(

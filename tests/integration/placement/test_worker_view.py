@@ -14,6 +14,7 @@ from services.common.consumer import EventConsumer, KafkaDeadLetters, PermanentE
 from services.common.db import session_factory
 from services.placement import consumers
 from services.placement.models import Worker, inbox
+from tests.http_checks import body
 from tests.integration.placement.builders import (
     MOMENT,
     as_assistant,
@@ -44,7 +45,7 @@ async def test_each_event_is_applied_once_and_an_older_profile_never_replaces_a_
     )
     assert await feed.event(assignment(CASE, "assistant-7")) == "applied"
 
-    worker = (await api.get(f"/workers/{CASE}", headers=as_assistant("HP-01"))).json()
+    worker = body(await api.get(f"/workers/{CASE}", headers=as_assistant("HP-01")))
     assert worker["profile_version"] == 2 and worker["skills"] == {"cooking": 3}
     assert worker["desired_occupations"] == ["cooking"]
     assert worker["community_code"] == "HP-01" and worker["hardship_flags"] == ["aged_4050", "disability"]
@@ -62,7 +63,7 @@ async def test_a_closed_case_is_not_matched_until_it_is_reopened(placement_api, 
     case_id = await feed.worker(occupations=("housekeeping",))
 
     async def matched() -> list[str]:
-        return [m["case_id"] for m in (await api.get(f"/vacancies/{vacancy_id}/matches")).json()]
+        return [m["case_id"] for m in body(await api.get(f"/vacancies/{vacancy_id}/matches"))]
 
     assert await matched() == [case_id]
     await feed.event(CaseClosed(case_id=case_id, reason=ClosureReason.MOVED_AWAY, closed_at=MOMENT))
@@ -124,7 +125,8 @@ async def test_the_consumer_group_applies_intake_and_training_events_from_the_br
     try:
         async with asyncio.timeout(30):
             while True:
-                if complete((await placement_api.get(f"/workers/{CASE}")).json()):
+                view = await placement_api.get(f"/workers/{CASE}")
+                if complete(body(view, (200, 404))):
                     break
                 await asyncio.sleep(0.2)
     finally:

@@ -19,6 +19,7 @@ from tests.authz import (
     concrete,
     protected_routes,
 )
+from tests.http_checks import body
 from tests.integration.training.support import (
     ISSUER,
     accredited_provider,
@@ -91,7 +92,7 @@ async def test_an_assistant_of_another_community_does_not_reach_the_workers_case
     provider_id = await accredited_provider(training_api)
     class_id = (await publish(training_api, provider_id, await course(training_api)))["class_id"]
     case_id = await open_case(intake_feed)
-    enrolment = (await enrol(training_api, class_id, case_id)).json()
+    enrolment = body(await enrol(training_api, class_id, case_id), 201)
     before = await outbox_events(training_engine)
     stranger = as_assistant("ZS-02")
 
@@ -117,12 +118,12 @@ async def test_an_assistant_of_another_community_does_not_reach_the_workers_case
     assert await outbox_events(training_engine) == before
 
     roster = f"/classes/{class_id}/enrolments"
-    assert (await training_api.get(roster, headers=stranger)).json() == []
-    assert [e["case_id"] for e in (await training_api.get(roster)).json()] == [case_id]
+    assert body(await training_api.get(roster, headers=stranger)) == []
+    assert [e["case_id"] for e in body(await training_api.get(roster))] == [case_id]
     supervised = await training_api.get(roster, headers=ISSUER.staff_headers("supervisor"))
-    assert [e["case_id"] for e in supervised.json()] == [case_id]
+    assert [e["case_id"] for e in body(supervised)] == [case_id]
     mine = await training_api.get(f"/cases/{case_id}/enrolments")
-    assert [e["enrolment_id"] for e in mine.json()] == [enrolment["enrolment_id"]]
+    assert [e["enrolment_id"] for e in body(mine)] == [enrolment["enrolment_id"]]
 
 
 async def test_a_provider_acts_only_on_its_own_classes(training_api, training_engine) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from services.common.settings import ServiceSettings
 from services.training.app import create_app
 from services.training.models import Enrolment, TrainingClass
+from tests.http_checks import body
 from tests.integration.training.support import (
     ISSUER,
     Clock,
@@ -77,9 +78,11 @@ async def test_many_parallel_enrolments_fill_the_places_and_queue_the_rest_in_or
     )
 
     assert all(response.status_code == 201 for response in responses), [r.text for r in responses]
-    statuses = [response.json()["status"] for response in responses]
+    statuses = [body(response, 201)["status"] for response in responses]
     assert statuses.count("enrolled") == CAPACITY and statuses.count("waitlisted") == 30
-    positions = sorted(r.json()["waitlist_position"] for r in responses if r.json()["status"] == "waitlisted")
+    positions = sorted(
+        body(r, 201)["waitlist_position"] for r in responses if r.json()["status"] == "waitlisted"
+    )
     assert positions == list(range(1, 31))
     enrolled, tickets = await _invariants(training_engine, class_id)
     assert enrolled == CAPACITY and tickets == list(range(1, 31))
@@ -94,16 +97,16 @@ async def test_parallel_withdrawals_and_enrolments_promote_in_ticket_order_and_l
     class_id = (await publish(training_api, provider_id, await course(training_api), capacity=CAPACITY))[
         "class_id"
     ]
-    first = [(await enrol(training_api, class_id, await open_case(intake_feed))).json() for _ in range(16)]
-    holders = [body for body in first if body["status"] == "enrolled"]
-    waiting = [body for body in first if body["status"] == "waitlisted"]
+    first = [body(await enrol(training_api, class_id, await open_case(intake_feed)), 201) for _ in range(16)]
+    holders = [payload for payload in first if payload["status"] == "enrolled"]
+    waiting = [payload for payload in first if payload["status"] == "waitlisted"]
     latecomers = [await open_case(intake_feed) for _ in range(8)]
 
     withdrawals = [
         (training_api, second_api)[n % 2].post(
-            f"/enrolments/{body['enrolment_id']}/withdrawal", json={"reason": "schedule_conflict"}
+            f"/enrolments/{payload['enrolment_id']}/withdrawal", json={"reason": "schedule_conflict"}
         )
-        for n, body in enumerate(holders[:8])
+        for n, payload in enumerate(holders[:8])
     ]
     arrivals = [
         enrol((second_api, training_api)[n % 2], class_id, case_id) for n, case_id in enumerate(latecomers)
@@ -113,8 +116,10 @@ async def test_parallel_withdrawals_and_enrolments_promote_in_ticket_order_and_l
     assert all(response.status_code in (200, 201) for response in responses), [r.text for r in responses]
     enrolled, tickets = await _invariants(training_engine, class_id)
     assert enrolled == CAPACITY, "a freed place was left empty while workers waited"
-    promoted = [r.json()["promoted"] for r in responses[:8] if r.json()["promoted"] is not None]
-    assert {body["enrolment_id"] for body in waiting} <= {body["enrolment_id"] for body in promoted}
+    promoted = [body(r)["promoted"] for r in responses[:8] if r.json()["promoted"] is not None]
+    assert {payload["enrolment_id"] for payload in waiting} <= {
+        payload["enrolment_id"] for payload in promoted
+    }
     assert len(tickets) == 16 + 8 - 8 - CAPACITY
     async with training_engine.connect() as connection:
         promoted_tickets = list(
@@ -157,7 +162,7 @@ async def test_the_same_place_given_up_twice_at_once_promotes_one_worker(
 ):
     provider_id = await accredited_provider(training_api)
     class_id = (await publish(training_api, provider_id, await course(training_api), capacity=1))["class_id"]
-    holder = (await enrol(training_api, class_id, await open_case(intake_feed))).json()
+    holder = body(await enrol(training_api, class_id, await open_case(intake_feed)), 201)
     for _ in range(3):
         await enrol(training_api, class_id, await open_case(intake_feed))
     url = f"/enrolments/{holder['enrolment_id']}/withdrawal"

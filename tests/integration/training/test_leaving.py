@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from contracts.events.intake import CaseClosed, ClosureReason
+from tests.http_checks import body
 from tests.integration.training.support import (
     accredited_provider,
     as_provider,
@@ -26,10 +27,10 @@ async def test_a_case_closed_in_intake_leaves_its_classes_and_the_next_worker_mo
     small = (await publish(training_api, provider_id, course_id, capacity=1))["class_id"]
     other = (await publish(training_api, provider_id, course_id, capacity=1))["class_id"]
     leaving, waiting = await open_case(intake_feed), await open_case(intake_feed)
-    held = (await enrol(training_api, small, leaving)).json()
-    queued = (await enrol(training_api, small, waiting)).json()
-    (await enrol(training_api, other, waiting)).json()
-    queued_elsewhere = (await enrol(training_api, other, leaving)).json()
+    held = body(await enrol(training_api, small, leaving), 201)
+    queued = body(await enrol(training_api, small, waiting), 201)
+    body(await enrol(training_api, other, waiting), 201)
+    queued_elsewhere = body(await enrol(training_api, other, leaving), 201)
     assert (queued["status"], queued_elsewhere["status"]) == ("waitlisted", "waitlisted")
 
     closed = CaseClosed(
@@ -37,10 +38,10 @@ async def test_a_case_closed_in_intake_leaves_its_classes_and_the_next_worker_mo
     ).envelope(correlation_id="closing")
     assert await intake_feed(closed) == "applied"
 
-    mine = {e["enrolment_id"]: e for e in (await training_api.get(f"/cases/{leaving}/enrolments")).json()}
+    mine = {e["enrolment_id"]: e for e in body(await training_api.get(f"/cases/{leaving}/enrolments"))}
     assert {(e["status"], e["withdrawal_reason"]) for e in mine.values()} == {("withdrawn", "case_closed")}
-    assert (await training_api.get(f"/enrolments/{queued['enrolment_id']}")).json()["status"] == "enrolled"
-    small_class = (await training_api.get(f"/classes/{small}")).json()
+    assert body(await training_api.get(f"/enrolments/{queued['enrolment_id']}"))["status"] == "enrolled"
+    small_class = body(await training_api.get(f"/classes/{small}"))
     assert (small_class["enrolled"], small_class["waitlisted"]) == (1, 0)
     withdrawn = await outbox_events(training_engine, "training.withdrawn.v1")
     assert {(e["data"]["enrolment_id"], e["data"]["held_place"]) for e in withdrawn} == {
@@ -62,37 +63,37 @@ async def test_a_cancelled_class_withdraws_everyone_and_takes_no_more(
     for _ in range(3):
         await enrol(training_api, class_id, await open_case(intake_feed))
     other = await accredited_provider(training_api, name="工人俱乐部", kind="workers_club")
-    body = {"reason": "the kitchen is under repair"}
+    payload = {"reason": "the kitchen is under repair"}
     foreign = await training_api.post(
-        f"/providers/{other}/classes/{class_id}/cancellation", json=body, headers=as_provider(other)
+        f"/providers/{other}/classes/{class_id}/cancellation", json=payload, headers=as_provider(other)
     )
     assert foreign.status_code == 404
 
     cancelled = await training_api.post(
         f"/providers/{provider_id}/classes/{class_id}/cancellation",
-        json=body,
+        json=payload,
         headers=as_provider(provider_id),
     )
 
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["withdrawn"] == 3
-    view = (await training_api.get(f"/classes/{class_id}")).json()
+    view = body(await training_api.get(f"/classes/{class_id}"))
     assert (view["status"], view["enrolled"], view["waitlisted"]) == ("cancelled", 0, 0)
-    enrolments = (await training_api.get(f"/classes/{class_id}/enrolments")).json()
+    enrolments = body(await training_api.get(f"/classes/{class_id}/enrolments"))
     assert {(e["status"], e["withdrawal_reason"]) for e in enrolments} == {("withdrawn", "class_cancelled")}
     assert len(await outbox_events(training_engine, "training.enrolled.v1")) == 2, "nobody was promoted"
     event = (await outbox_events(training_engine, "training.class_cancelled.v1"))[0]
     assert (event["subject"], event["data"]["withdrawn"], event["data"]["reason"]) == (
         class_id,
         3,
-        body["reason"],
+        payload["reason"],
     )
 
     late = await enrol(training_api, class_id, await open_case(intake_feed))
     assert (late.status_code, late.json()["error"]) == (409, "class_cancelled")
     again = await training_api.post(
         f"/providers/{provider_id}/classes/{class_id}/cancellation",
-        json=body,
+        json=payload,
         headers=as_provider(provider_id),
     )
     assert (again.status_code, again.json()["error"]) == (409, "class_transition_refused")
@@ -111,7 +112,7 @@ async def test_a_retired_course_gets_no_new_classes_but_its_classes_run_on(train
 
     retired = await training_api.post(f"/courses/{course_id}/retirement", headers=as_supervisor())
 
-    assert retired.json()["active"] is False
+    assert body(retired)["active"] is False
     refused = await training_api.post(
         f"/providers/{provider_id}/classes", json=class_body(course_id), headers=as_provider(provider_id)
     )
@@ -123,7 +124,7 @@ async def test_a_retired_course_gets_no_new_classes_but_its_classes_run_on(train
 async def test_reasons_the_service_sets_cannot_be_given(training_api, intake_feed, reason):
     provider_id = await accredited_provider(training_api)
     class_id = (await publish(training_api, provider_id, await course(training_api)))["class_id"]
-    enrolment = (await enrol(training_api, class_id, await open_case(intake_feed))).json()
+    enrolment = body(await enrol(training_api, class_id, await open_case(intake_feed)), 201)
     response = await training_api.post(
         f"/enrolments/{enrolment['enrolment_id']}/withdrawal", json={"reason": reason}
     )

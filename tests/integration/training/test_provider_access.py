@@ -10,6 +10,7 @@ import pytest
 
 from services.common import scopes
 from tests import tokens
+from tests.http_checks import body
 from tests.integration.training.support import (
     ISSUER,
     Clock,
@@ -34,7 +35,7 @@ async def provider_request(
     if action == "publish":
         return f"/providers/{provider_id}/classes", class_body(course_id)
     published = await publish(api, provider_id, course_id, sessions=1)
-    enrolment = (await enrol(api, published["class_id"], await open_case(intake_feed))).json()
+    enrolment = body(await enrol(api, published["class_id"], await open_case(intake_feed)), 201)
     base = f"/providers/{provider_id}/classes/{published['class_id']}"
     [session] = published["sessions"]
     if action == "attendance":
@@ -98,7 +99,7 @@ async def test_a_provider_reads_the_roster_of_its_own_classes_only(training_api,
     provider_id = await accredited_provider(training_api)
     other = await accredited_provider(training_api, name="工人俱乐部", kind="workers_club")
     published = await publish(training_api, provider_id, await course(training_api, code="COOK-ROSTER"))
-    enrolled = (await enrol(training_api, published["class_id"], await open_case(intake_feed))).json()
+    enrolled = body(await enrol(training_api, published["class_id"], await open_case(intake_feed)), 201)
     own = f"/providers/{provider_id}/classes/{published['class_id']}/enrolments"
 
     roster = await training_api.get(own, headers=as_provider(provider_id))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from contracts.events.intake import Agency, CaseClosed, CaseReopened, ClosureReason, ConsentWithdrawn
 from services.training.models import KnownConsent
+from tests.http_checks import body
 from tests.integration.training.support import (
     COOKING,
     PROVIDER,
@@ -81,7 +82,7 @@ async def test_a_withdrawn_consent_stops_enrolment(training_api, training_engine
         ),
     )
     response = await enrol(training_api, cooking_class["class_id"], case_id)
-    assert response.json()["error"] == "consent_required"
+    assert body(response, 409)["error"] == "consent_required"
 
 
 async def _consent_id_of(engine, case_id: str) -> str:
@@ -112,7 +113,7 @@ async def test_the_same_worker_cannot_hold_two_active_enrolments_in_a_class(
     first = await enrol(training_api, cooking_class["class_id"], case_id)
     again = await enrol(training_api, cooking_class["class_id"], case_id)
     assert again.status_code == 409
-    assert again.json()["details"] == {"enrolment_id": first.json()["enrolment_id"]}
+    assert again.json()["details"] == {"enrolment_id": body(first, 201)["enrolment_id"]}
 
     withdrawn = await training_api.post(
         f"/enrolments/{first.json()['enrolment_id']}/withdrawal", json={"reason": "health"}
@@ -128,7 +129,7 @@ async def test_the_same_worker_cannot_hold_two_active_enrolments_in_a_class(
 async def test_withdrawal_reason_is_required_and_class_concluded_is_reserved(
     training_api, intake_feed, cooking_class
 ):
-    enrolment = (await enrol(training_api, cooking_class["class_id"], await open_case(intake_feed))).json()
+    enrolment = body(await enrol(training_api, cooking_class["class_id"], await open_case(intake_feed)), 201)
     url = f"/enrolments/{enrolment['enrolment_id']}/withdrawal"
     missing = await training_api.post(url, json={})
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "reason"
@@ -138,7 +139,7 @@ async def test_withdrawal_reason_is_required_and_class_concluded_is_reserved(
 
 async def test_only_an_accredited_provider_publishes_classes(training_api, training_engine):
     course_id = await course(training_api)
-    pending = (await training_api.post("/providers", json=PROVIDER, headers=as_supervisor())).json()
+    pending = body(await training_api.post("/providers", json=PROVIDER, headers=as_supervisor()), 201)
     refused = await training_api.post(
         f"/providers/{pending['provider_id']}/classes",
         json=class_body(course_id),
@@ -150,15 +151,15 @@ async def test_only_an_accredited_provider_publishes_classes(training_api, train
     suspended = await training_api.post(
         f"/providers/{provider_id}/accreditation", json={"action": "suspend"}, headers=as_supervisor()
     )
-    assert suspended.json()["accreditation"] == "suspended"
+    assert body(suspended)["accreditation"] == "suspended"
     again = await training_api.post(
         f"/providers/{provider_id}/classes", json=class_body(course_id), headers=as_provider(provider_id)
     )
-    assert again.json()["error"] == "provider_not_accredited"
+    assert body(again, 409)["error"] == "provider_not_accredited"
     revoked = await training_api.post(
         f"/providers/{provider_id}/accreditation", json={"action": "revoke"}, headers=as_supervisor()
     )
-    assert revoked.json()["accreditation"] == "revoked"
+    assert body(revoked)["accreditation"] == "revoked"
     reinstated = await training_api.post(
         f"/providers/{provider_id}/accreditation",
         json={"action": "reinstate", "valid_until": "2027-06-30"},
@@ -191,19 +192,19 @@ async def test_a_bad_class_is_refused_naming_the_field(training_api, change, fie
 
 async def test_sessions_need_a_time_zone_and_must_end_after_they_start(training_api):
     provider_id = await accredited_provider(training_api)
-    body = class_body(await course(training_api))
-    body["sessions"][0]["starts_at"] = "2026-12-07T09:00:00"
-    body["sessions"][1]["ends_at"] = body["sessions"][1]["starts_at"]
+    payload = class_body(await course(training_api))
+    payload["sessions"][0]["starts_at"] = "2026-12-07T09:00:00"
+    payload["sessions"][1]["ends_at"] = payload["sessions"][1]["starts_at"]
     response = await training_api.post(
-        f"/providers/{provider_id}/classes", json=body, headers=as_provider(provider_id)
+        f"/providers/{provider_id}/classes", json=payload, headers=as_provider(provider_id)
     )
-    fields = {error["field"] for error in response.json()["errors"]}
+    fields = {error["field"] for error in body(response, 422)["errors"]}
     assert response.status_code == 422 and {"sessions.0.starts_at", "sessions.1"} <= fields
 
 
 async def test_a_provider_reaches_only_its_own_classes(training_api, intake_feed, cooking_class, clock):
     other = await accredited_provider(training_api, name="工人俱乐部", kind="workers_club")
-    enrolment = (await enrol(training_api, cooking_class["class_id"], await open_case(intake_feed))).json()
+    enrolment = body(await enrol(training_api, cooking_class["class_id"], await open_case(intake_feed)), 201)
     held = cooking_class["sessions"][0]
     clock.now = datetime.fromisoformat(held["starts_at"])
     marks = {"marks": [{"enrolment_id": enrolment["enrolment_id"], "present": True}]}
@@ -225,7 +226,7 @@ async def test_attendance_waits_for_the_session_and_names_strangers(
     training_api, intake_feed, cooking_class, clock
 ):
     provider_id = cooking_class["provider_id"]
-    enrolment = (await enrol(training_api, cooking_class["class_id"], await open_case(intake_feed))).json()
+    enrolment = body(await enrol(training_api, cooking_class["class_id"], await open_case(intake_feed)), 201)
     held = cooking_class["sessions"][1]
     provider = as_provider(provider_id)
     class_url = f"/providers/{provider_id}/classes/{cooking_class['class_id']}"
@@ -244,18 +245,18 @@ async def test_attendance_waits_for_the_session_and_names_strangers(
     duplicate = await training_api.post(url, json={"marks": marks + marks}, headers=provider)
     assert duplicate.status_code == 422
 
-    assert (await training_api.post(url, json={"marks": marks}, headers=provider)).json()["present"] == 1
+    assert body(await training_api.post(url, json={"marks": marks}, headers=provider))["present"] == 1
     corrected = await training_api.post(
         url, json={"marks": [{**marks[0], "present": False}]}, headers=provider
     )
-    assert corrected.json()["present"] == 0
+    assert body(corrected)["present"] == 0
 
 
 async def test_results_need_every_assessment_and_conclude_the_class_once(
     training_api, training_engine, intake_feed, cooking_class, clock
 ):
     provider_id, class_id = cooking_class["provider_id"], cooking_class["class_id"]
-    enrolment = (await enrol(training_api, class_id, await open_case(intake_feed))).json()
+    enrolment = body(await enrol(training_api, class_id, await open_case(intake_feed)), 201)
     url, provider = f"/providers/{provider_id}/classes/{class_id}/results", as_provider(provider_id)
     early = await training_api.post(url, json={"assessments": []}, headers=provider)
     assert (early.status_code, early.json()["error"]) == (409, "class_not_finished")
@@ -273,11 +274,11 @@ async def test_results_need_every_assessment_and_conclude_the_class_once(
         json={"assessments": [{"enrolment_id": enrolment["enrolment_id"], "passed": True}]},
         headers=provider,
     )
-    assert done.json()["failed"][0]["failure_reason"] == "attendance_below_minimum"
+    assert body(done)["failed"][0]["failure_reason"] == "attendance_below_minimum"
     again = await training_api.post(url, json={"assessments": []}, headers=provider)
     assert (again.status_code, again.json()["error"]) == (409, "class_transition_refused")
     late = await enrol(training_api, class_id, await open_case(intake_feed))
-    assert late.json()["error"] == "class_concluded"
+    assert body(late, 409)["error"] == "class_concluded"
 
 
 async def test_course_codes_are_unique_and_inputs_checked(training_api):
@@ -311,17 +312,15 @@ async def test_the_catalogue_and_classes_can_be_browsed_and_filtered(training_ap
         training_api, club, housekeeping, enrolment_opens_on="2026-12-03", enrolment_closes_on="2026-12-06"
     )
 
-    providers = (await training_api.get("/providers")).json()
+    providers = body(await training_api.get("/providers"))
     assert sorted(p["name"] for p in providers) == ["中山区职业技术学校", "工人俱乐部"]
-    assert (await training_api.get(f"/providers/{club}")).json()["accreditation"] == "accredited"
-    housekeeping_only = (
-        await training_api.get("/courses", params={"occupation_area": "housekeeping"})
-    ).json()
+    assert body(await training_api.get(f"/providers/{club}"))["accreditation"] == "accredited"
+    housekeeping_only = body(await training_api.get("/courses", params={"occupation_area": "housekeeping"}))
     assert [c["course_id"] for c in housekeeping_only] == [housekeeping]
     assert housekeeping_only[0]["completion_rule"] == {"minimum_attendance": 0.8, "assessment_required": True}
 
     def ids(response) -> list[str]:
-        return [c["class_id"] for c in response.json()]
+        return [c["class_id"] for c in body(response)]
 
     assert ids(await training_api.get("/classes", params={"provider_id": club})) == [later["class_id"]]
     assert ids(await training_api.get("/classes", params={"occupation_area": "cooking"})) == [
@@ -333,10 +332,10 @@ async def test_the_catalogue_and_classes_can_be_browsed_and_filtered(training_ap
     assert (await training_api.get("/classes", params={"surprise": "1"})).status_code == 422
 
     case_id = await open_case(intake_feed)
-    enrolled = (await enrol(training_api, open_now["class_id"], case_id)).json()
-    mine = (await training_api.get(f"/cases/{case_id}/enrolments")).json()
+    enrolled = body(await enrol(training_api, open_now["class_id"], case_id), 201)
+    mine = body(await training_api.get(f"/cases/{case_id}/enrolments"))
     assert [e["enrolment_id"] for e in mine] == [enrolled["enrolment_id"]]
-    listed = (await training_api.get(f"/classes/{open_now['class_id']}/enrolments")).json()
+    listed = body(await training_api.get(f"/classes/{open_now['class_id']}/enrolments"))
     assert [e["case_id"] for e in listed] == [case_id]
     missing = await training_api.get("/classes/0190ffff-0000-7000-8000-000000000000/enrolments")
     assert (missing.status_code, missing.json()["error"]) == (404, "class_not_found")

@@ -8,6 +8,7 @@ on are in the outbox; the statistics show the class.
 from datetime import datetime
 
 from contracts.events.training import CertificateIssued, TrainingCompleted, TrainingFailed
+from tests.http_checks import body
 from tests.integration.training.support import (
     accredited_provider,
     as_provider,
@@ -35,10 +36,10 @@ async def test_a_cooking_class_from_publication_to_certificates(
     cases = [await open_case(intake_feed) for _ in range(25)]
     enrolments = [(await enrol(api, class_id, case_id)) for case_id in cases]
     assert all(response.status_code == 201 for response in enrolments), enrolments[-1].text
-    bodies = [response.json() for response in enrolments]
-    assert [body["status"] for body in bodies] == ["enrolled"] * 20 + ["waitlisted"] * 5
-    assert [body["waitlist_position"] for body in bodies[20:]] == [1, 2, 3, 4, 5]
-    full = (await api.get(f"/classes/{class_id}")).json()
+    bodies = [body(response, 201) for response in enrolments]
+    assert [payload["status"] for payload in bodies] == ["enrolled"] * 20 + ["waitlisted"] * 5
+    assert [payload["waitlist_position"] for payload in bodies[20:]] == [1, 2, 3, 4, 5]
+    full = body(await api.get(f"/classes/{class_id}"))
     assert (full["enrolled"], full["waitlisted"], full["places_left"]) == (20, 5, 0)
 
     for leaving in bodies[3:5]:
@@ -47,14 +48,14 @@ async def test_a_cooking_class_from_publication_to_certificates(
         )
         assert response.status_code == 200, response.text
         assert response.json()["withdrawn"]["status"] == "withdrawn"
-    promoted = [(await api.get(f"/enrolments/{body['enrolment_id']}")).json() for body in bodies[20:]]
-    assert [body["status"] for body in promoted] == ["enrolled"] * 2 + ["waitlisted"] * 3
-    assert [body["waitlist_position"] for body in promoted[2:]] == [1, 2, 3]
-    after = (await api.get(f"/classes/{class_id}")).json()
+    promoted = [body(await api.get(f"/enrolments/{payload['enrolment_id']}")) for payload in bodies[20:]]
+    assert [payload["status"] for payload in promoted] == ["enrolled"] * 2 + ["waitlisted"] * 3
+    assert [payload["waitlist_position"] for payload in promoted[2:]] == [1, 2, 3]
+    after = body(await api.get(f"/classes/{class_id}"))
     assert (after["enrolled"], after["waitlisted"]) == (20, 3)
 
-    class_list = (await api.get(f"/classes/{class_id}/enrolments")).json()
-    in_class = [body["enrolment_id"] for body in class_list if body["status"] == "enrolled"]
+    class_list = body(await api.get(f"/classes/{class_id}/enrolments"))
+    in_class = [payload["enrolment_id"] for payload in class_list if payload["status"] == "enrolled"]
     assert len(in_class) == 20
     rarely_there, failed_assessment = in_class[0], in_class[1]
     clock.advance(days=6)
@@ -86,19 +87,19 @@ async def test_a_cooking_class_from_publication_to_certificates(
     assert results.status_code == 200, results.text
     outcome = results.json()
     assert len(outcome["completed"]) == 18 and len(outcome["failed"]) == 2
-    reasons = {body["enrolment_id"]: body["failure_reason"] for body in outcome["failed"]}
+    reasons = {payload["enrolment_id"]: payload["failure_reason"] for payload in outcome["failed"]}
     assert reasons == {rarely_there: "attendance_below_minimum", failed_assessment: "assessment_failed"}
-    numbers = [body["certificate_number"] for body in outcome["completed"]]
+    numbers = [payload["certificate_number"] for payload in outcome["completed"]]
     assert len(set(numbers)) == 18 and all(number.startswith("RT-2026-") for number in numbers)
-    assert all(body["attendance_rate"] == 1.0 for body in outcome["completed"])
+    assert all(payload["attendance_rate"] == 1.0 for payload in outcome["completed"])
 
     worker = outcome["completed"][0]
-    certificates = (await api.get(f"/cases/{worker['case_id']}/certificates")).json()
+    certificates = body(await api.get(f"/cases/{worker['case_id']}/certificates"))
     assert [c["certificate_number"] for c in certificates] == [worker["certificate_number"]]
-    verified = (await api.get(f"/certificates/{worker['certificate_number']}")).json()
+    verified = body(await api.get(f"/certificates/{worker['certificate_number']}"))
     assert verified["certificate_name"] == "中式烹调师四级证书" and verified["case_id"] == worker["case_id"]
-    leftovers = [(await api.get(f"/enrolments/{body['enrolment_id']}")).json() for body in promoted[2:]]
-    assert {(body["status"], body["withdrawal_reason"]) for body in leftovers} == {
+    leftovers = [body(await api.get(f"/enrolments/{payload['enrolment_id']}")) for payload in promoted[2:]]
+    assert {(payload["status"], payload["withdrawal_reason"]) for payload in leftovers} == {
         ("withdrawn", "class_concluded")
     }
 
@@ -137,7 +138,7 @@ async def test_a_cooking_class_from_publication_to_certificates(
         "class_concluded": 1,
     }
 
-    statistics = (await api.get("/statistics", params={"group_by": "provider"})).json()
+    statistics = body(await api.get("/statistics", params={"group_by": "provider"}))
     assert statistics["totals"] == {
         "key": "all",
         "label": "all",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from contracts.events.intake import CaseClosed, ClosureReason, SkillsProfileUpdated
 from services.common.consumer import PermanentError
 from services.training.models import DemandedVacancy, KnownCase
+from tests.http_checks import body
 from tests.integration.training.support import (
     POSTED,
     accredited_provider,
@@ -107,7 +108,7 @@ async def test_courses_are_ranked_by_the_gap_between_profile_and_demand_with_rea
         ),
     )
 
-    answer = (await training_api.get(f"/cases/{case_id}/course-recommendations")).json()
+    answer = body(await training_api.get(f"/cases/{case_id}/course-recommendations"))
 
     assert answer["profile_version"] == 1
     ranked = answer["recommendations"]
@@ -154,7 +155,7 @@ async def test_statistics_count_concluded_classes_by_provider_course_and_month(
     for provider_id, course_id, size, _present, _concluded in held:
         published = await publish(training_api, provider_id, course_id, capacity=size, sessions=1)
         cases = [await open_case(intake_feed) for _ in range(size)]
-        enrolments = [(await enrol(training_api, published["class_id"], case)).json() for case in cases]
+        enrolments = [body(await enrol(training_api, published["class_id"], case), 201) for case in cases]
         classes.append((published, enrolments))
     unconcluded = await publish(training_api, school, cooking, capacity=5, sessions=1)
     await enrol(training_api, unconcluded["class_id"], await open_case(intake_feed))
@@ -178,7 +179,7 @@ async def test_statistics_count_concluded_classes_by_provider_course_and_month(
             await training_api.post(f"{base}/results", json={"assessments": assessments}, headers=provider)
         ).status_code == 200
 
-    by_course = (await training_api.get("/statistics", params={"group_by": "course"})).json()
+    by_course = body(await training_api.get("/statistics", params={"group_by": "course"}))
     rows = {row["label"]: row for row in by_course["rows"]}
     assert rows["中式烹调师四级"] | {"key": ""} == {
         "key": "",
@@ -193,14 +194,14 @@ async def test_statistics_count_concluded_classes_by_provider_course_and_month(
     assert [housekeeping_row[key] for key in ("classes_held", "person_times", "completed")] == [2, 6, 4]
     assert by_course["totals"]["person_times"] == 9 and by_course["totals"]["cost_yuan"] == 2400 + 6 * 500
 
-    by_month = (await training_api.get("/statistics", params={"group_by": "month"})).json()
+    by_month = body(await training_api.get("/statistics", params={"group_by": "month"}))
     assert [(row["key"], row["classes_held"]) for row in by_month["rows"]] == [("2026-12", 2), ("2027-01", 1)]
-    december = (
+    december = body(
         await training_api.get(
             "/statistics",
             params={"group_by": "provider", "concluded_from": "2026-12-01", "concluded_to": "2026-12-31"},
         )
-    ).json()
+    )
     assert december["totals"]["classes_held"] == 2
     assert sorted(row["label"] for row in december["rows"]) == ["中山区职业技术学校", "工人俱乐部"]
     wrong = await training_api.get(
