@@ -60,7 +60,7 @@ async def connect_temporal(settings: KitSettings, stop: asyncio.Event) -> Client
         except RuntimeError:
             log.warning("Temporal not reachable yet", extra={"address": settings.temporal_address})
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            delay = min(delay * 2, 1.0)
     return None
 
 
@@ -175,6 +175,7 @@ def relay(service: str, settings: RelaySettings) -> Component:
                     max_backoff_seconds=settings.relay_max_backoff_seconds,
                     watch_seconds=settings.relay_watch_seconds,
                 ),
+                broker_id=publisher.broker_id,
             )
 
             async def ready() -> bool:
@@ -196,7 +197,11 @@ def bridge(settings: ConsumerSettings) -> Component:
             return
         calendar = ComplaintCalendarSettings()
         router = EventRouter(
-            JourneyBridge(client, time_scale=settings.journey_time_scale),
+            JourneyBridge(
+                client,
+                time_scale=settings.journey_time_scale,
+                task_timeout=timedelta(seconds=settings.workflow_task_timeout_seconds),
+            ),
             ComplaintBridge(
                 client,
                 task_queue=TASK_QUEUE,
@@ -247,6 +252,7 @@ async def _consume(
         group_id=name,
         session_timeout_ms=settings.kafka_session_timeout_ms,
         topics=topics,
+        assign_all_partitions=settings.kafka_assign_all_partitions,
     )
     try:
         await dead_letter_producer.start()
@@ -291,6 +297,7 @@ def worker(settings: WorkerSettings) -> Component:
                 ReconcilerActivities(client=client, intake=intake),
                 RestructuringActivities(intake=intake),
                 complaints,
+                sticky_queue_timeout=timedelta(seconds=settings.sticky_queue_timeout_seconds),
             )
             await ensure_schedule(
                 client,

@@ -6,6 +6,7 @@ service is registered by its name and HTTP port alone. A service that consumes o
 """
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,16 @@ def service_components(definition: ServiceDefinition) -> list[str]:
 
 
 def component_names() -> list[str]:
-    names = [name for definition in service_definitions().values() for name in service_components(definition)]
+    """Every component's name, found without importing the services (a process starts faster for it)."""
+    names = [
+        component
+        for name in SERVICE_PORT_OFFSETS
+        for component in (
+            [name, f"{name}-relay", f"{name}-consumer"]
+            if importlib.util.find_spec(f"services.{name}.consumers") is not None
+            else [name, f"{name}-relay"]
+        )
+    ]
     return [*names, *WORKFLOW_COMPONENTS]
 
 

@@ -8,6 +8,8 @@ A journey that finished (closed and measured) is not started again by a late eve
 starts a new run of it. A journey that failed or was terminated is started again by its next event.
 """
 
+from datetime import timedelta
+
 from pydantic import BaseModel, ValidationError
 from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
@@ -27,10 +29,21 @@ RESTARTING_EVENT_TYPES = frozenset({"intake.case_reopened.v1"})
 
 
 class JourneyBridge:
-    def __init__(self, client: Client, *, task_queue: str = TASK_QUEUE, time_scale: float = 1.0) -> None:
+    """`task_timeout`: how long a workflow task of a workflow it starts may run before it is given to a
+    worker again (Temporal's default 10 s); a task taken by a worker killed -9 waits that long."""
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        task_queue: str = TASK_QUEUE,
+        time_scale: float = 1.0,
+        task_timeout: timedelta | None = None,
+    ) -> None:
         self.client = client
         self.task_queue = task_queue
         self.time_scale = time_scale
+        self.task_timeout = task_timeout
 
     async def __call__(self, envelope: Envelope) -> Outcome:
         start: BaseModel
@@ -66,6 +79,7 @@ class JourneyBridge:
                 id=workflow_id,
                 task_queue=self.task_queue,
                 id_reuse_policy=reuse,
+                task_timeout=self.task_timeout,
                 start_signal=EVENT_SIGNAL,
                 start_signal_args=[
                     JourneyEvent(

@@ -1,6 +1,8 @@
 """The Temporal worker: hosts every workflow (journeys, reconciler, restructuring plans, complaints) and their
 activities on one task queue."""
 
+from datetime import timedelta
+
 import httpx
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -26,10 +28,15 @@ def build_worker(
     complaints: httpx.AsyncClient,
     *,
     task_queue: str = TASK_QUEUE,
+    sticky_queue_timeout: timedelta = timedelta(seconds=10),
 ) -> Worker:
+    """`sticky_queue_timeout`: how long a workflow task waits for the worker that has the workflow cached
+    before any worker may take it; after kill -9 that worker never comes, so every one of its workflows
+    waits this long once."""
     return Worker(
         client,
         task_queue=task_queue,
+        sticky_queue_schedule_to_start_timeout=sticky_queue_timeout,
         workflows=WORKFLOWS,
         activities=[
             journey.publish_journey_event,

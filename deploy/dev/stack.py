@@ -28,18 +28,21 @@ from contracts.topics import ALL_TOPICS
 from deploy.dev import components
 from deploy.dev.lifelines import DataDirectoryLock, tied_to_this_process
 from deploy.registry import Layout, ServiceDefinition, process_layout, service_definitions
+from services.common.db import create_engine, session_factory
 from services.common.kafka import ensure_topics
 from services.common.logging import configure_logging
+from services.common.relay import requeue
 
 log = logging.getLogger("stack")
 
 RESTART_BACKOFF_MAX_SECONDS = 30.0
+STEADY_SECONDS = 30.0
+"""A process that ran this long before it died is restarted at once: the backoff is for crash loops."""
+WATCH_SECONDS = 0.1
 APPLICATION_STOP_GRACE_SECONDS = 5.0
 INFRASTRUCTURE_STOP_GRACE_SECONDS = 3.0
 """Together under the 10 s in which every child is gone after Ctrl-C or SIGTERM, whatever state it is in."""
-CLIENT_STOP_GRACE_SECONDS = 2.0
 WORKER_CLIENT = "temporal-worker"
-"""Kafka clients deliver at least once, so stopping them hard while the broker is down loses nothing."""
 
 
 class StackSettings(BaseSettings):
@@ -103,8 +106,11 @@ class Supervised:
         return self.process is not None and self.process.poll() is not None
 
     def stop(self) -> None:
+        self.signal(signal.SIGTERM)
+
+    def signal(self, signum: signal.Signals) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signum)
 
     def wait_or_kill(self, deadline: float) -> None:
         if self.process is None:
@@ -136,6 +142,9 @@ class Stack:
             "REEMPLOY_TEMPORAL_ADDRESS": self.temporal_address,
             "REEMPLOY_OPS_HOST": host,
             "REEMPLOY_HTTP_HOST": host,
+            "REEMPLOY_KAFKA_ASSIGN_ALL_PARTITIONS": "true",
+            "REEMPLOY_STICKY_QUEUE_TIMEOUT_SECONDS": "1",
+            "REEMPLOY_WORKFLOW_TASK_TIMEOUT_SECONDS": "2",
         }
         specs = [
             ProcessSpec(
@@ -250,7 +259,8 @@ class Stack:
         (self.var_dir / "endpoints.json").write_text(json.dumps(self.endpoints, indent=2) + "\n")
 
     def supervise(self) -> None:
-        """Restart what dies, with backoff; a dead broker is recovered with its clients stopped."""
+        """Restart what dies, at once unless it keeps dying (then with backoff); a dead broker is recovered
+        with its clients frozen."""
         while not self.stopping:
             now = time.monotonic()
             for member in self.processes:
@@ -260,34 +270,56 @@ class Stack:
                 log.warning(
                     "process exited; restarting", extra={"member": member.spec.name, "exit_code": code}
                 )
-                member.restarts += 1
+                lived = (datetime.now(UTC) - member.started_at).total_seconds()
+                member.restarts = 1 if lived >= STEADY_SECONDS else member.restarts + 1
                 member.next_start = now + min(RESTART_BACKOFF_MAX_SECONDS, 0.5 * 2 ** min(member.restarts, 6))
                 if member.spec.name == "broker":
                     self._recover_broker(member)
                 else:
                     member.start()
-            time.sleep(0.5)
+            time.sleep(WATCH_SECONDS)
 
     def _recover_broker(self, broker: Supervised) -> None:
         """Bring an empty broker back so that nothing it held is lost.
 
-        The Kafka clients are stopped first, so none can auto-create a topic before it is created on purpose
-        (the embedded broker mis-stores such a topic). Every outbox row published since the dead broker
-        started is queued again; the clients restart, re-read from the start and dedupe.
+        The Kafka clients are frozen (SIGSTOP) until the topics exist again, so none can auto-create a topic
+        before it is created on purpose (the embedded broker mis-stores such a topic). Then every outbox row
+        published while the dead broker lived is queued again; a relay that lived through it finds the same
+        rows itself, since the new broker has a new id, and so does one that marks a batch acknowledged by the
+        dead broker after this. The consumers re-read from the start and dedupe.
         """
-        lost_since = broker.started_at
+        lost_since, lost_by = broker.started_at, datetime.now(UTC)
         clients = [member for member in self.processes if member.spec.kafka_client]
         for member in clients:
-            member.stop()
-        deadline = time.monotonic() + CLIENT_STOP_GRACE_SECONDS
-        for member in clients:
-            member.wait_or_kill(deadline)
-        broker.start()
-        self._recreate_topics()
-        for name in service_definitions():
-            self._run_step("replay", name, "--published-since", lost_since.isoformat())
-        for member in clients:
-            member.start()
+            member.signal(signal.SIGSTOP)
+        try:
+            broker.spec.argv = components.broker_command(self.settings.host, self.settings.broker_port)
+            broker.start()
+            self._recreate_topics()
+        finally:
+            for member in clients:
+                member.signal(signal.SIGCONT)
+        requeued = asyncio.run(self._requeue_lost(lost_since, lost_by))
+        log.warning("broker restarted empty; its messages are published again", extra={"requeued": requeued})
+
+    async def _requeue_lost(self, since: datetime, before: datetime) -> dict[str, int]:
+        """Queue again, in every service's outbox, the rows published in [since, before)."""
+
+        async def one(definition: ServiceDefinition) -> int:
+            engine = create_engine(self.database_url(definition.name))
+            try:
+                return await requeue(
+                    session_factory(engine),
+                    definition.outbox,
+                    published_since=since,
+                    published_before=before,
+                )
+            finally:
+                await engine.dispose()
+
+        definitions = list(service_definitions().values())
+        counts = await asyncio.gather(*(one(definition) for definition in definitions))
+        return {definition.name: count for definition, count in zip(definitions, counts, strict=True)}
 
     def stop(self) -> None:
         """Stop the application processes, then Temporal and the broker; kill what outstays its grace."""
@@ -310,7 +342,7 @@ class Stack:
         self.processes.append(member)
 
     def _run_step(self, command: str, service: str, *arguments: str) -> None:
-        """A one-off `reemploy` command against a service's database (migrate, replay)."""
+        """A one-off `reemploy` command against a service's database (migrate)."""
         env = {**os.environ, "REEMPLOY_DATABASE_URL": self.database_url(service)}
         with (self.log_dir / f"{command}.log").open("ab") as out:
             subprocess.run(

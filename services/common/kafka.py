@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from aiokafka.protocol.metadata import MetadataRequest
 
 from contracts.topics import PARTITIONS
 
@@ -29,11 +30,23 @@ def producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
 
 
 def group_consumer(
-    bootstrap: str, *, group_id: str, session_timeout_ms: int, topics: Iterable[str]
+    bootstrap: str,
+    *,
+    group_id: str,
+    session_timeout_ms: int,
+    topics: Iterable[str],
+    assign_all_partitions: bool = False,
 ) -> AIOKafkaConsumer:
-    """A consumer that commits by hand and starts from the earliest offset when the group has none."""
-    return AIOKafkaConsumer(
-        *topics,
+    """A consumer that commits by hand and starts from the earliest offset when the group has none.
+
+    With `assign_all_partitions` it takes every partition of its topics itself instead of joining the
+    group, and still commits to the group: for a group that has one member, as in the embedded stack. A
+    member that joins waits for the broker's initial rebalance delay (3 s on Tansu), and one that comes back
+    after kill -9 also for its dead predecessor's session to expire (11 s in all, measured).
+    """
+    topics = list(topics)
+    consumer = AIOKafkaConsumer(
+        *([] if assign_all_partitions else topics),
         bootstrap_servers=bootstrap,
         group_id=group_id,
         client_id=group_id,
@@ -44,6 +57,11 @@ def group_consumer(
         max_poll_interval_ms=max(10_000, session_timeout_ms * 2),
         rebalance_timeout_ms=session_timeout_ms * 2,
     )
+    if assign_all_partitions:
+        consumer.assign(
+            [TopicPartition(topic, partition) for topic in topics for partition in range(PARTITIONS)]
+        )
+    return consumer
 
 
 async def ensure_topics(
@@ -124,3 +142,13 @@ class KafkaPublisher:
 
     async def end_offsets(self, partitions: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
         return await end_offsets(self.bootstrap, partitions)
+
+    async def broker_id(self) -> str:
+        """The cluster id of the broker answering now; the embedded broker gets a new one each start, so a
+        change means it restarted and lost what it held (Apache Kafka keeps its id for good)."""
+        client = self._producer.client
+        node = client.get_random_node()
+        if node is None:
+            raise KafkaConnectionError("no broker known to ask for its cluster id")
+        response = await client.send(node, MetadataRequest(topics=[], allow_auto_topic_creation=False))
+        return str(response.cluster_id)

@@ -4,12 +4,18 @@ A row is marked published only after the broker acknowledged it, so a relay that
 and marking publishes the row again and consumers absorb the repeat. The relay also notices when a broker
 lost messages it had acknowledged (an embedded broker restarted: partition offsets went backwards) and
 queues the rows of that lost broker epoch, within the replay window, for publishing again.
+
+Given the broker's identity (`broker_id`: the embedded broker gets a new cluster id each start), the relay
+knows for certain rather than by offsets: before each batch it asks who the broker is, and a new one means
+the epoch was lost. A batch is marked only if the broker that acknowledged it still answers once the rows
+are marked, inside the marking transaction; so a batch the old broker acknowledged just before it died is
+never recorded as published to its successor.
 """
 
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -58,12 +64,16 @@ class Relay:
         sessions: async_sessionmaker[AsyncSession],
         publisher: Publisher,
         tuning: RelayTuning | None = None,
+        broker_id: Callable[[], Awaitable[str]] | None = None,
     ) -> None:
         self.service = service
         self.outbox = outbox
         self.sessions = sessions
         self.publisher = publisher
         self.tuning = tuning or RelayTuning()
+        self.broker_id = broker_id
+        self.broker: str | None = None
+        """The identity of the broker this epoch's rows went to, once asked (with `broker_id`)."""
         self.broker_epoch = 0
         self.high_water: dict[tuple[str, int], int] = {}
         self.seen_ends: dict[tuple[str, int], int] = {}
@@ -115,10 +125,12 @@ class Relay:
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows and mark them; returns how many were published."""
         rows = await self.next_batch()
+        if rows and await self.follow_broker():
+            rows = await self.next_batch()
         if rows:
-            epoch = self.broker_epoch
+            epoch, broker = self.broker_epoch, self.broker
             landings = await self.publish_rows(rows)
-            if await self.mark_published(rows, landings, published_in_epoch=epoch):
+            if await self.mark_published(rows, landings, published_in_epoch=epoch, broker=broker):
                 metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         if time.monotonic() >= self._metrics_due:
             await self._update_backlog_metrics()
@@ -129,11 +141,44 @@ class Relay:
         messages = [OutgoingMessage(topic=r.topic, key=r.key, value=r.payload.encode()) for r in rows]
         return await self.publisher.publish(messages)
 
+    async def follow_broker(self) -> bool:
+        """Ask who the broker is; True when it is not the one this epoch was published to, whose rows are
+        then queued again (read the batch again: they come before it in the outbox's order)."""
+        if self.broker_id is None:
+            return False
+        broker = await self.broker_id()
+        async with self._epoch_lock:
+            replaced = self.broker is not None and broker != self.broker
+            if replaced:
+                async with self.sessions.begin() as session:
+                    await self._requeue_lost_epoch(session, reason="broker_lost_messages")
+            self.broker = broker
+        return replaced
+
     async def mark_published(
-        self, rows: Sequence[PendingEvent], landings: Sequence[Landing], *, published_in_epoch: int
+        self,
+        rows: Sequence[PendingEvent],
+        landings: Sequence[Landing],
+        *,
+        published_in_epoch: int,
+        broker: str | None = None,
     ) -> bool:
         """Record where the rows landed; False, leaving them unpublished, when the broker they were
         published to was found lost while they were in flight: its acknowledgements mean nothing now."""
+        try:
+            return await self._mark(rows, landings, published_in_epoch=published_in_epoch, broker=broker)
+        except _BrokerReplaced:
+            log.warning("the broker changed while a batch was in flight; publishing it again")
+            return False
+
+    async def _mark(
+        self,
+        rows: Sequence[PendingEvent],
+        landings: Sequence[Landing],
+        *,
+        published_in_epoch: int,
+        broker: str | None,
+    ) -> bool:
         table = self.outbox
         async with self._epoch_lock, self.sessions.begin() as session:
             if self.broker_epoch != published_in_epoch:
@@ -157,6 +202,8 @@ class Relay:
                 ],
                 execution_options={"synchronize_session": False},
             )
+            if broker is not None and self.broker_id is not None and await self.broker_id() != broker:
+                raise _BrokerReplaced
             for landing in landings:
                 place = (landing.topic, landing.partition)
                 self.high_water[place] = max(self.high_water.get(place, -1), landing.offset)
@@ -236,9 +283,14 @@ class Relay:
         while not stop.is_set():
             await _sleep_unless(stop, self.tuning.watch_seconds)
             try:
+                await self.follow_broker()
                 await self.check_broker()
             except Exception:
-                log.warning("could not read broker end offsets", exc_info=True)
+                log.warning("could not watch the broker", exc_info=True)
+
+
+class _BrokerReplaced(Exception):
+    """The broker that acknowledged a batch was gone before the batch was marked: roll the marking back."""
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
@@ -255,9 +307,10 @@ async def requeue(
     first_seq: int | None = None,
     last_seq: int | None = None,
     published_since: datetime | None = None,
+    published_before: datetime | None = None,
 ) -> int:
     """Mark outbox rows unpublished so the relay publishes them again: a `seq` range, or what was published
-    since a moment (everything a broker that started then, and has since died, held)."""
+    between two moments (everything a broker that started at the first and died by the second held)."""
     conditions: list[ColumnElement[bool]] = [outbox.c.published_at.is_not(None)]
     if first_seq is not None:
         conditions.append(outbox.c.seq >= first_seq)
@@ -265,6 +318,8 @@ async def requeue(
         conditions.append(outbox.c.seq <= last_seq)
     if published_since is not None:
         conditions.append(outbox.c.published_at >= published_since)
+    if published_before is not None:
+        conditions.append(outbox.c.published_at < published_before)
     async with sessions.begin() as session:
         result = await session.execute(
             update(outbox)

@@ -18,6 +18,12 @@ class KitSettings(BaseSettings):
     log_level: str = "INFO"
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_session_timeout_ms: int = Field(default=6000, ge=1000)
+    kafka_assign_all_partitions: bool = Field(
+        default=False,
+        description="A consumer takes every partition itself instead of joining its group (commits still go "
+        "to the group): for one member a group, as the embedded stack runs them, so a restarted one reads "
+        "at once instead of after the broker's rebalance delay and its dead predecessor's session timeout",
+    )
     kafka_replication_factor: int = Field(default=1, ge=1)
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
@@ -68,13 +74,22 @@ class RelaySettings(ServiceSettings):
         description="The wait doubles up to this while the outbox stays empty; a commit in the same process "
         "wakes the relay at once",
     )
-    relay_max_backoff_seconds: float = Field(default=5.0, gt=0)
+    relay_max_backoff_seconds: float = Field(
+        default=1.0, gt=0, description="The wait between failed attempts doubles from 0.1 s up to this"
+    )
     relay_watch_seconds: float = Field(default=5.0, gt=0)
 
 
 class ConsumerSettings(KitSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    workflow_task_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=120,
+        description="The bridge starts journeys with this workflow task timeout (Temporal's default 10 s): "
+        "a task taken by a worker that died is given to another after it; the embedded stack uses 2 s",
+    )
 
 
 class ServiceConsumerSettings(ServiceSettings, ConsumerSettings):
@@ -102,3 +117,10 @@ class WorkerSettings(ServiceClientSettings):
     benefits_url: str = "http://127.0.0.1:8006"
     activity_http_timeout_seconds: float = Field(default=10.0, gt=0)
     reconcile_every_minutes: float = Field(default=10.0, gt=0, description="How often the reconciler runs")
+    sticky_queue_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a workflow task waits for the worker that has its workflow cached before any "
+        "worker may take it (Temporal's default 10 s); the embedded stack, one worker, uses 1 s: a task then "
+        "waits at most that long for a restarted worker, and the same worker replays what it lost",
+    )

@@ -8,7 +8,7 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RetryConfig, RPCError, RPCStatusCode
 
 from contracts.journey import (
     SEARCH_ATTRIBUTES,
@@ -23,8 +23,15 @@ from contracts.journey import (
 Answer = TypeVar("Answer", bound=BaseModel)
 
 
+RETRIES = RetryConfig(max_interval_millis=1000, max_retries=30)
+"""A call retries for up to 10 s as by default, but at least once a second (not 5 s apart), so a call made
+while Temporal restarts goes through within a second of its return."""
+
+
 async def connect(address: str, namespace: str) -> Client:
-    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
+    return await Client.connect(
+        address, namespace=namespace, data_converter=pydantic_data_converter, retry_config=RETRIES
+    )
 
 
 async def ensure_search_attributes(client: Client, namespace: str) -> None:

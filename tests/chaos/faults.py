@@ -79,12 +79,18 @@ def normal_latency(baseline: list[Attempt]) -> float:
     return max(1.0, 2 * statistics.quantiles(latencies, n=100)[98])
 
 
-def assess(phase: Phase, attempts: list[Attempt], normal: float) -> None:
+def assess(phase: Phase, attempts: list[Attempt], normal: float, *, last: bool) -> None:
     """The recovery: from the fault (or the end of the pause) to the last trouble it caused — a failed
     request, or a journey that ran later than normal, among the registrations sent during the phase or
-    still waiting when it began."""
+    still waiting when it began. A journey still on its way when the next fault is dealt is that fault's
+    (it is among those the next phase finds waiting), unless this is the last phase."""
     troubles: list[float] = []
-    during = [a for a in attempts if phase.started_at <= a.sent_at < phase.ended_at]
+    sent = [a for a in attempts if phase.started_at <= a.sent_at < phase.ended_at]
+    during = [
+        a
+        for a in sent
+        if last or a.case_id is None or (a.running_at is not None and a.running_at <= phase.ended_at)
+    ]
     caught = [
         a
         for a in attempts
@@ -97,7 +103,7 @@ def assess(phase: Phase, attempts: list[Attempt], normal: float) -> None:
         elif attempt.case_id is not None and (attempt.latency is None or attempt.latency > normal):
             troubles.append(attempt.running_at or float("inf"))
     latencies = [a.latency for a in during + caught if a.latency is not None]
-    phase.registrations = len(during)
+    phase.registrations = len(sent)
     phase.failed_requests = sum(1 for a in during if a.failure is not None)
     phase.worst_latency = max(latencies, default=None)
     phase.recovery_seconds = max(0.0, max(troubles) - phase.reference_at) if troubles else 0.0

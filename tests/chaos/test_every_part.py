@@ -91,7 +91,7 @@ async def besiege(stack: RunningStack, endpoints: dict[str, str], siege: Siege) 
         await asyncio.gather(*tasks)
     await catch_up(stack, siege)
     for phase in phases:
-        assess(phase, siege.attempts, siege.normal)
+        assess(phase, siege.attempts, siege.normal, last=phase is phases[-1])
     return phases
 
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.factories import NETWORK, registration
+from tests.http_checks import body
 from tests.infrastructure import stack_ports
 from tests.operator import operator_headers
 from tests.running_stack import RunningStack
@@ -43,7 +44,7 @@ def wait_for_stage_in_intake(http: httpx.Client, base: str, case_id: str, stage:
     """Intake learns the stage from the worker's `POST /journey-events`, sent with its own service token."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        found = http.get(f"{base}/workers", params={"stage": stage}).json()
+        found = body(http.get(f"{base}/workers", params={"stage": stage}))
         if case_id in {case["case_id"] for case in found["items"]}:
             return
         time.sleep(0.2)
@@ -87,9 +88,9 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
     with httpx.Client(timeout=10, headers=operator_headers(endpoints["identity"])) as http:
         assert http.get(f"{intake}/workers").status_code == 200
         assert httpx.get(f"{intake}/workers").status_code == 401
-        for path, body in NETWORK:
-            assert http.post(f"{intake}{path}", json=body).status_code == 201
-        first = http.post(f"{intake}/workers", json=registration()).json()["case_id"]
+        for path, payload in NETWORK:
+            assert http.post(f"{intake}{path}", json=payload).status_code == 201
+        first = body(http.post(f"{intake}/workers", json=registration()), 201)["case_id"]
         assert wait_for_journey(http, intake, first)["stage"] == "assessment"
         profile = {"profile": PROFILE, "expected_version": 0}
         assert http.put(f"{intake}/workers/{first}/profile", json=profile).status_code == 200
@@ -100,7 +101,7 @@ def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_re
 
         subprocess.run(["pkill", "-KILL", "-f", f"tcp://127.0.0.1:{stack.ports['broker']}"], check=True)
         after_death = [
-            http.post(f"{intake}/workers", json=registration()).json()["case_id"] for _ in range(3)
+            body(http.post(f"{intake}/workers", json=registration()), 201)["case_id"] for _ in range(3)
         ]
         for case_id in after_death:
             try:
