@@ -10,10 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from deploy.dev.lifelines import tied_to_this_process
 from tests import processes
+from tests.infrastructure import stack_ports
 
 START_BOUND_SECONDS = 900.0
 """Generous: start-up is waited for while the supervisor lives; it reports a process that died itself."""
@@ -95,3 +98,14 @@ class RunningStack:
                 self.process.kill()
                 self.process.wait()
         self.output.close()
+
+
+@contextmanager
+def fresh_stack(var_dir: Path, layout: str) -> Iterator[RunningStack]:
+    """A stack (not yet started) on free ports with an empty data directory, closed on every outcome."""
+    running = RunningStack(var_dir, stack_ports(), layout=layout)
+    running.var_dir.mkdir()
+    try:
+        yield running
+    finally:
+        running.close()

@@ -27,9 +27,8 @@ from tests.chaos import ledgers
 from tests.chaos.faults import EVERY_PART, Fault, Phase, assess, normal_latency, signal_part
 from tests.chaos.siege import Siege
 from tests.factories import NETWORK, assistant
-from tests.infrastructure import stack_ports
 from tests.operator import operator_headers
-from tests.running_stack import RunningStack
+from tests.running_stack import RunningStack, fresh_stack
 
 REGISTRATIONS = int(os.environ.get("REEMPLOY_CHAOS_REGISTRATIONS", "300"))
 RATE = float(os.environ.get("REEMPLOY_CHAOS_RATE", "5"))
@@ -45,12 +44,8 @@ ASSISTANTS = 4
 
 @pytest.fixture(params=LAYOUTS)
 def stack(request: pytest.FixtureRequest, tmp_path: Path):
-    running = RunningStack(tmp_path / "var", stack_ports(), layout=request.param)
-    running.var_dir.mkdir()
-    try:
+    with fresh_stack(tmp_path / "var", request.param) as running:
         yield running
-    finally:
-        running.close()
 
 
 async def test_every_part_dies_in_turn_and_nothing_is_lost_or_applied_twice(stack, chaos_report):

@@ -9,9 +9,8 @@ import pytest
 
 from tests.factories import NETWORK, registration
 from tests.http_checks import body
-from tests.infrastructure import stack_ports
 from tests.operator import operator_headers
-from tests.running_stack import RunningStack
+from tests.running_stack import fresh_stack
 
 PROFILE = {
     "education": "junior_secondary",
@@ -71,12 +70,8 @@ def wait_for_journey(http: httpx.Client, base: str, case_id: str, timeout: float
 @pytest.fixture(params=["compact", "split"])
 def stack(request: pytest.FixtureRequest, tmp_path: Path):
     """The stack in the layout `make up` uses (compact), and in the one a cluster uses (split)."""
-    running = RunningStack(tmp_path / "var", stack_ports(), layout=request.param)
-    running.var_dir.mkdir()
-    try:
+    with fresh_stack(tmp_path / "var", request.param) as running:
         yield running
-    finally:
-        running.close()
 
 
 def test_make_up_runs_the_slice_survives_a_broker_death_and_keeps_data_across_restarts(stack):
