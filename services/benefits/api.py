@@ -45,7 +45,7 @@ agency_router = APIRouter(prefix="/agencies/{agency}", tags=["agencies"])
 operator_router = APIRouter(prefix="/feed-deliveries", tags=["feeds"])
 
 
-def _office(request: Request) -> BenefitsOffice:
+async def _office(request: Request) -> BenefitsOffice:
     office: BenefitsOffice = request.app.state.office
     return office
 

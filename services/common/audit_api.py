@@ -95,7 +95,7 @@ class ChainVerification(BaseModel):
     broken: BrokenRecordOut | None
 
 
-def _trail(request: Request) -> AuditTrail:
+async def _trail(request: Request) -> AuditTrail:
     trail: AuditTrail = request.app.state.audit
     return trail
 

@@ -62,7 +62,7 @@ WORKFLOW = refusals(
 AGENCY_MISMATCH = "`agency_mismatch`: the token acts for another agency"
 
 
-def _station(request: Request) -> Station:
+async def _station(request: Request) -> Station:
     station: Station = request.app.state.station
     return station
 

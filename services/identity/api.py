@@ -28,7 +28,7 @@ from services.identity.schemas import (
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-def _identity(request: Request) -> Identity:
+async def _identity(request: Request) -> Identity:
     identity: Identity = request.app.state.identity
     return identity
 

@@ -67,7 +67,7 @@ EMPLOYER_NOT_FOUND = refusals({404: "`employer_not_found`"})
 WORKER_NOT_FOUND = refusals({404: "`worker_not_found`: placement has not heard of the case"})
 
 
-def _placement(request: Request) -> Placement:
+async def _placement(request: Request) -> Placement:
     placement: Placement = request.app.state.placement
     return placement
 

@@ -73,7 +73,7 @@ MANAGE = [Depends(require(scopes.TRAINING_MANAGE))]
 READ = [Depends(require(scopes.TRAINING_READ))]
 
 
-def _training(request: Request) -> Training:
+async def _training(request: Request) -> Training:
     training: Training = request.app.state.training
     return training
 

@@ -255,3 +255,75 @@ async def test_an_idle_relay_is_woken_by_a_commit_of_its_own_process_not_by_its_
         stop.set()
         await running
     assert len(publisher.sent) == 2
+
+
+@dataclass
+class BrokerIdentity:
+    """The cluster id the embedded broker answers with; a restart gives it a new one."""
+
+    current: str = "broker-1"
+    asked: int = 0
+
+    async def __call__(self) -> str:
+        self.asked += 1
+        return self.current
+
+
+def relay_knowing(engine, publisher: FakePublisher, identity: BrokerIdentity) -> Relay:
+    return Relay(
+        service="intake",
+        outbox=outbox,
+        sessions=session_factory(engine),
+        publisher=publisher,
+        broker_id=identity,
+    )
+
+
+async def test_a_relay_that_knows_the_broker_stays_in_its_epoch_while_the_broker_stays(intake_engine):
+    ids = await write_events(intake_engine, 3)
+    publisher, identity = FakePublisher(), BrokerIdentity()
+    relay = relay_knowing(intake_engine, publisher, identity)
+    await relay.load_state()
+    await relay.publish_pending()
+    more = await write_events(intake_engine, 2)
+    await relay.publish_pending()
+    assert sent_ids(publisher) == ids + more
+    assert relay.broker_epoch == 0
+    assert identity.asked >= 2
+
+
+async def test_a_new_broker_identity_requeues_the_lost_epoch_before_the_next_batch(intake_engine):
+    """Offsets alone would not tell: the new broker's offsets start where nothing was seen yet. Its
+    identity does, and the lost rows go out again ahead of the new ones, in the outbox's order."""
+    first = await write_events(intake_engine, 4)
+    publisher, identity = FakePublisher(partitions=1), BrokerIdentity()
+    relay = relay_knowing(intake_engine, publisher, identity)
+    await relay.load_state()
+    await relay.publish_pending()
+    publisher.restart()
+    publisher.next_offset[("intake.events", 0)] = 100
+    identity.current = "broker-2"
+    later = await write_events(intake_engine, 2)
+    assert await relay.publish_pending() == 6
+    assert sent_ids(publisher) == first + first + later
+    assert relay.broker_epoch == 1
+    assert await unpublished(intake_engine) == 0
+
+
+async def test_a_batch_acknowledged_by_a_broker_replaced_before_marking_is_published_again(intake_engine):
+    """The old broker acknowledged the batch and died before the rows were marked: the marking is rolled
+    back, and the next batch finds the new broker and publishes them to it."""
+    ids = await write_events(intake_engine, 3)
+    publisher, identity = FakePublisher(), BrokerIdentity()
+    relay = relay_knowing(intake_engine, publisher, identity)
+    await relay.load_state()
+    assert await relay.follow_broker() is False
+    rows = await relay.next_batch()
+    landings = await relay.publish_rows(rows)
+    publisher.restart()
+    identity.current = "broker-2"
+    assert await relay.mark_published(rows, landings, published_in_epoch=0, broker="broker-1") is False
+    assert await unpublished(intake_engine) == 3
+    assert await relay.publish_pending() == 3
+    assert sent_ids(publisher) == ids + ids
+    assert await unpublished(intake_engine) == 0

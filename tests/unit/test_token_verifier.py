@@ -4,6 +4,7 @@ import asyncio
 import hashlib
 import hmac
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ from jwt.algorithms import get_default_algorithms
 from services.common.auth import InvalidToken, KeysUnavailable, Principal, TokenVerifier, require
 from services.common.errors import install_error_handlers
 from services.common.settings import ServiceSettings
+from services.common.verified_tokens import VerifiedToken, VerifiedTokens
 from tests.http_checks import body
 
 ISSUER = "https://issuer.test"
@@ -226,6 +228,47 @@ async def test_a_key_the_issuer_withdraws_stops_verifying_once_the_cache_expires
     del issuer.keys["k2"]
     clock.now += 301
     assert "does not publish" in await refused(verifier, token)
+
+
+async def test_a_token_verified_once_is_remembered_without_checking_its_signature_again(
+    issuer, verifier, monkeypatch
+):
+    token = issuer.token()
+    first = await verifier.verify(token)
+    decoded: list[str] = []
+
+    def refuse_and_count(presented: str, *_args: Any, **_options: Any) -> None:
+        decoded.append(presented)
+        raise jwt.InvalidSignatureError("checked again")
+
+    monkeypatch.setattr(jwt, "decode", refuse_and_count)
+    assert await verifier.verify(token) is first
+    assert decoded == []
+    assert "signature" in await refused(verifier, issuer.token(jti="t-2"))
+    assert len(decoded) == 1, "a token not seen before is checked in full"
+
+
+async def test_a_remembered_token_is_refused_once_it_expires(issuer):
+    verifier = TokenVerifier(ISSUER, AUDIENCE, f"{ISSUER}/jwks", fetch_jwks=issuer.fetch, leeway_seconds=0)
+    expires = int(time.time()) + 1
+    token = issuer.token(exp=expires)
+    assert (await verifier.verify(token)).subject == "staff-1"
+    await asyncio.sleep(max(0.0, expires - time.time()) + 0.05)
+    assert "expired" in await refused(verifier, token)
+
+
+def test_remembered_tokens_are_bounded_and_forgotten_at_their_end():
+    wall = Clock()
+    remembered = VerifiedTokens(capacity=2, wall_clock=wall)
+    principal = Principal(subject="s", scopes=frozenset(), token_id="t", expires_at=datetime.now(UTC))
+    for token in ("a", "b"):
+        remembered.put(token, VerifiedToken(principal=principal, kid="k1", accepted_until=wall.now + 60))
+    assert remembered.get("a") is not None, "reading a makes b the least recently used"
+    remembered.put("c", VerifiedToken(principal=principal, kid="k1", accepted_until=wall.now + 60))
+    assert (remembered.get("b"), len(remembered)) == (None, 2)
+    wall.now += 60
+    assert remembered.get("a") is None and remembered.get("c") is None
+    assert len(remembered) == 0
 
 
 async def test_an_unreachable_issuer(issuer, verifier, clock):

@@ -7,13 +7,13 @@ from tests.integration.identity.conftest import ADMIN, STAFF_PASSWORD
 
 
 async def test_repeated_failures_lock_the_account_until_the_lock_runs_out(start_identity):
-    async with start_identity(identity_lockout_threshold=3, identity_lockout_minutes=0.03) as identity:
+    async with start_identity(identity_lockout_threshold=3, identity_lockout_minutes=0.05) as identity:
         username = await identity.register_staff("rights_officer")
         for _ in range(3):
             assert body(await identity.login(username, "wrong password!"), 400)["error"] == "invalid_grant"
         locked = await identity.login(username, STAFF_PASSWORD)
         assert (locked.status_code, locked.json()["error"]) == (400, "invalid_grant")
-        await asyncio.sleep(2.0)
+        await asyncio.sleep(3.5)
         assert (await identity.login(username, STAFF_PASSWORD)).status_code == 200
 
 
