@@ -1,6 +1,7 @@
 """`make up`: the whole system on the embedded stack, each process supervised and restarted when it dies.
 
-Order: broker and Temporal, topics, migrations, then every service, relay, the bridge and the worker.
+Order: broker and Temporal, with every migration beside them; topics; then every service, relay, the bridge
+and the worker.
 When the broker dies it is restarted and the topics created again; the relays notice the lost messages
 and publish them again, and the consumers (whose group offsets were lost too) re-read and dedupe.
 """
@@ -27,6 +28,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from contracts.topics import ALL_TOPICS
 from deploy.dev import components
 from deploy.dev.lifelines import DataDirectoryLock, tied_to_this_process
+from deploy.dev.migrating import MigrationFailed, MigrationsInBackground
 from deploy.registry import Layout, ServiceDefinition, process_layout, service_definitions
 from services.common.db import create_engine, session_factory
 from services.common.kafka import ensure_topics
@@ -240,6 +242,9 @@ class Stack:
         infrastructure = [spec for spec in specs if spec.infrastructure]
         for spec in infrastructure:
             self._launch(spec)
+        migrations = MigrationsInBackground(
+            {name: self.database_url(name) for name in service_definitions()}, self.log_dir / "migrate.log"
+        )
         broker, temporal = self.processes
         host = self.settings.host
         self._wait_for(
@@ -250,8 +255,10 @@ class Stack:
             "Temporal's port", lambda: components.port_is_open(host, self.settings.temporal_port), [temporal]
         )
         asyncio.run(components.wait_for_temporal(self.temporal_address, timeout=60))
-        for name in service_definitions():
-            self._run_step("migrate", name)
+        try:
+            migrations.join()
+        except MigrationFailed as failed:
+            raise StartupFailed(f"{failed}; see {self.log_dir / 'migrate.log'}") from failed
         for spec in specs:
             if not spec.infrastructure:
                 self._launch(spec)
@@ -340,19 +347,6 @@ class Stack:
         member = Supervised(spec, (self.log_dir / f"{spec.name}.log").open("ab"))
         member.start()
         self.processes.append(member)
-
-    def _run_step(self, command: str, service: str, *arguments: str) -> None:
-        """A one-off `reemploy` command against a service's database (migrate)."""
-        env = {**os.environ, "REEMPLOY_DATABASE_URL": self.database_url(service)}
-        with (self.log_dir / f"{command}.log").open("ab") as out:
-            subprocess.run(
-                [sys.executable, "-m", "deploy", command, service, *arguments],
-                env=env,
-                stdout=out,
-                stderr=out,
-                check=True,
-                preexec_fn=tied_to_this_process(),
-            )
 
     def _recreate_topics(self) -> None:
         try:

@@ -43,12 +43,11 @@ def infrastructure_seconds() -> float:
 
 
 PHASES = {
-    "infrastructure and topics": "log/migrate.log",
-    "migrations": "log/identity.log",
+    "infrastructure, topics and migrations": "log/identity.log",
     "processes ready": "endpoints.json",
 }
-"""Each phase of start-up ends when the stack writes its file: the first migration's log, the first
-application process's log (after the last migration), the endpoints (every process ready)."""
+"""Each phase of start-up ends when the stack writes its file: the first application process's log (the
+migrations run while the broker and Temporal start), the endpoints (every process ready)."""
 
 
 def stack_phases() -> dict[str, float]:
