@@ -76,7 +76,7 @@ JOURNEY = refusals(
 UNKNOWN_ASSISTANT = refusals({422: "`validation_failed`: also when no such labour assistant is known"})
 
 
-def _intake(request: Request) -> Intake:
+async def _intake(request: Request) -> Intake:
     intake: Intake = request.app.state.intake
     return intake
 

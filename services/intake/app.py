@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.audit import AuditLog
@@ -16,7 +17,7 @@ from services.common.outbox import Outbox
 from services.common.personal_data import PersonalDataProtector
 from services.common.settings import ServiceSettings
 from services.common.temporal import JourneyGateway, LazyTemporalClient
-from services.intake import api, api_restructuring, models
+from services.intake import api, api_imports, api_restructuring, models
 from services.intake.collaborators import Intake
 from services.intake.domain import DEFAULT_VOTING_RULE, VotingRule
 
@@ -26,7 +27,7 @@ DESCRIPTION = (
 )
 
 
-BULK_PATHS = re.compile(r"^/restructuring-plans/[^/]+/intake$")
+BULK_PATHS = re.compile(r"^/(restructuring-plans/[^/]+/(intake|roster/spreadsheet)|ledger/spreadsheet)$")
 
 
 class IntakePolicy(BaseSettings):
@@ -35,6 +36,7 @@ class IntakePolicy(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REEMPLOY_INTAKE_", extra="ignore")
 
     congress_voting_rule: VotingRule = DEFAULT_VOTING_RULE
+    ledger_max_rows: int = Field(default=20_000, ge=1, description="Most rows of an uploaded spreadsheet")
 
 
 def create_app(
@@ -58,6 +60,7 @@ def create_app(
             journeys=JourneyGateway(temporal),
             personal_data=PersonalDataProtector(settings.secret_key),
             congress_voting_rule=policy.congress_voting_rule,
+            ledger_max_rows=policy.ledger_max_rows,
             audit=audit,
         )
         yield
@@ -79,5 +82,6 @@ def create_app(
     app.include_router(api.records_router)
     app.include_router(api.guidance_router)
     app.include_router(api_restructuring.restructuring_router)
+    app.include_router(api_imports.imports_router)
     app.include_router(audit_router)
     return app

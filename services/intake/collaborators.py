@@ -33,3 +33,5 @@ class Intake:
     personal_data: PersonalDataProtector
     audit: AuditLog
     congress_voting_rule: VotingRule = DEFAULT_VOTING_RULE
+    ledger_max_rows: int = 20_000
+    """Most worker rows a ledger or roster spreadsheet may hold."""

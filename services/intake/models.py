@@ -248,3 +248,14 @@ class CaseStatusChange(Base):
     reason: Mapped[str] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LedgerImport(Base):
+    """A ledger spreadsheet taken in, by the hash of its bytes, so that uploading it again opens nothing."""
+
+    __tablename__ = "ledger_imports"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    created: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -71,6 +71,10 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/restructuring-plans/{plan_id}/roster"): RESTRUCTURING_MANAGERS,
     ("POST", "/restructuring-plans/{plan_id}/roster/intake"): RESTRUCTURING_MANAGERS,
     ("POST", "/restructuring-plans/{plan_id}/vote-reminders"): RESTRUCTURING_MANAGERS,
+    ("GET", "/ledger/spreadsheet-template"): CASE_WRITERS,
+    ("POST", "/ledger/spreadsheet"): CASE_WRITERS,
+    ("GET", "/roster/spreadsheet-template"): RESTRUCTURING_MANAGERS,
+    ("POST", "/restructuring-plans/{plan_id}/roster/spreadsheet"): RESTRUCTURING_MANAGERS,
     ("GET", "/audit/verify"): AUDIT_READERS,
     ("GET", "/audit/export"): AUDIT_READERS,
 }
