@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (PostgreSQL server, docker-compose to validate the compose
-# file, promtool, chromium and a CJK font for the console's browser test) when any is missing, and starts
-# PostgreSQL with the role the tests use.
+# file, promtool, chromium and a CJK font for the console's browser test and its PDF reports, pdftoppm for
+# the reports' pages) when any is missing, and starts PostgreSQL with the role the tests use.
 set -euo pipefail
 
 need=()
@@ -11,6 +11,8 @@ command -v promtool >/dev/null || need+=(prometheus)
 # The console's browser test drives Debian's chromium; a CJK font lets its screenshots show the Chinese labels.
 command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
+# The monthly report's tests render its PDF pages to PNG with pdftoppm.
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"

@@ -14,7 +14,7 @@ from services.common.auth import TokenVerifier
 from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.settings import ServiceSettings
-from services.console import api, live, page_actions, pages
+from services.console import api, downloads, live, page_actions, pages
 from services.console.actions import ServiceGateway
 from services.console.settings import console_settings
 from services.console.staff import LoginRequired
@@ -75,4 +75,6 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(live.router)
     app.include_router(api.router)
+    app.include_router(downloads.router)
+    app.include_router(downloads.api_router)
     return app

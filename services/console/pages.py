@@ -17,6 +17,7 @@ from services.console.domain import (
     mask_event_data,
     may_see_case,
 )
+from services.console.month import month_before
 from services.console.rendering import render, sessions_of, today_of
 from services.console.schemas import CODE
 from services.console.staff import StaffDep, allowed
@@ -143,6 +144,7 @@ async def targets_page(
         page=Page.TARGETS,
         year=year,
         street=street,
+        report_month=f"{month_before(today_of(request)):%Y-%m}",
         lines=lines,
         indicators=list(Indicator),
         area_kinds=list(AreaKind),

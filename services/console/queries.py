@@ -77,7 +77,10 @@ class Caseload:
     cases: list[CaseView]
 
 
-async def caseload(session: AsyncSession, *, assistant_id: str, today: date) -> Caseload:
+async def caseload(
+    session: AsyncSession, *, assistant_id: str, today: date, limit: int | None = LIST_LIMIT
+) -> Caseload:
+    """The assistant's open cases and tasks, at most `limit` of each (None: all, for an export)."""
     mine = and_(CaseView.assistant_id == assistant_id, CaseView.status == "open")
     stages = await session.execute(select(CaseView.stage, func.count()).where(mine).group_by(CaseView.stage))
     by_stage: dict[str, int] = {}
@@ -89,11 +92,11 @@ async def caseload(session: AsyncSession, *, assistant_id: str, today: date) -> 
         .join(CaseView, CaseView.case_id == FollowUpView.case_id)
         .where(CaseView.assistant_id == assistant_id, FollowUpView.status == "open")
         .order_by(FollowUpView.due_on)
-        .limit(LIST_LIMIT)
+        .limit(limit)
     )
     rows = _follow_up_rows(tasks.all(), today)
     cases = await session.scalars(
-        select(CaseView).where(mine).order_by(CaseView.updated_at.desc()).limit(LIST_LIMIT)
+        select(CaseView).where(mine).order_by(CaseView.updated_at.desc()).limit(limit)
     )
     reviews = await session.scalars(
         select(ReviewView)

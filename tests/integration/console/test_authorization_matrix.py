@@ -18,6 +18,10 @@ PAGE_ROUTES = {
     ("GET", "/supervisor"): Page.SUPERVISOR,
     ("GET", "/targets"): Page.TARGETS,
     ("GET", "/outcomes"): Page.OUTCOMES,
+    ("GET", "/caseload.xlsx"): Page.CASELOAD,
+    ("GET", "/targets.xlsx"): Page.TARGETS,
+    ("GET", "/reports/monthly.pdf"): Page.TARGETS,
+    ("GET", "/outcomes.xlsx"): Page.OUTCOMES,
 }
 PAGES_OPEN_TO = {
     Role.LABOUR_ASSISTANT: {Page.CASELOAD, Page.CASE},
@@ -40,6 +44,9 @@ API_ROUTES = {
     ("PUT", "/api/targets"): "targets:manage",
     ("PUT", "/api/communities"): "targets:manage",
     ("GET", "/api/target-assessment"): "targets:read",
+    ("GET", "/api/exports/targets.xlsx"): "targets:read",
+    ("GET", "/api/exports/outcomes.xlsx"): "targets:read",
+    ("GET", "/api/reports/monthly.pdf"): "targets:read",
 }
 
 
