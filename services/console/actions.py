@@ -4,19 +4,22 @@ The staff member's own token is passed on, so each service decides for itself wh
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
+from services.console.exports import XLSX
 from services.console.schemas import FollowUpForm
 
 
 class ActionRefused(Exception):
-    """The other service said no (4xx); `code` is its machine-readable error."""
+    """The other service said no (4xx): its machine-readable `code`, and its `errors` (`{field, reason}`)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, errors: tuple[dict[str, str], ...] = ()) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        self.errors = errors
 
 
 class ServiceUnavailable(Exception):
@@ -34,18 +37,32 @@ def _refusal(response: httpx.Response) -> ActionRefused:
         body = response.json()
     except ValueError:
         body = {}
-    code = str(body.get("error", "refused")) if isinstance(body, dict) else "refused"
-    message = (
-        str(body.get("message") or body.get("error_description") or "") if isinstance(body, dict) else ""
+    if not isinstance(body, dict):
+        return ActionRefused(response.status_code, "refused", "")
+    listed = body.get("errors")
+    errors = tuple(
+        {"field": str(item.get("field", "")), "reason": str(item.get("reason", ""))}
+        for item in (listed if isinstance(listed, list) else [])
+        if isinstance(item, dict)
     )
-    return ActionRefused(response.status_code, code, message)
+    message = str(body.get("message") or body.get("error_description") or "")
+    return ActionRefused(response.status_code, str(body.get("error", "refused")), message, errors)
 
 
 class ServiceGateway:
     """The identity, intake and placement APIs the console acts through."""
 
-    def __init__(self, *, client: httpx.AsyncClient, identity_url: str, intake_url: str, placement_url: str):
+    def __init__(
+        self,
+        *,
+        client: httpx.AsyncClient,
+        identity_url: str,
+        intake_url: str,
+        placement_url: str,
+        import_timeout_seconds: float = 300.0,
+    ):
         self.client = client
+        self.import_timeout_seconds = import_timeout_seconds
         self.identity_url = identity_url.rstrip("/")
         self.intake_url = intake_url.rstrip("/")
         self.placement_url = placement_url.rstrip("/")
@@ -58,10 +75,16 @@ class ServiceGateway:
         form: dict[str, str] | None = None,
         body: dict[str, object] | None = None,
         token: str | None = None,
+        params: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        timeout: float | None = None,
     ) -> httpx.Response:
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         try:
-            response = await self.client.request(method, url, data=form, json=body, headers=headers)
+            response = await self.client.request(
+                method, url, data=form, json=body, headers=headers, params=params, files=files, **extra
+            )
         except httpx.HTTPError as error:
             raise ServiceUnavailable(f"{method} {url}: {error}") from error
         if response.status_code >= 500:
@@ -95,3 +118,23 @@ class ServiceGateway:
             body=outcome.model_dump(),
             token=token,
         )
+
+    async def import_spreadsheet(
+        self, *, token: str, path: str, filename: str, content: bytes, mode: str
+    ) -> dict[str, Any]:
+        """Hand a ledger or roster to intake (`path`, e.g. `/ledger/spreadsheet`); its import report back."""
+        response = await self._send(
+            "POST",
+            f"{self.intake_url}{path}",
+            token=token,
+            params={"mode": mode},
+            files={"file": (filename, content, XLSX)},
+            timeout=self.import_timeout_seconds,
+        )
+        report: dict[str, Any] = response.json()
+        return report
+
+    async def intake_file(self, *, token: str, path: str, params: dict[str, str] | None = None) -> bytes:
+        """A file intake writes for the caller (a template, the ledger of their cases)."""
+        response = await self._send("GET", f"{self.intake_url}{path}", token=token, params=params)
+        return response.content

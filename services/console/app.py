@@ -1,5 +1,6 @@
 """The console's composition root: the read model's database, the token verifier, the service gateway."""
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
@@ -14,7 +15,7 @@ from services.common.auth import TokenVerifier
 from services.common.db import create_engine, database_ready, session_factory
 from services.common.http import service_app
 from services.common.settings import ServiceSettings
-from services.console import api, downloads, live, page_actions, pages
+from services.console import api, downloads, live, page_actions, pages, uploads
 from services.console.actions import ServiceGateway
 from services.console.settings import console_settings
 from services.console.staff import LoginRequired
@@ -26,6 +27,8 @@ DESCRIPTION = (
 )
 HERE = Path(__file__).parent
 CHART_JS = HERE / "node_modules" / "chart.js" / "dist"
+UPLOAD_PATH = re.compile(r"^/uploads$")
+"""Spreadsheets are uploaded here, under the larger limit of batch uploads."""
 
 
 def create_app(
@@ -47,7 +50,9 @@ def create_app(
                 identity_url=config.identity_url,
                 intake_url=config.intake_url,
                 placement_url=config.placement_url,
+                import_timeout_seconds=config.console_import_timeout_seconds,
             )
+            app.state.upload_minutes = config.console_upload_minutes
             app.state.today = today
             app.state.secure_cookie = config.console_secure_cookie
             app.state.live_poll_seconds = config.console_live_poll_seconds
@@ -63,6 +68,7 @@ def create_app(
         readiness={"database": database_ready(engine)},
         max_body_bytes=config.max_body_bytes,
         bulk_max_body_bytes=config.bulk_max_body_bytes,
+        bulk_paths=UPLOAD_PATH,
     )
 
     async def to_login(_request: Request, _exc: Exception) -> Response:
@@ -77,4 +83,5 @@ def create_app(
     app.include_router(api.router)
     app.include_router(downloads.router)
     app.include_router(downloads.api_router)
+    app.include_router(uploads.router)
     return app

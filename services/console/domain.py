@@ -18,11 +18,12 @@ class Page(StrEnum):
     SUPERVISOR = "supervisor"
     TARGETS = "targets"
     OUTCOMES = "outcomes"
+    UPLOADS = "uploads"
 
 
 PAGES_OF_ROLE: dict[Role, tuple[Page, ...]] = {
-    Role.LABOUR_ASSISTANT: (Page.CASELOAD, Page.CASE),
-    Role.SUPERVISOR: (Page.SUPERVISOR, Page.CASELOAD, Page.CASE, Page.TARGETS, Page.OUTCOMES),
+    Role.LABOUR_ASSISTANT: (Page.CASELOAD, Page.CASE, Page.UPLOADS),
+    Role.SUPERVISOR: (Page.SUPERVISOR, Page.CASELOAD, Page.CASE, Page.TARGETS, Page.OUTCOMES, Page.UPLOADS),
     Role.RIGHTS_OFFICER: (Page.CASE,),
     Role.LEADING_GROUP: (Page.TARGETS, Page.OUTCOMES),
     Role.ADMIN: (),
@@ -32,6 +33,7 @@ PAGES_OF_ROLE: dict[Role, tuple[Page, ...]] = {
 SETS_TARGETS = frozenset({Role.LEADING_GROUP})
 RECORDS_FOLLOW_UPS = frozenset({Role.LABOUR_ASSISTANT, Role.SUPERVISOR})
 REASSIGNS_CASES = frozenset({Role.SUPERVISOR})
+UPLOADS_ROSTERS = frozenset({Role.SUPERVISOR})
 
 
 def role_of(claim: str | None) -> Role | None:

@@ -13,6 +13,7 @@ from services.common.auth import Principal, require
 from services.common.error_responses import refusals
 from services.common.errors import DomainError
 from services.console import exports, queries
+from services.console.actions import ActionRefused, ServiceGateway, ServiceUnavailable
 from services.console.domain import Page, Role
 from services.console.month import month_before, month_figures
 from services.console.monthly_report import FontMissing, monthly_report
@@ -95,6 +96,26 @@ async def caseload_file(
         )
     content = await asyncio.to_thread(exports.caseload_workbook, caseload)
     return _attachment(content, exports.XLSX, f"caseload-{today_of(request).isoformat()}.xlsx")
+
+
+LEDGER_FILTERS = ("assistant_id", "community_code", "street_code", "stage", "status")
+"""Filters of intake's case list the console passes on; intake validates them."""
+
+
+@router.get("/ledger.xlsx")
+async def ledger_file(request: Request, staff: StaffDep) -> Response:
+    """Intake's ledger (台账) of the cases the staff member reaches, with names and resident IDs (masked
+    unless their scope allows), fetched with their own token; filtered as intake's case list."""
+    allowed(staff, Page.CASELOAD)
+    filters = {name: request.query_params[name] for name in LEDGER_FILTERS if name in request.query_params}
+    gateway: ServiceGateway = request.app.state.gateway
+    try:
+        content = await gateway.intake_file(token=staff.token, path="/ledger/spreadsheet", params=filters)
+    except ActionRefused as refused:
+        raise DomainError(refused.status, refused.code, str(refused), list(refused.errors)) from refused
+    except ServiceUnavailable as unavailable:
+        raise DomainError(503, "intake_unavailable", str(unavailable)) from unavailable
+    return _attachment(content, exports.XLSX, f"ledger-{today_of(request).isoformat()}.xlsx")
 
 
 @router.get("/targets.xlsx")

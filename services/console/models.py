@@ -1,7 +1,7 @@
 """The console's read model: a projection of every topic, rebuilt from scratch by consuming them again.
 
 Nothing here is the source of truth except `targets` (set by the district leading group in the console) and
-`community_streets`.
+`community_streets`; `pending_uploads` holds spreadsheets between their preview and their confirmation.
 """
 
 from datetime import date, datetime
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
 )
@@ -202,6 +203,24 @@ class TimelineEntry(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_timeline_case", "case_id", "occurred_at"),)
+
+
+class PendingUpload(Base):
+    """A spreadsheet a staff member uploaded and saw previewed, kept until it expires
+    (`console_upload_minutes`); only its uploader may see or confirm it. Once confirmed, the file is dropped
+    and intake's answer kept in `result`, so a reload shows the outcome and imports nothing twice."""
+
+    __tablename__ = "pending_uploads"
+
+    upload_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))
+    plan_id: Mapped[str | None] = mapped_column(String(36))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    preview: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 outbox = outbox_table(metadata)

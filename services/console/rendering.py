@@ -15,7 +15,7 @@ from services.console.i18n import LANGUAGE_COOKIE, event_key, translator
 from services.console.staff import Staff, language
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-NAVIGATION = (Page.CASELOAD, Page.SUPERVISOR, Page.TARGETS, Page.OUTCOMES)
+NAVIGATION = (Page.CASELOAD, Page.SUPERVISOR, Page.TARGETS, Page.OUTCOMES, Page.UPLOADS)
 
 
 def sessions_of(request: Request) -> async_sessionmaker[AsyncSession]:

@@ -6,7 +6,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from contracts.ledger import LEDGER, ROSTER, SheetSpec
@@ -18,34 +18,9 @@ from tests.factories import registration, resident_id_number
 from tests.http_checks import body
 from tests.integration.intake.support import ISSUER, serving
 from tests.integration.intake.test_restructuring import PASSING, PLAN
+from tests.ledgers import ledger_row, spreadsheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def ledger_row(**cells: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "姓名": "王秀兰",
-        "身份证号": resident_id_number(),
-        "手机号": "13912345678",
-        "社区编码": "ZS-01",
-        "下岗日期": date(2026, 9, 30),
-        "下岗原因": "企业改制",
-        "困难类型": "残疾",
-        "就业状态": "未就业",
-    }
-    return row | cells
-
-
-def spreadsheet(rows: list[dict[str, object]], headers: tuple[str, ...] | None = None) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    headers = headers or tuple(rows[0])
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append([row.get(header) for header in headers])
-    written = io.BytesIO()
-    workbook.save(written)
-    return written.getvalue()
 
 
 def upload(content: bytes) -> dict:
