@@ -10,7 +10,7 @@ twice.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -223,8 +223,19 @@ def _report(
     )
 
 
+def _shown(value: object) -> str:
+    """A cell as a person reads it: a date cell (which Excel keeps as midnight) as `YYYY-MM-DD`."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
 def _preview(row: SheetRow, spec: SheetSpec) -> PreviewRow:
-    cells = {header: "" if value is None else str(value) for header, value in row.cells.items()}
+    cells = {header: _shown(value) for header, value in row.cells.items()}
     if cells.get("身份证号"):
         cells["身份证号"] = mask(cells["身份证号"])
     return PreviewRow(row=row.number, cells={header: cells.get(header, "") for header in spec.headers})

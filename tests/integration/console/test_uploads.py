@@ -113,6 +113,7 @@ async def test_a_ledger_is_previewed_row_by_row_then_the_valid_rows_are_taken_in
     )
     assert '<tr data-row="4"><td>4</td><td>身份证号</td>' in preview
     assert 'class="rejected"' in preview and "李建国" in preview
+    assert "<td>2026-09-30</td>" in preview, "a date cell reads as a date"
     assert 'id="import-valid"' in preview and 'id="import-all"' not in preview
     assert await open_cases(intake) == 0, "a preview writes nothing"
 
