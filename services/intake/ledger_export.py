@@ -31,7 +31,7 @@ from services.intake.domain import HardshipFlag
 from services.intake.guards import reachable_cases
 from services.intake.models import WorkerCase
 from services.intake.schemas import CaseQuery
-from services.intake.search import _filtered
+from services.intake.search import matching_cases
 from services.intake.service import RESIDENT_ID
 
 PAGING = ("sort", "limit", "cursor")
@@ -81,7 +81,7 @@ async def export_ledger(*, intake: Intake, query: CaseQuery, caller: Caller) -> 
     if refused:
         raise DomainError(422, "validation_failed", "A ledger is not paged", refused)
     statement = (
-        _filtered(query)
+        matching_cases(query)
         .where(reachable_cases(caller.principal))
         .with_only_columns(*SHOWN)
         .order_by(WorkerCase.case_id)

@@ -29,7 +29,7 @@ SORT_KEYS: dict[CaseSort, tuple[InstrumentedAttribute[Any], bool]] = {
 async def search_cases(*, intake: Intake, query: CaseQuery, caller: Caller) -> CasePage:
     """A page of the cases the caller reaches; each case shown is recorded in the audit log, in the same
     transaction."""
-    statement = _filtered(query).where(reachable_cases(caller.principal))
+    statement = matching_cases(query).where(reachable_cases(caller.principal))
     key, descending = SORT_KEYS[query.sort]
     if query.cursor is not None:
         statement = statement.where(_after(query, key, descending))
@@ -54,7 +54,7 @@ async def search_cases(*, intake: Intake, query: CaseQuery, caller: Caller) -> C
     )
 
 
-def _filtered(query: CaseQuery) -> Select[WorkerCase]:
+def matching_cases(query: CaseQuery) -> Select[WorkerCase]:
     statement = select(WorkerCase)
     equal = {
         WorkerCase.community_code: query.community_code,
