@@ -3,7 +3,7 @@
 Intake runs in this process on a fresh SQLite database each time, called through its HTTP API as a labour
 assistant. It prints three figures from the same run: reading and checking the file alone (the baseline the
 import cannot beat), the import (`POST /ledger/spreadsheet?mode=all`), and the same workers registered one by
-one with `POST /workers`; then the import's ratio to each.
+one with `POST /workers`; then the import's ratio to each. Figures go to docs/performance/ledger_import.json.
 """
 
 import asyncio
@@ -25,6 +25,7 @@ from services.common.settings import ServiceSettings
 from services.intake.app import create_app
 from services.intake.schemas import WorkerRegistration
 from services.intake.spreadsheets import read_sheet, validated
+from tests.bench._embedded import load, save
 from tests.factories import assistant, registration
 from tests.integration.intake.support import HOME_COMMUNITY, ISSUER, serving
 
@@ -103,6 +104,19 @@ async def run() -> None:
     print(f"  {ROWS} single POST /workers: {singles:8.2f} s  ({ROWS / singles:8.0f} rows/s)")
     print(f"  import / parse only: {importing / parsing:.1f}x")
     print(f"  import / single posts: {importing / singles:.2f}x")
+    save(
+        "ledger_import",
+        {
+            "rows": ROWS,
+            "file_kib": round(len(content) / 1024),
+            "read_and_check_seconds": round(parsing, 2),
+            "import_seconds": round(importing, 2),
+            "import_rows_per_second": round(ROWS / importing),
+            "single_posts_seconds": round(singles, 2),
+            "import_ratio_to_single_posts": round(importing / singles, 2),
+            "load": load(),
+        },
+    )
 
 
 def main() -> None:

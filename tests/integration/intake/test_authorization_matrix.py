@@ -73,6 +73,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("POST", "/restructuring-plans/{plan_id}/vote-reminders"): RESTRUCTURING_MANAGERS,
     ("GET", "/ledger/spreadsheet-template"): CASE_WRITERS,
     ("POST", "/ledger/spreadsheet"): CASE_WRITERS,
+    ("GET", "/ledger/spreadsheet"): CASE_READERS,
     ("GET", "/roster/spreadsheet-template"): RESTRUCTURING_MANAGERS,
     ("POST", "/restructuring-plans/{plan_id}/roster/spreadsheet"): RESTRUCTURING_MANAGERS,
     ("GET", "/audit/verify"): AUDIT_READERS,
