@@ -17,11 +17,9 @@ from services.common.settings import ServiceSettings
 from services.console.actions import ServiceGateway
 from services.console.app import create_app as create_console
 from services.console.staff import SESSION_COOKIE
-from services.intake.app import create_app as create_intake
 from tests.http_checks import body
-from tests.infrastructure import migrated_database
 from tests.integration.console.conftest import TODAY
-from tests.integration.intake.support import ISSUER, Clients, serving
+from tests.integration.intake.support import ISSUER, Clients, intake_beside
 from tests.integration.intake.test_restructuring import PLAN
 from tests.integration.intake.test_spreadsheet_import import roster_spec_row, wrong_check_digit
 from tests.ledgers import ledger_row, spreadsheet
@@ -33,11 +31,8 @@ UPLOAD_PAGE = re.compile(r"^/uploads/[0-9a-f-]{36}$")
 
 @pytest_asyncio.fixture
 async def intake(console_database_url: str, tmp_path: Path) -> AsyncIterator[Clients]:
-    kind = "sqlite" if console_database_url.startswith("sqlite") else "postgres"
-    async with migrated_database(kind, tmp_path, INTAKE_MIGRATIONS) as url:
-        app = create_intake(ServiceSettings(database_url=url), token_verifier=ISSUER.verifier())
-        async with serving(app) as clients:
-            yield clients
+    async with intake_beside(console_database_url, tmp_path) as clients:
+        yield clients
 
 
 @pytest_asyncio.fixture

@@ -3,14 +3,20 @@
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 
+import services.intake
+from services.common.settings import ServiceSettings
+from services.intake.app import create_app
 from tests.factories import NETWORK
+from tests.infrastructure import migrated_database
 from tests.tokens import TestIssuer
 
 ISSUER = TestIssuer()
+MIGRATIONS = Path(services.intake.__file__).parent / "migrations"
 HOME_COMMUNITY = "ZS-01"
 """The labour assistant's community: the one `tests.factories.registration()` registers into."""
 
@@ -71,3 +77,13 @@ async def serving(app: FastAPI) -> AsyncIterator[Clients]:
         finally:
             for client in clients.values():
                 await client.aclose()
+
+
+@asynccontextmanager
+async def intake_beside(database_url: str, directory: Path) -> AsyncIterator[Clients]:
+    """Another intake, serving as `serving` does, on a fresh database of the same engine as `database_url`."""
+    kind = "sqlite" if database_url.startswith("sqlite") else "postgres"
+    async with migrated_database(kind, directory, MIGRATIONS) as url:
+        app = create_app(ServiceSettings(database_url=url), token_verifier=ISSUER.verifier())
+        async with serving(app) as clients:
+            yield clients

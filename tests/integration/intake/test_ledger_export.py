@@ -12,18 +12,15 @@ import pytest_asyncio
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-import services.intake
 from contracts.ledger import LEDGER
 from services.common.settings import ServiceSettings
 from services.intake.app import IntakePolicy, create_app
 from services.intake.models import audit_log
 from tests.factories import registration, resident_id_number
 from tests.http_checks import body
-from tests.infrastructure import migrated_database
-from tests.integration.intake.support import ISSUER, Clients, serving
+from tests.integration.intake.support import ISSUER, Clients, intake_beside, serving
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MIGRATIONS = Path(services.intake.__file__).parent / "migrations"
 OTHER_STREET = [
     ("/streets", {"street_code": "XS", "name": "西山街道"}),
     ("/communities", {"community_code": "XS-01", "street_code": "XS", "name": "红旗社区"}),
@@ -33,11 +30,8 @@ OTHER_STREET = [
 @pytest_asyncio.fixture
 async def fresh_intake(intake_database_url: str, tmp_path: Path) -> AsyncIterator[Clients]:
     """A second intake on a database of its own, on the same engine as the test's first one."""
-    kind = "sqlite" if intake_database_url.startswith("sqlite") else "postgres"
-    async with migrated_database(kind, tmp_path, MIGRATIONS) as url:
-        app = create_app(ServiceSettings(database_url=url), token_verifier=ISSUER.verifier())
-        async with serving(app) as clients:
-            yield clients
+    async with intake_beside(intake_database_url, tmp_path) as clients:
+        yield clients
 
 
 async def exported(client: httpx.AsyncClient, **filters: str) -> bytes:
