@@ -62,6 +62,7 @@ class WorkerCase(Base):
         Index("ix_worker_cases_layoff_case", "layoff_date", "case_id"),
         Index("ix_worker_cases_status_case", "status", "case_id"),
         Index("ix_worker_cases_journey_stage_case", "journey_stage", "case_id"),
+        Index("ix_worker_cases_resident_id_hash", "resident_id_hash"),
         Index(
             "ux_worker_cases_one_open_case_per_person",
             "resident_id_hash",
