@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from fastapi import Request
 
 from services.console.exports import XLSX
 from services.console.schemas import FollowUpForm
@@ -47,6 +48,11 @@ def _refusal(response: httpx.Response) -> ActionRefused:
     )
     message = str(body.get("message") or body.get("error_description") or "")
     return ActionRefused(response.status_code, str(body.get("error", "refused")), message, errors)
+
+
+def gateway_of(request: Request) -> "ServiceGateway":
+    gateway: ServiceGateway = request.app.state.gateway
+    return gateway
 
 
 class ServiceGateway:

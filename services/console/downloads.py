@@ -13,13 +13,13 @@ from services.common.auth import Principal, require
 from services.common.error_responses import refusals
 from services.common.errors import DomainError
 from services.console import exports, queries
-from services.console.actions import ActionRefused, ServiceGateway, ServiceUnavailable
+from services.console.actions import ActionRefused, ServiceUnavailable, gateway_of
 from services.console.domain import Page, Role
 from services.console.month import month_before, month_figures
 from services.console.monthly_report import FontMissing, monthly_report
 from services.console.rendering import sessions_of, today_of
 from services.console.schemas import CODE
-from services.console.staff import StaffDep, allowed
+from services.console.staff import Staff, StaffDep, allowed
 
 router = APIRouter(tags=["downloads"], include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["exports"])
@@ -108,14 +108,22 @@ async def ledger_file(request: Request, staff: StaffDep) -> Response:
     unless their scope allows), fetched with their own token; filtered as intake's case list."""
     allowed(staff, Page.CASELOAD)
     filters = {name: request.query_params[name] for name in LEDGER_FILTERS if name in request.query_params}
-    gateway: ServiceGateway = request.app.state.gateway
+    filename = f"ledger-{today_of(request).isoformat()}.xlsx"
+    return await intake_workbook(request, staff, "/ledger/spreadsheet", filename, params=filters)
+
+
+async def intake_workbook(
+    request: Request, staff: Staff, path: str, filename: str, params: dict[str, str] | None = None
+) -> Response:
+    """A workbook intake writes for this staff member (with their own token), passed on as a download;
+    intake's refusal is answered as it gave it."""
     try:
-        content = await gateway.intake_file(token=staff.token, path="/ledger/spreadsheet", params=filters)
+        content = await gateway_of(request).intake_file(token=staff.token, path=path, params=params)
     except ActionRefused as refused:
         raise DomainError(refused.status, refused.code, str(refused), list(refused.errors)) from refused
     except ServiceUnavailable as unavailable:
         raise DomainError(503, "intake_unavailable", str(unavailable)) from unavailable
-    return _attachment(content, exports.XLSX, f"ledger-{today_of(request).isoformat()}.xlsx")
+    return _attachment(content, exports.XLSX, filename)
 
 
 @router.get("/targets.xlsx")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.common.errors import DomainError
-from services.console.actions import ActionRefused, ServiceGateway, ServiceUnavailable
+from services.console.actions import ActionRefused, ServiceUnavailable, gateway_of
 from services.console.domain import REASSIGNS_CASES, RECORDS_FOLLOW_UPS, SETS_TARGETS, Role
 from services.console.forms import read_form
 from services.console.models import CaseView, FollowUpView
@@ -32,11 +32,6 @@ CaseId = Annotated[str, Path(min_length=36, max_length=36)]
 TaskKey = Annotated[str, Path(min_length=1, max_length=200)]
 
 
-def _gateway(request: Request) -> ServiceGateway:
-    gateway: ServiceGateway = request.app.state.gateway
-    return gateway
-
-
 def _back(path: str, *, done: str | None = None, failed: str | None = None) -> RedirectResponse:
     query = f"?done={done}" if done else f"?failed={failed}"
     return RedirectResponse(f"{path}{query}", status_code=303)
@@ -51,7 +46,7 @@ async def login_form(request: Request) -> HTMLResponse:
 async def log_in(request: Request) -> Response:
     form = await read_form(request, LoginForm)
     try:
-        token = await _gateway(request).log_in(username=form.username, password=form.password)
+        token = await gateway_of(request).log_in(username=form.username, password=form.password)
     except ActionRefused:
         return render(request, "login.html", staff=None, status_code=401, error="login.failed")
     except ServiceUnavailable:
@@ -85,7 +80,7 @@ async def reassign(request: Request, staff: StaffDep, case_id: CaseId) -> Respon
     _require(staff, REASSIGNS_CASES, "reassign cases")
     form = await read_form(request, ReassignmentForm)
     try:
-        await _gateway(request).reassign(token=staff.token, case_id=case_id, assistant_id=form.assistant_id)
+        await gateway_of(request).reassign(token=staff.token, case_id=case_id, assistant_id=form.assistant_id)
     except ActionRefused as refused:
         return _back(f"/cases/{case_id}", failed=refused.code)
     except ServiceUnavailable:
@@ -106,7 +101,7 @@ async def record_follow_up(request: Request, staff: StaffDep, task_key: TaskKey)
         raise DomainError(403, "case_not_allowed", "This case is carried by another labour assistant")
     form = await read_form(request, FollowUpForm)
     try:
-        await _gateway(request).record_follow_up(token=staff.token, task_key=task_key, outcome=form)
+        await gateway_of(request).record_follow_up(token=staff.token, task_key=task_key, outcome=form)
     except ActionRefused as refused:
         return _back(f"/cases/{task.case_id}", failed=refused.code)
     except ServiceUnavailable:

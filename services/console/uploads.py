@@ -19,9 +19,9 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from contracts.ids import uuid7
 from services.common.errors import DomainError
-from services.console.actions import ActionRefused, ServiceGateway, ServiceUnavailable
+from services.console.actions import ActionRefused, ServiceUnavailable, gateway_of
 from services.console.domain import UPLOADS_ROSTERS, Page
-from services.console.exports import XLSX
+from services.console.downloads import intake_workbook
 from services.console.forms import read_form
 from services.console.models import PendingUpload
 from services.console.rendering import render, sessions_of
@@ -52,11 +52,6 @@ TEMPLATE_PATHS = {
     UploadKind.LEDGER: "/ledger/spreadsheet-template",
     UploadKind.ROSTER: "/roster/spreadsheet-template",
 }
-
-
-def _gateway(request: Request) -> ServiceGateway:
-    gateway: ServiceGateway = request.app.state.gateway
-    return gateway
 
 
 def _kinds(staff: Staff) -> list[UploadKind]:
@@ -99,17 +94,7 @@ async def upload_page(request: Request, staff: StaffDep) -> HTMLResponse:
 async def template_file(request: Request, staff: StaffDep, kind: UploadKind) -> Response:
     """Intake's blank template of the ledger or roster, fetched with the staff member's own token."""
     _may_upload(staff, kind)
-    try:
-        content = await _gateway(request).intake_file(token=staff.token, path=TEMPLATE_PATHS[kind])
-    except ActionRefused as refused:
-        raise DomainError(refused.status, refused.code, str(refused)) from refused
-    except ServiceUnavailable as unavailable:
-        raise DomainError(503, "intake_unavailable", str(unavailable)) from unavailable
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{kind}-template.xlsx"},
-    )
+    return await intake_workbook(request, staff, TEMPLATE_PATHS[kind], f"{kind}-template.xlsx")
 
 
 class UploadForm(BaseModel):
@@ -146,7 +131,7 @@ async def upload(request: Request, staff: StaffDep) -> Response:
     kind, plan_id = form.kind, form.plan_id
     _may_upload(staff, kind)
     try:
-        preview = await _gateway(request).import_spreadsheet(
+        preview = await gateway_of(request).import_spreadsheet(
             token=staff.token,
             path=_intake_path(kind, plan_id),
             filename=filename,
@@ -236,7 +221,7 @@ async def confirm(request: Request, staff: StaffDep, upload_id: UploadId) -> Res
     form = await read_form(request, ConfirmationForm)
     kind = UploadKind(pending.kind)
     try:
-        result = await _gateway(request).import_spreadsheet(
+        result = await gateway_of(request).import_spreadsheet(
             token=staff.token,
             path=_intake_path(kind, pending.plan_id),
             filename=pending.filename,

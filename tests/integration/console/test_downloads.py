@@ -3,13 +3,11 @@ Chinese (its pages rendered to PNG under test-artifacts/console/), each only for
 
 import asyncio
 import io
-import shutil
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -125,7 +123,6 @@ async def test_targets_and_outcomes_as_workbooks(
     assert body(await console.get("/outcomes.xlsx"), 403)["error"] == "page_not_allowed"
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is installed by make")
 async def test_the_monthly_report_counts_the_month_per_street_in_chinese(
     console: httpx.AsyncClient,
     feed: Feed,
