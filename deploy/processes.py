@@ -264,6 +264,7 @@ async def _consume(
             dead_letters=KafkaDeadLetters(consumer=name, producer=dead_letter_producer),
             max_attempts=settings.consumer_max_attempts,
             retry_backoff_seconds=settings.consumer_retry_backoff_seconds,
+            batch_size=settings.consumer_batch_size,
         )
 
         async def ready() -> bool:

@@ -2,7 +2,9 @@
 
 Offsets are committed only after every record of a batch was applied or dead-lettered, so a crash means
 re-delivery (absorbed by the consumer's dedupe), never loss. Records with the same key (one case) are
-applied in order; different keys are applied concurrently.
+applied in order; different keys are applied concurrently. A handler that applies batches (a service's
+inbox) gets the polled records in transactions of up to `batch_size` events, in the order they were read;
+when such a transaction fails, its events are applied one at a time, with retries and dead letters.
 
 The loop also watches the group's committed offsets: when the broker no longer has what this consumer
 committed (an in-memory broker restarted), it reads those partitions again from the start instead of
@@ -14,7 +16,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
@@ -30,6 +32,13 @@ log = logging.getLogger(__name__)
 Outcome = Literal["applied", "duplicate", "ignored"]
 EventHandler = Callable[[Envelope], Awaitable[Outcome]]
 """Applies one event: "duplicate" when it was a repeat, "ignored" when the consumer has no use for it."""
+
+
+@runtime_checkable
+class AppliesBatches(Protocol):
+    async def apply_batch(self, envelopes: Sequence[Envelope]) -> Sequence[Outcome]:
+        """Apply the events in order, all or none of them: an error leaves nothing written."""
+        ...
 
 
 class PermanentError(Exception):
@@ -77,6 +86,7 @@ class EventConsumer:
         max_attempts: int = 3,
         retry_backoff_seconds: float = 0.2,
         concurrency: int = 32,
+        batch_size: int = 100,
         watch_seconds: float = 5.0,
     ) -> None:
         self.name = name
@@ -86,6 +96,7 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.retry_backoff_seconds = retry_backoff_seconds
         self._slots = asyncio.Semaphore(concurrency)
+        self.batch_size = batch_size
         self.watch_seconds = watch_seconds
         self.committed_here: dict[TopicPartition, int] = {}
         self.ready = False
@@ -142,11 +153,11 @@ class EventConsumer:
         more records than this consumer's position, so records before that position were never read. Those
         partitions are read again from the start instead of committed past what was skipped.
         """
-        by_key: dict[tuple[str, int, bytes | None], list[ConsumerRecord[bytes, bytes]]] = defaultdict(list)
-        for partition, records in batches.items():
-            for record in records:
-                by_key[(partition.topic, partition.partition, record.key)].append(record)
-        await asyncio.gather(*(self._apply_in_order(records) for records in by_key.values()))
+        polled = [record for records in batches.values() for record in records]
+        if isinstance(self.handler, AppliesBatches):
+            await self._apply_in_transactions(self.handler, polled)
+        else:
+            await self._apply_by_key(polled)
         offsets = {partition: records[-1].offset + 1 for partition, records in batches.items() if records}
         for partition in await self._rewind_where_offsets_were_lost(list(offsets)):
             del offsets[partition]
@@ -157,6 +168,40 @@ class EventConsumer:
             self.committed_here.update(offsets)
         except KafkaError:
             log.warning("offset commit failed; the batch may be delivered again and deduped", exc_info=True)
+
+    async def _apply_in_transactions(
+        self, handler: AppliesBatches, records: Sequence[ConsumerRecord[bytes, bytes]]
+    ) -> None:
+        readable: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
+        for record in records:
+            try:
+                readable.append((record, Envelope.from_bytes(record.value or b"")))
+            except ValidationError as error:
+                await self._dead_letter(record, error, attempts=1)
+        for start in range(0, len(readable), self.batch_size):
+            chunk = readable[start : start + self.batch_size]
+            started = time.perf_counter()
+            try:
+                outcomes = await handler.apply_batch([envelope for _, envelope in chunk])
+            except Exception:
+                log.warning(
+                    "a batch failed as one transaction; applying its events one at a time",
+                    exc_info=True,
+                    extra={"events": len(chunk)},
+                )
+                await self._apply_by_key([record for record, _ in chunk])
+                continue
+            each = (time.perf_counter() - started) / len(chunk)
+            for outcome in outcomes:
+                metrics.CONSUMER_HANDLE_SECONDS.labels(self.name).observe(each)
+                metrics.CONSUMER_EVENTS.labels(self.name, outcome).inc()
+
+    async def _apply_by_key(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        """Apply one event at a time: in order within a key, keys concurrently."""
+        by_key: dict[tuple[str, int, bytes | None], list[ConsumerRecord[bytes, bytes]]] = defaultdict(list)
+        for record in records:
+            by_key[(record.topic, record.partition, record.key)].append(record)
+        await asyncio.gather(*(self._apply_in_order(keyed) for keyed in by_key.values()))
 
     async def _apply_in_order(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         async with self._slots:

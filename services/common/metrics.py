@@ -22,7 +22,9 @@ CONSUMER_DEAD_LETTERS = Counter(
     "reemploy_consumer_dead_letters_total", "Events sent to a dead-letter topic", ["consumer", "topic"]
 )
 CONSUMER_HANDLE_SECONDS = Histogram(
-    "reemploy_consumer_handle_seconds", "Time to apply one event", ["consumer"]
+    "reemploy_consumer_handle_seconds",
+    "Time to apply one event (in a batch applied as one transaction, its share of the batch)",
+    ["consumer"],
 )
 HTTP_REQUESTS = Counter(
     "reemploy_http_requests_total", "HTTP requests by route and status", ["service", "route", "status"]

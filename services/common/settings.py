@@ -83,6 +83,12 @@ class RelaySettings(ServiceSettings):
 class ConsumerSettings(KitSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, le=20)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    consumer_batch_size: int = Field(
+        default=100,
+        ge=1,
+        le=1000,
+        description="A service's consumer applies up to this many polled events in one transaction",
+    )
     workflow_task_timeout_seconds: float = Field(
         default=10.0,
         gt=0,

@@ -5,7 +5,6 @@ order on one topic, but topics interleave freely, so each effect tolerates its c
 (it creates the row) and the journey's stage changes apply only when their `sequence` is newer.
 """
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
@@ -41,8 +40,8 @@ from contracts.events.placement import (
     FollowUpTaskCreated,
 )
 from contracts.events.training import TrainingCompleted
-from services.common.consumer import EventHandler, Outcome, PermanentError
-from services.common.inbox import Inbox
+from services.common.consumer import PermanentError
+from services.common.inbox import Effect, Inbox, InboxHandler
 from services.console.domain import Indicator, is_newer_stage
 from services.console.models import (
     Achievement,
@@ -360,8 +359,6 @@ async def outcome_measured(session: AsyncSession, envelope: Envelope) -> None:
     )
 
 
-Effect = Callable[[AsyncSession, Envelope], Awaitable[None]]
-
 EFFECTS: dict[str, Effect] = {
     WorkerRegistered.event_type: worker_registered,
     AssistantRegistered.event_type: assistant_registered,
@@ -401,14 +398,8 @@ async def _record(session: AsyncSession, envelope: Envelope) -> None:
         await effect(session, envelope)
 
 
-def build_handler(sessions: async_sessionmaker[AsyncSession]) -> EventHandler:
+def build_handler(sessions: async_sessionmaker[AsyncSession]) -> InboxHandler:
     """Every registered event type is applied; types no contract names are ignored."""
     once = Inbox(consumer=CONSUMER, table=inbox, sessions=sessions)
     known = frozenset(registry())
-
-    async def handle(envelope: Envelope) -> Outcome:
-        if envelope.type not in known:
-            return "ignored"
-        return await once.apply_once(envelope, _record)
-
-    return handle
+    return InboxHandler(once, lambda envelope: _record if envelope.type in known else None)

@@ -1,7 +1,6 @@
 """Training's consumer group: intake's cases, consents and skills profiles, and placement's vacancies, kept as
 local views in training's database. Each event is applied once, through the inbox."""
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -19,8 +18,8 @@ from contracts.events.intake import (
     WorkerRegistered,
 )
 from contracts.occupations import OccupationArea
-from services.common.consumer import EventHandler, Outcome, PermanentError
-from services.common.inbox import Inbox
+from services.common.consumer import PermanentError
+from services.common.inbox import Effect, Inbox, InboxHandler
 from services.common.outbox import Outbox
 from services.training.domain import CaseStatus, VacancyStatus
 from services.training.models import DemandedVacancy, KnownCase, KnownConsent, inbox, outbox
@@ -183,8 +182,6 @@ async def vacancy_closed(session: AsyncSession, envelope: Envelope) -> None:
         vacancy.closed_at = event.closed_at
 
 
-Effect = Callable[[AsyncSession, Envelope], Awaitable[None]]
-
 EFFECTS: dict[str, Effect] = {
     WorkerRegistered.event_type: worker_registered,
     CaseClosed.event_type: case_closed,
@@ -197,14 +194,7 @@ EFFECTS: dict[str, Effect] = {
 }
 
 
-def build_handler(sessions: async_sessionmaker[AsyncSession]) -> EventHandler:
+def build_handler(sessions: async_sessionmaker[AsyncSession]) -> InboxHandler:
     """Dispatch by event type; types training has no use for are ignored."""
     once = Inbox(consumer=CONSUMER, table=inbox, sessions=sessions)
-
-    async def handle(envelope: Envelope) -> Outcome:
-        effect = EFFECTS.get(envelope.type)
-        if effect is None:
-            return "ignored"
-        return await once.apply_once(envelope, effect)
-
-    return handle
+    return InboxHandler(once, lambda envelope: EFFECTS.get(envelope.type))

@@ -9,7 +9,7 @@ from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 from contracts.ids import uuid7
 from contracts.topics import INTAKE_EVENTS, dead_letter_topic
 from services.common.db import session_factory
-from services.common.inbox import Inbox
+from services.common.inbox import Inbox, InboxHandler
 from services.intake.models import inbox
 from tests.factories import registered_envelope, registration
 from tests.pipeline import Pipeline, read_topic
@@ -33,10 +33,7 @@ async def start_effect_consumer(pipeline: Pipeline) -> None:
     async def record_effect(session, envelope):
         await session.execute(insert(effects).values(event_id=envelope.id, case_id=envelope.subject))
 
-    async def handler(envelope):
-        return await dedupe.apply_once(envelope, record_effect)
-
-    await pipeline.start_consumer("effects", handler)
+    await pipeline.start_consumer("effects", InboxHandler(dedupe, lambda _: record_effect))
 
 
 async def effect_counts(pipeline: Pipeline) -> dict[str, int]:

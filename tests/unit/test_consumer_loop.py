@@ -216,3 +216,66 @@ async def test_a_batch_read_past_records_a_restarted_broker_took_again_is_not_co
 
     await consumer.process({tp: [record(0, registered_envelope("skipped").to_bytes())]})
     assert kafka.commits == [{tp: 3}, {tp: 1}]
+
+
+class FakeBatchHandler:
+    """Applies batches unless one holds a case that fails; one at a time, only that case fails."""
+
+    def __init__(self, failing: str | None = None) -> None:
+        self.failing = failing
+        self.batches: list[list[str]] = []
+        self.one_at_a_time: list[str] = []
+
+    async def __call__(self, envelope):
+        self.one_at_a_time.append(envelope.subject)
+        if envelope.subject == self.failing:
+            raise RuntimeError("this event cannot be applied")
+        return "applied"
+
+    async def apply_batch(self, envelopes):
+        if any(envelope.subject == self.failing for envelope in envelopes):
+            raise RuntimeError("the batch rolled back")
+        self.batches.append([envelope.subject for envelope in envelopes])
+        return ["applied"] * len(envelopes)
+
+
+def batch_consumer(handler, kafka, dead_letters, *, batch_size: int) -> EventConsumer:
+    return EventConsumer(
+        name="test",
+        consumer=kafka,
+        handler=handler,
+        dead_letters=dead_letters,
+        retry_backoff_seconds=0,
+        batch_size=batch_size,
+    )
+
+
+async def test_a_handler_that_applies_batches_gets_the_polled_records_in_order_in_bounded_batches():
+    handler, kafka, dead = FakeBatchHandler(), FakeKafka(), FakeDeadLetters()
+    first, second = TopicPartition(TOPIC, 0), TopicPartition(TOPIC, 1)
+    polled = {
+        first: [record(n, registered_envelope(f"a{n}").to_bytes(), partition=0) for n in range(3)],
+        second: [record(0, b"garbage", partition=1)]
+        + [record(n, registered_envelope(f"b{n}").to_bytes(), partition=1) for n in range(1, 3)],
+    }
+    await batch_consumer(handler, kafka, dead, batch_size=2).process(polled)
+    assert handler.batches == [["a0", "a1"], ["a2", "b1"], ["b2"]]
+    assert handler.one_at_a_time == []
+    assert dead.sent == [(0, "ValidationError", 1)]
+    assert kafka.commits == [{first: 3, second: 3}]
+
+
+async def test_a_failed_batch_is_applied_one_event_at_a_time_and_only_the_failing_event_dead_lettered():
+    handler, kafka, dead = FakeBatchHandler(failing="bad"), FakeKafka(), FakeDeadLetters()
+    tp = TopicPartition(TOPIC, 0)
+    cases = ["a", "b", "bad", "c", "d"]
+    polled = {
+        tp: [
+            record(n, registered_envelope(case).to_bytes(), key=case.encode()) for n, case in enumerate(cases)
+        ]
+    }
+    await batch_consumer(handler, kafka, dead, batch_size=3).process(polled)
+    assert handler.batches == [["c", "d"]]
+    assert sorted(handler.one_at_a_time) == ["a", "b", "bad", "bad", "bad"]
+    assert dead.sent == [(2, "RuntimeError", 3)]
+    assert kafka.commits == [{tp: 5}]
