@@ -69,10 +69,12 @@ def _component(name: str) -> "processes.Component":
     from deploy import processes
 
     service, _, role = name.partition("-")
-    if name == "bridge":
-        return processes.bridge(ConsumerSettings())
-    if name == "worker":
-        return processes.worker(WorkerSettings())
+    if name in ("bridge", "worker"):
+        from deploy import journey_processes
+
+        if name == "bridge":
+            return journey_processes.bridge(ConsumerSettings())
+        return journey_processes.worker(WorkerSettings())
     if service in SERVICE_PORT_OFFSETS and role == "":
         return processes.api(service, ServiceSettings())
     if service in SERVICE_PORT_OFFSETS and role == "relay":

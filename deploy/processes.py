@@ -1,41 +1,28 @@
-"""Composition roots of the long-running components (API, relay, bridge, service consumers, Temporal worker),
-and the host that runs one or several of them in one process."""
+"""Composition roots of the services' long-running components (API, relay, service consumers), and the host
+that runs one or several components in one process. The workflow components are in `deploy.journey_processes`,
+so that a service's process does not load the Temporal worker."""
 
 import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from datetime import timedelta
 from typing import Any
 
-import httpx
 import uvicorn
-from temporalio.client import Client
 
-from contracts.journey import TASK_QUEUE
 from contracts.topics import EVENT_TOPICS, SUBSCRIPTIONS, dead_letter_topic
 from deploy.registry import service_definition
 from services.common import kafka
-from services.common.client_credentials import ClientCredentials
 from services.common.consumer import EventConsumer, EventHandler, KafkaDeadLetters
 from services.common.db import create_engine, session_factory
 from services.common.ops import QuietServer, ReadinessCheck, serve_ops
 from services.common.relay import Relay, RelayTuning
 from services.common.settings import (
     ConsumerSettings,
-    KitSettings,
     RelaySettings,
     ServiceConsumerSettings,
     ServiceSettings,
-    WorkerSettings,
 )
-from services.common.temporal import connect, ensure_search_attributes
-from workflows.activities import JourneyActivities
-from workflows.bridge import CONSUMER_NAME, EventRouter, JourneyBridge
-from workflows.complaint_bridge import ComplaintBridge, ComplaintCalendarSettings
-from workflows.reconciler_activities import ReconcilerActivities, ReconcileRequest, ensure_schedule
-from workflows.restructuring_activities import RestructuringActivities
-from workflows.worker import build_worker
 
 log = logging.getLogger(__name__)
 
@@ -49,19 +36,6 @@ def stop_on_signals() -> asyncio.Event:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     return stop
-
-
-async def connect_temporal(settings: KitSettings, stop: asyncio.Event) -> Client | None:
-    """Connect to Temporal, retrying until it answers or the process is asked to stop."""
-    delay = 0.5
-    while not stop.is_set():
-        try:
-            return await connect(settings.temporal_address, settings.temporal_namespace)
-        except RuntimeError:
-            log.warning("Temporal not reachable yet", extra={"address": settings.temporal_address})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 1.0)
-    return None
 
 
 Component = Callable[[asyncio.Event, dict[str, ReadinessCheck]], Coroutine[Any, Any, None]]
@@ -110,7 +84,7 @@ async def _not_yet() -> bool:
     return False
 
 
-async def _run_until(stop: asyncio.Event, main: Awaitable[None]) -> None:
+async def run_until(stop: asyncio.Event, main: Awaitable[None]) -> None:
     """Run `main` until it ends or `stop` is set; its failure propagates."""
     main_task = asyncio.ensure_future(main)
     stopped = asyncio.ensure_future(stop.wait())
@@ -182,35 +156,10 @@ def relay(service: str, settings: RelaySettings) -> Component:
                 return outbox_relay.ready
 
             checks[f"{service}-relay"] = ready
-            await _run_until(stop, outbox_relay.run(stop))
+            await run_until(stop, outbox_relay.run(stop))
         finally:
             await publisher.stop()
             await engine.dispose()
-
-    return run
-
-
-def bridge(settings: ConsumerSettings) -> Component:
-    async def run(stop: asyncio.Event, checks: dict[str, ReadinessCheck]) -> None:
-        client = await connect_temporal(settings, stop)
-        if client is None:
-            return
-        calendar = ComplaintCalendarSettings()
-        router = EventRouter(
-            JourneyBridge(
-                client,
-                time_scale=settings.journey_time_scale,
-                task_timeout=timedelta(seconds=settings.workflow_task_timeout_seconds),
-            ),
-            ComplaintBridge(
-                client,
-                task_queue=TASK_QUEUE,
-                calendar=calendar.calendar(),
-                time_scale=calendar.complaint_time_scale,
-            ),
-        )
-        checks["temporal"] = _health(client)
-        await _consume(CONSUMER_NAME, router, settings, stop, checks)
 
     return run
 
@@ -225,21 +174,24 @@ def service_consumer(service: str, settings: ServiceConsumerSettings) -> Compone
         engine = create_engine(settings.database_url)
         try:
             handler: EventHandler = definition.consumers.build_handler(session_factory(engine))
-            await _consume(service, handler, settings, stop, checks)
+            await consume(service, handler, settings, stop, checks, readiness=f"{service}-consumer")
         finally:
             await engine.dispose()
 
     return run
 
 
-async def _consume(
+async def consume(
     name: str,
     handler: EventHandler,
     settings: ConsumerSettings,
     stop: asyncio.Event,
     checks: dict[str, ReadinessCheck],
+    *,
+    readiness: str,
 ) -> None:
-    """The consumer group `name` on the topics it subscribes to, dead letters to `<name>.dlq`."""
+    """The consumer group `name` on the topics it subscribes to, dead letters to `<name>.dlq`; its readiness
+    check is named `readiness`."""
     topics = SUBSCRIPTIONS[name]
     await kafka.ensure_topics(
         settings.kafka_bootstrap,
@@ -270,57 +222,8 @@ async def _consume(
         async def ready() -> bool:
             return consumer.ready
 
-        checks[f"{name}-consumer" if name != CONSUMER_NAME else name] = ready
-        await _run_until(stop, consumer.run(stop))
+        checks[readiness] = ready
+        await run_until(stop, consumer.run(stop))
     finally:
         await source.stop()
         await dead_letter_producer.stop()
-
-
-def worker(settings: WorkerSettings) -> Component:
-    async def run(stop: asyncio.Event, checks: dict[str, ReadinessCheck]) -> None:
-        client = await connect_temporal(settings, stop)
-        if client is None:
-            return
-        await ensure_search_attributes(client, settings.temporal_namespace)
-        timeout = httpx.Timeout(settings.activity_http_timeout_seconds)
-        auth = ClientCredentials(
-            settings.token_url, settings.client_id, settings.client_secret.get_secret_value()
-        )
-        intake = httpx.AsyncClient(base_url=settings.intake_url, timeout=timeout, auth=auth)
-        placement = httpx.AsyncClient(base_url=settings.placement_url, timeout=timeout, auth=auth)
-        complaints = httpx.AsyncClient(base_url=settings.complaints_url, timeout=timeout, auth=auth)
-        benefits = httpx.AsyncClient(base_url=settings.benefits_url, timeout=timeout, auth=auth)
-        try:
-            temporal_worker = build_worker(
-                client,
-                JourneyActivities(intake=intake, placement=placement, benefits=benefits),
-                ReconcilerActivities(client=client, intake=intake),
-                RestructuringActivities(intake=intake),
-                complaints,
-                sticky_queue_timeout=timedelta(seconds=settings.sticky_queue_timeout_seconds),
-            )
-            await ensure_schedule(
-                client,
-                ReconcileRequest(time_scale=settings.journey_time_scale),
-                timedelta(minutes=settings.reconcile_every_minutes),
-            )
-
-            async def ready() -> bool:
-                return temporal_worker.is_running
-
-            checks["worker"] = ready
-            checks["temporal"] = _health(client)
-            await _run_until(stop, temporal_worker.run())
-        finally:
-            for http in (intake, placement, complaints, benefits):
-                await http.aclose()
-
-    return run
-
-
-def _health(client: Client) -> Callable[[], Awaitable[bool]]:
-    async def check() -> bool:
-        return await client.service_client.check_health()
-
-    return check

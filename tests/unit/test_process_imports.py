@@ -1,0 +1,43 @@
+"""A service's process loads what its components need, not the Temporal worker or the workflows."""
+
+import subprocess
+import sys
+
+import pytest
+
+from deploy.registry import WORKFLOW_COMPONENTS, service_components, service_definitions
+
+LOADED_BY_HOSTING = """
+import sys
+from deploy import cli
+from deploy.registry import SERVICE_PORT_OFFSETS, service_definition
+for name in sys.argv[1:]:
+    cli._component(name)
+    if name in SERVICE_PORT_OFFSETS:
+        service_definition(name).create_app
+print(sorted(m for m in sys.modules if m.split(".")[0] == "workflows" or m.startswith("temporalio.worker")))
+"""
+
+
+def workflow_modules_loaded_by_hosting(components: list[str]) -> str:
+    hosting = subprocess.run(
+        [sys.executable, "-c", LOADED_BY_HOSTING, *components],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert hosting.returncode == 0, hosting.stderr
+    return hosting.stdout.strip()
+
+
+@pytest.mark.parametrize("service", sorted(service_definitions()))
+def test_a_service_process_does_not_load_the_workflows(service):
+    components = service_components(service_definitions()[service])
+    assert workflow_modules_loaded_by_hosting(components) == "[]"
+
+
+def test_the_journeys_process_loads_them():
+    loaded = workflow_modules_loaded_by_hosting(list(WORKFLOW_COMPONENTS))
+    assert "'workflows.journey'" in loaded
+    assert "'temporalio.worker'" in loaded
