@@ -13,7 +13,6 @@ from deploy.registry import SERVICE_PORT_OFFSETS, component_names, service_defin
 from services.common import kafka
 from services.common.db import create_engine, session_factory, share_sqlite_engines
 from services.common.logging import configure_logging
-from services.common.migrations import upgrade
 from services.common.relay import requeue
 from services.common.settings import (
     ConsumerSettings,
@@ -85,6 +84,8 @@ def _component(name: str) -> "processes.Component":
 
 
 def _migrate(args: argparse.Namespace) -> None:
+    from services.common.migrations import upgrade  # Alembic, about 10 MiB, only in the process that migrates
+
     settings = ServiceSettings()
     configure_logging(settings.log_level, "migrate")
     asyncio.run(upgrade(service_definition(args.service).migrations_dir, settings.database_url))

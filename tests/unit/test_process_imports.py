@@ -1,4 +1,5 @@
-"""A service's process loads what its components need, not the Temporal worker or the workflows."""
+"""A service's process loads what its components need: not the Temporal worker, the workflows or Alembic (the
+supervisor migrates)."""
 
 import subprocess
 import sys
@@ -15,11 +16,12 @@ for name in sys.argv[1:]:
     cli._component(name)
     if name in SERVICE_PORT_OFFSETS:
         service_definition(name).create_app
-print(sorted(m for m in sys.modules if m.split(".")[0] == "workflows" or m.startswith("temporalio.worker")))
+unneeded = ("workflows", "temporalio.worker", "alembic")
+print(sorted(m for m in sys.modules if m in unneeded or m.startswith(tuple(u + "." for u in unneeded))))
 """
 
 
-def workflow_modules_loaded_by_hosting(components: list[str]) -> str:
+def unneeded_modules_loaded_by_hosting(components: list[str]) -> str:
     hosting = subprocess.run(
         [sys.executable, "-c", LOADED_BY_HOSTING, *components],
         capture_output=True,
@@ -32,12 +34,13 @@ def workflow_modules_loaded_by_hosting(components: list[str]) -> str:
 
 
 @pytest.mark.parametrize("service", sorted(service_definitions()))
-def test_a_service_process_does_not_load_the_workflows(service):
+def test_a_service_process_loads_neither_the_workflows_nor_alembic(service):
     components = service_components(service_definitions()[service])
-    assert workflow_modules_loaded_by_hosting(components) == "[]"
+    assert unneeded_modules_loaded_by_hosting(components) == "[]"
 
 
 def test_the_journeys_process_loads_them():
-    loaded = workflow_modules_loaded_by_hosting(list(WORKFLOW_COMPONENTS))
+    loaded = unneeded_modules_loaded_by_hosting(list(WORKFLOW_COMPONENTS))
     assert "'workflows.journey'" in loaded
     assert "'temporalio.worker'" in loaded
+    assert "alembic" not in loaded
