@@ -168,12 +168,12 @@ def service_consumer(service: str, settings: ServiceConsumerSettings) -> Compone
     """A service's own consumer group: applies other services' events to its database, once each."""
 
     async def run(stop: asyncio.Event, checks: dict[str, ReadinessCheck]) -> None:
-        definition = service_definition(service)
-        if definition.consumers is None:
+        consumers = service_definition(service).consumers
+        if consumers is None:
             raise RuntimeError(f"the {service} service consumes no events")
         engine = create_engine(settings.database_url)
         try:
-            handler: EventHandler = definition.consumers.build_handler(session_factory(engine))
+            handler: EventHandler = consumers.build_handler(session_factory(engine))
             await consume(service, handler, settings, stop, checks, readiness=f"{service}-consumer")
         finally:
             await engine.dispose()

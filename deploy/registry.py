@@ -7,7 +7,6 @@ service is registered by its name and HTTP port alone. A service that consumes o
 
 import importlib
 import importlib.util
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -32,31 +31,39 @@ SERVICE_PORT_OFFSETS: dict[str, int] = {
 
 @dataclass(frozen=True)
 class ServiceDefinition:
+    """A service's place in the stack. Its app and consumers are imported only when asked for, so the
+    supervisor, which migrates and re-publishes outboxes, does not load every service's routes."""
+
     name: str
     port_offset: int
     migrations_dir: Path
     outbox: Table
-    create_app: Callable[[ServiceSettings], FastAPI]
-    consumers: ModuleType | None
+    has_consumers: bool
+
+    def create_app(self, settings: ServiceSettings) -> FastAPI:
+        app: FastAPI = importlib.import_module(f"services.{self.name}.app").create_app(settings)
+        return app
+
+    @property
+    def consumers(self) -> ModuleType | None:
+        """The `consumers` module (its `build_handler`), None for a service that consumes no events."""
+        return importlib.import_module(f"services.{self.name}.consumers") if self.has_consumers else None
 
 
 def _definition(name: str, port_offset: int) -> ServiceDefinition:
-    app = importlib.import_module(f"services.{name}.app")
     models = importlib.import_module(f"services.{name}.models")
-    try:
-        consumers: ModuleType | None = importlib.import_module(f"services.{name}.consumers")
-    except ModuleNotFoundError as missing:
-        if missing.name != f"services.{name}.consumers":
-            raise
-        consumers = None
     return ServiceDefinition(
         name=name,
         port_offset=port_offset,
         migrations_dir=Path(str(models.__file__)).parent / "migrations",
         outbox=models.outbox,
-        create_app=app.create_app,
-        consumers=consumers,
+        has_consumers=_has_consumers(name),
     )
+
+
+def _has_consumers(service: str) -> bool:
+    """Whether the service has a `consumers` module, found without importing it."""
+    return importlib.util.find_spec(f"services.{service}.consumers") is not None
 
 
 def service_definitions() -> dict[str, ServiceDefinition]:
@@ -75,7 +82,7 @@ WORKFLOW_COMPONENTS = ("bridge", "worker")
 
 def service_components(definition: ServiceDefinition) -> list[str]:
     """A service's components: its API (named after it), its outbox relay, and its consumer if it has one."""
-    helpers = ["relay", "consumer"] if definition.consumers is not None else ["relay"]
+    helpers = ["relay", "consumer"] if definition.has_consumers else ["relay"]
     return [definition.name, *(f"{definition.name}-{helper}" for helper in helpers)]
 
 
@@ -85,9 +92,7 @@ def component_names() -> list[str]:
         component
         for name in SERVICE_PORT_OFFSETS
         for component in (
-            [name, f"{name}-relay", f"{name}-consumer"]
-            if importlib.util.find_spec(f"services.{name}.consumers") is not None
-            else [name, f"{name}-relay"]
+            [name, f"{name}-relay", f"{name}-consumer"] if _has_consumers(name) else [name, f"{name}-relay"]
         )
     ]
     return [*names, *WORKFLOW_COMPONENTS]

@@ -129,7 +129,7 @@ def stack_ports() -> dict[str, int]:
 
     definitions = service_definitions().values()
     offsets = [definition.port_offset for definition in definitions]
-    consumers = sum(definition.consumers is not None for definition in definitions)
+    consumers = sum(definition.has_consumers for definition in definitions)
     taken: set[int] = set()
     service_block = _free_block(max(offsets) - min(offsets) + 1, taken)
     return {

@@ -114,7 +114,7 @@ class ProgrammeInProcess:
             tuning=RelayTuning(watch_seconds=0.5, max_backoff_seconds=0.5),
         )
         self._tasks.append(asyncio.create_task(relay.run(self.stop)))
-        if definition.consumers is not None:
+        if definition.has_consumers:
             await self._start_consumer(
                 definition.name, definition.consumers.build_handler(session_factory(engine))
             )

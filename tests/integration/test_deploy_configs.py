@@ -111,7 +111,7 @@ def _expected_processes() -> dict[str, list[str]]:
         expected[f"{name}-migrate"] = ["migrate", name]
         expected[name] = ["serve", name]
         expected[f"{name}-relay"] = ["relay", name]
-        if definition.consumers is not None:
+        if definition.has_consumers:
             expected[f"{name}-consumer"] = ["consume", name]
     return expected
 
@@ -181,7 +181,7 @@ def test_every_registered_service_runs_with_its_migration_relay_and_consumer(
             f"{name} runs unknown service {service}"
         )
         if argv[0] == "consume" and service in definitions:
-            assert definitions[service].consumers is not None, f"{name}: {service} consumes no events"
+            assert definitions[service].has_consumers, f"{name}: {service} consumes no events"
 
     for name, definition in definitions.items():
         assert services[f"{name}-migrate"]["restart"] == "no"
@@ -190,7 +190,7 @@ def test_every_registered_service_runs_with_its_migration_relay_and_consumer(
         }
         published = [(int(port["published"]), port["target"]) for port in services[name]["ports"]]
         assert published == [(FIRST_SERVICE_PORT + definition.port_offset, HTTP_PORT)], (name, published)
-        helpers = [f"{name}-relay"] + ([f"{name}-consumer"] if definition.consumers else [])
+        helpers = [f"{name}-relay"] + ([f"{name}-consumer"] if definition.has_consumers else [])
         for process in [name, *helpers]:
             gates = _depends_on(services[process])
             assert gates.get(f"{name}-migrate") == "service_completed_successfully", process
