@@ -174,10 +174,9 @@ class EventConsumer:
     ) -> None:
         readable: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
         for record in records:
-            try:
-                readable.append((record, Envelope.from_bytes(record.value or b"")))
-            except ValidationError as error:
-                await self._dead_letter(record, error, attempts=1)
+            envelope = await self._read(record)
+            if envelope is not None:
+                readable.append((record, envelope))
         for start in range(0, len(readable), self.batch_size):
             chunk = readable[start : start + self.batch_size]
             started = time.perf_counter()
@@ -208,11 +207,17 @@ class EventConsumer:
             for record in records:
                 await self._apply(record)
 
-    async def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _read(self, record: ConsumerRecord[bytes, bytes]) -> Envelope | None:
+        """The record's envelope, or None once a record that is not one was dead-lettered."""
         try:
-            envelope = Envelope.from_bytes(record.value or b"")
+            return Envelope.from_bytes(record.value or b"")
         except ValidationError as error:
             await self._dead_letter(record, error, attempts=1)
+            return None
+
+    async def _apply(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        envelope = await self._read(record)
+        if envelope is None:
             return
         token = correlation_id.set(envelope.correlationid)
         try:
