@@ -21,6 +21,7 @@ from services.common.settings import (
     ServiceConsumerSettings,
     ServiceSettings,
     WorkerSettings,
+    service_scoped,
 )
 
 if TYPE_CHECKING:
@@ -75,24 +76,24 @@ def _component(name: str) -> "processes.Component":
             return journey_processes.bridge(ConsumerSettings())
         return journey_processes.worker(WorkerSettings())
     if service in SERVICE_PORT_OFFSETS and role == "":
-        return processes.api(service, ServiceSettings())
+        return processes.api(service, service_scoped(ServiceSettings, service))
     if service in SERVICE_PORT_OFFSETS and role == "relay":
-        return processes.relay(service, RelaySettings())
+        return processes.relay(service, service_scoped(RelaySettings, service))
     if service in SERVICE_PORT_OFFSETS and role == "consumer":
-        return processes.service_consumer(service, ServiceConsumerSettings())
+        return processes.service_consumer(service, service_scoped(ServiceConsumerSettings, service))
     raise SystemExit(f"unknown component {name!r}; known: {', '.join(component_names())}")
 
 
 def _migrate(args: argparse.Namespace) -> None:
     from services.common.migrations import upgrade  # Alembic, about 10 MiB, only in the process that migrates
 
-    settings = ServiceSettings()
+    settings = service_scoped(ServiceSettings, args.service)
     configure_logging(settings.log_level, "migrate")
     asyncio.run(upgrade(service_definition(args.service).migrations_dir, settings.database_url))
 
 
 def _replay(args: argparse.Namespace) -> None:
-    settings = ServiceSettings()
+    settings = service_scoped(ServiceSettings, args.service)
     configure_logging(settings.log_level, "replay")
     outbox = service_definition(args.service).outbox
 

@@ -101,19 +101,32 @@ def component_names() -> list[str]:
 Layout = Literal["compact", "split"]
 
 
+COMPACT_HOT_PATH = "intake"
+"""The service a registration enters by: a process of its own in the compact layout, so the rest of the
+platform does not share its interpreter (and its GIL) while a burst of registrations comes in."""
+
+
 def process_layout(layout: Layout) -> dict[str, list[str]]:
     """Which components share a process, by process name.
 
     `split`: one component a process, as docker-compose and a cluster run them, each scaled on its own.
-    `compact` (the embedded default): a service's API, relay and consumer in one process, since they share its
-    database and the relay can be woken by the API's own commits; the bridge with the worker, since both
-    only talk to Temporal. Seven service processes and one for the workflows instead of twenty.
+    `compact` (the embedded default): three processes instead of twenty. `intake` (its API and relay), since
+    every registration goes through it; `services`, every other service's API, relay and consumer, since
+    none of them is on the registration's path and each Python process costs 75–100 MiB whatever it hosts;
+    `journeys`, the bridge with the worker, since both only talk to Temporal.
     """
     definitions = service_definitions()
     if layout == "split":
         return {
             name: [name] for definition in definitions.values() for name in service_components(definition)
         } | {name: [name] for name in WORKFLOW_COMPONENTS}
-    return {name: service_components(definition) for name, definition in definitions.items()} | {
-        "journeys": list(WORKFLOW_COMPONENTS)
+    return {
+        COMPACT_HOT_PATH: service_components(definitions[COMPACT_HOT_PATH]),
+        "services": [
+            component
+            for name, definition in definitions.items()
+            if name != COMPACT_HOT_PATH
+            for component in service_components(definition)
+        ],
+        "journeys": list(WORKFLOW_COMPONENTS),
     }

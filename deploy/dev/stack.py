@@ -187,19 +187,19 @@ class Stack:
         for process, hosted in process_layout(self.settings.layout).items():
             env = dict(common)
             ready_urls = []
-            service = definitions.get(hosted[0].partition("-")[0])
-            if service is not None:
-                env["REEMPLOY_DATABASE_URL"] = self.database_url(service.name)
-            if service is not None and service.name in hosted:
-                http_port = self.http_port(service)
-                env["REEMPLOY_HTTP_PORT"] = str(http_port)
-                ready_urls.append(f"http://{host}:{http_port}/readyz")
-                self.endpoints[service.name] = f"http://{host}:{http_port}"
-                self.endpoints[f"{service.name}-docs"] = f"http://{host}:{http_port}/docs"
-            if service is not None and service.name == "identity":
-                env["REEMPLOY_IDENTITY_SERVICE_CLIENTS"] = json.dumps(
-                    {WORKER_CLIENT: worker_client["REEMPLOY_CLIENT_SECRET"]}
-                )
+            for service in hosted_services(hosted, definitions):
+                scope = f"REEMPLOY_{service.name.upper()}__"
+                env[f"{scope}DATABASE_URL"] = self.database_url(service.name)
+                if service.name in hosted:
+                    http_port = self.http_port(service)
+                    env[f"{scope}HTTP_PORT"] = str(http_port)
+                    ready_urls.append(f"http://{host}:{http_port}/readyz")
+                    self.endpoints[service.name] = f"http://{host}:{http_port}"
+                    self.endpoints[f"{service.name}-docs"] = f"http://{host}:{http_port}/docs"
+                if service.name == "identity":
+                    env["REEMPLOY_IDENTITY_SERVICE_CLIENTS"] = json.dumps(
+                        {WORKER_CLIENT: worker_client["REEMPLOY_CLIENT_SECRET"]}
+                    )
             if "worker" in hosted:
                 env |= worker_client
             helpers = [name for name in hosted if name not in definitions]
@@ -404,6 +404,14 @@ class Stack:
         ]
         if taken:
             raise SystemExit(f"ports already in use (is another stack running?): {', '.join(taken)}")
+
+
+def hosted_services(
+    components: list[str], definitions: dict[str, ServiceDefinition]
+) -> list[ServiceDefinition]:
+    """The services whose components (API, relay, consumer) are among `components`, in their order."""
+    names = dict.fromkeys(component.partition("-")[0] for component in components)
+    return [definitions[name] for name in names if name in definitions]
 
 
 def _is_ready(http: httpx.Client, url: str) -> bool:

@@ -71,7 +71,7 @@ class Outbox:
             for envelope, topic in envelopes
         ]
         await session.execute(insert(self.table), rows)
-        session.sync_session.info.setdefault(_WRITTEN, set()).add(self.table.name)
+        session.sync_session.info.setdefault(_WRITTEN, set()).add(self.table)
 
     async def holds(self, session: AsyncSession, event_id: str) -> bool:
         found = await session.scalar(select(self.table.c.seq).where(self.table.c.event_id == event_id))
@@ -113,24 +113,25 @@ class OutboxBell:
         return heard
 
 
-_bells: defaultdict[str, set[OutboxBell]] = defaultdict(set)
+_bells: defaultdict[Table, set[OutboxBell]] = defaultdict(set)
+"""By table object, not name: every service's outbox is named `outbox`, and a process may host several."""
 
 
 @contextlib.contextmanager
-def outbox_bell(table_name: str) -> Iterator[OutboxBell]:
-    """A bell for the relay of `table_name`, rung by this process's commits while the block runs."""
+def outbox_bell(table: Table) -> Iterator[OutboxBell]:
+    """A bell for the relay of `table`, rung by this process's commits to it while the block runs."""
     bell = OutboxBell()
-    _bells[table_name].add(bell)
+    _bells[table].add(bell)
     try:
         yield bell
     finally:
-        _bells[table_name].discard(bell)
+        _bells[table].discard(bell)
 
 
 @event.listens_for(Session, "after_commit")
 def _ring_after_commit(session: Session) -> None:
-    for table_name in session.info.pop(_WRITTEN, ()):
-        for bell in list(_bells.get(table_name, ())):
+    for table in session.info.pop(_WRITTEN, ()):
+        for bell in list(_bells.get(table, ())):
             bell.ring()
 
 

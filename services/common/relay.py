@@ -103,7 +103,7 @@ class Relay:
         backoff = 0.0
         idle_wait = self.tuning.idle_poll_seconds
         try:
-            with outbox_bell(self.outbox.name) as bell:
+            with outbox_bell(self.outbox) as bell:
                 while not stop.is_set():
                     try:
                         published = await self.publish_pending()

@@ -1,6 +1,7 @@
 """Typed settings, read from `REEMPLOY_*` environment variables in each process's composition root."""
 
-from typing import Literal
+import os
+from typing import Literal, TypeVar
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -130,3 +131,19 @@ class WorkerSettings(ServiceClientSettings):
         "worker may take it (Temporal's default 10 s); the embedded stack, one worker, uses 1 s: a task then "
         "waits at most that long for a restarted worker, and the same worker replays what it lost",
     )
+
+
+SettingsT = TypeVar("SettingsT", bound=KitSettings)
+
+
+def service_scoped(settings_class: type[SettingsT], service: str) -> SettingsT:
+    """`settings_class` for one service's component: a `REEMPLOY_<SERVICE>__<FIELD>` variable, where set,
+    overrides `REEMPLOY_<FIELD>`, so the services hosted in one process each have their own database URL,
+    HTTP port and so on (`REEMPLOY_TRAINING__DATABASE_URL`)."""
+    prefix = f"REEMPLOY_{service.upper()}__"
+    overrides = {
+        name: os.environ[prefix + name.upper()]
+        for name in settings_class.model_fields
+        if prefix + name.upper() in os.environ
+    }
+    return settings_class(**overrides)

@@ -24,10 +24,14 @@ INFRASTRUCTURE = ("broker", "temporal")
 
 
 def label(pid: int) -> str:
-    """A process by what it runs: `deploy host intake intake-relay`, `temporal server`, `broker`..."""
+    """A process by what it runs: `deploy host intake intake-relay`, `temporal server`, `broker`...; the
+    services the compact layout hosts together by their APIs' names (`deploy host training placement …`)."""
     argv = (Path("/proc") / str(pid) / "cmdline").read_bytes().decode().split("\0")
     if "deploy" in argv:
-        return "deploy " + " ".join(argv[argv.index("deploy") + 1 :]).strip()
+        hosted = [name for name in argv[argv.index("deploy") + 1 :] if name]
+        if len(hosted) > 4:
+            hosted = [name for name in hosted if "-" not in name]
+        return "deploy " + " ".join(hosted)
     if argv[1:2] == ["broker"]:
         return "broker"
     return " ".join([Path(argv[0]).name, *argv[1:2]])
