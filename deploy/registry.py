@@ -112,7 +112,7 @@ def process_layout(layout: Layout) -> dict[str, list[str]]:
     `split`: one component a process, as docker-compose and a cluster run them, each scaled on its own.
     `compact` (the embedded default): three processes instead of twenty. `intake` (its API and relay), since
     every registration goes through it; `services`, every other service's API, relay and consumer, since
-    none of them is on the registration's path and each Python process costs 75–100 MiB whatever it hosts;
+    none of them is on the registration's path and each Python process costs 75 to 100 MiB whatever it hosts;
     `journeys`, the bridge with the worker, since both only talk to Temporal.
     """
     definitions = service_definitions()

@@ -1,7 +1,7 @@
 """Typed settings, read from `REEMPLOY_*` environment variables in each process's composition root."""
 
 import os
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -141,7 +141,7 @@ def service_scoped(settings_class: type[SettingsT], service: str) -> SettingsT:
     overrides `REEMPLOY_<FIELD>`, so the services hosted in one process each have their own database URL,
     HTTP port and so on (`REEMPLOY_TRAINING__DATABASE_URL`)."""
     prefix = f"REEMPLOY_{service.upper()}__"
-    overrides = {
+    overrides: dict[str, Any] = {
         name: os.environ[prefix + name.upper()]
         for name in settings_class.model_fields
         if prefix + name.upper() in os.environ

@@ -74,10 +74,10 @@ def apis_alone(names: list[str]) -> Iterator[dict[str, str]]:
     the environment the stack's plan gives it, on a fresh database; their base URLs by name."""
     with tempfile.TemporaryDirectory(prefix="reemploy-bench-alone-") as directory, ExitStack() as running:
         stack = Stack(stack_settings(Path(directory)))
-        specs = {spec.name: spec for spec in stack.plan()}
+        plan = stack.plan()
         (stack.var_dir / "log").mkdir(parents=True)
         for name in names:
-            env = os.environ | specs[name].env
+            env = os.environ | next(spec.env for spec in plan if name in spec.argv)
             log = running.enter_context((stack.log_dir / f"{name}.log").open("ab"))
             deploy = [sys.executable, "-m", "deploy"]
             subprocess.run([*deploy, "migrate", name], env=env, stdout=log, stderr=log, check=True)

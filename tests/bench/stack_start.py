@@ -43,7 +43,7 @@ def infrastructure_seconds() -> float:
 
 
 PHASES = {
-    "infrastructure, topics and migrations": "log/identity.log",
+    "infrastructure, topics and migrations": "log/intake.log",
     "processes ready": "endpoints.json",
 }
 """Each phase of start-up ends when the stack writes its file: the first application process's log (the

@@ -22,7 +22,9 @@ async def test_a_commit_rings_the_bell_of_its_own_outbox_and_not_another_service
         stop = asyncio.Event()
         with outbox_bell(tables["intake"]) as intake_bell, outbox_bell(tables["training"]) as training_bell:
             async with session_factory(engines["intake"]).begin() as session:
-                await Outbox(tables["intake"]).add(session, worker_registered(str(uuid7())), correlation_id="t")
+                await Outbox(tables["intake"]).add(
+                    session, worker_registered(str(uuid7())), correlation_id="t"
+                )
             assert await intake_bell.wait(stop, timeout=60)
             assert not await training_bell.wait(stop, timeout=0)
     finally:

@@ -15,7 +15,11 @@ def application_processes(layout: str, tmp_path) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("layout", ["compact", "split"])
 def test_every_component_runs_in_exactly_one_process(layout, tmp_path):
-    hosted = [component for components in application_processes(layout, tmp_path).values() for component in components]
+    hosted = [
+        component
+        for components in application_processes(layout, tmp_path).values()
+        for component in components
+    ]
     assert sorted(hosted) == sorted(component_names())
 
 
