@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -56,6 +57,7 @@ def _host(names: Sequence[str]) -> None:
     """Run the named components in this process; an ops server when any has no HTTP API of its own."""
     from deploy import processes
 
+    _refuse_shared_databases(names)
     settings = KitSettings()
     configure_logging(settings.log_level, "+".join(names))
     if len(names) > 1:
@@ -63,6 +65,22 @@ def _host(names: Sequence[str]) -> None:
     components = {name: _component(name) for name in names}
     serves_ops = any(name not in SERVICE_PORT_OFFSETS for name in names)
     uvloop.run(processes.host(components, (settings.ops_host, settings.ops_port) if serves_ops else None))
+
+
+def _refuse_shared_databases(names: Sequence[str]) -> None:
+    """Several services in one process need a database each (`REEMPLOY_<SERVICE>__DATABASE_URL`): with the
+    plain `REEMPLOY_DATABASE_URL` alone they would all write one."""
+    services = dict.fromkeys(
+        name.partition("-")[0] for name in names if name.partition("-")[0] in SERVICE_PORT_OFFSETS
+    )
+    unscoped = [
+        service for service in services if f"REEMPLOY_{service.upper()}__DATABASE_URL" not in os.environ
+    ]
+    if len(services) > 1 and unscoped:
+        raise SystemExit(
+            "services hosted together need their own databases; set "
+            + ", ".join(f"REEMPLOY_{service.upper()}__DATABASE_URL" for service in unscoped)
+        )
 
 
 def _component(name: str) -> "processes.Component":

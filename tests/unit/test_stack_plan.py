@@ -3,6 +3,7 @@ that share a process each read their own database and port from its one environm
 
 import pytest
 
+from deploy.cli import main
 from deploy.dev.stack import Stack, StackSettings
 from deploy.registry import component_names, service_definitions
 from services.common.settings import RelaySettings, ServiceSettings, service_scoped
@@ -54,3 +55,11 @@ def test_a_scoped_variable_overrides_the_plain_one_for_its_service_only(monkeypa
     placement = service_scoped(ServiceSettings, "placement")
     assert (training.database_url, training.http_port) == ("sqlite+aiosqlite:///var/training.db", 8102)
     assert (placement.database_url, placement.http_port) == ("sqlite+aiosqlite:///var/shared.db", 8001)
+
+
+def test_hosting_several_services_without_a_database_each_is_refused(monkeypatch):
+    monkeypatch.setenv("REEMPLOY_DATABASE_URL", "sqlite+aiosqlite:///var/shared.db")
+    monkeypatch.setenv("REEMPLOY_TRAINING__DATABASE_URL", "sqlite+aiosqlite:///var/training.db")
+    monkeypatch.delenv("REEMPLOY_PLACEMENT__DATABASE_URL", raising=False)
+    with pytest.raises(SystemExit, match="REEMPLOY_PLACEMENT__DATABASE_URL"):
+        main(["host", "training", "training-relay", "placement"])
