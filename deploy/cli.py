@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import uvloop
 
 from contracts.topics import ALL_TOPICS
-from deploy.registry import SERVICE_PORT_OFFSETS, component_names, service_definition
+from deploy.registry import SERVICE_PORT_OFFSETS, component_names, hosted_service_names, service_definition
 from services.common import kafka
 from services.common.db import create_engine, session_factory, share_sqlite_engines
 from services.common.logging import configure_logging
@@ -22,6 +22,7 @@ from services.common.settings import (
     ServiceConsumerSettings,
     ServiceSettings,
     WorkerSettings,
+    service_scope,
     service_scoped,
 )
 
@@ -70,17 +71,14 @@ def _host(names: Sequence[str]) -> None:
 def _refuse_shared_databases(names: Sequence[str]) -> None:
     """Several services in one process need a database each (`REEMPLOY_<SERVICE>__DATABASE_URL`): with the
     plain `REEMPLOY_DATABASE_URL` alone they would all write one."""
-    services = dict.fromkeys(
-        name.partition("-")[0] for name in names if name.partition("-")[0] in SERVICE_PORT_OFFSETS
-    )
+    services = hosted_service_names(list(names))
     unscoped = [
-        service for service in services if f"REEMPLOY_{service.upper()}__DATABASE_URL" not in os.environ
+        f"{service_scope(s)}DATABASE_URL"
+        for s in services
+        if f"{service_scope(s)}DATABASE_URL" not in os.environ
     ]
     if len(services) > 1 and unscoped:
-        raise SystemExit(
-            "services hosted together need their own databases; set "
-            + ", ".join(f"REEMPLOY_{service.upper()}__DATABASE_URL" for service in unscoped)
-        )
+        raise SystemExit(f"services hosted together need their own databases; set {', '.join(unscoped)}")
 
 
 def _component(name: str) -> "processes.Component":

@@ -86,6 +86,12 @@ def service_components(definition: ServiceDefinition) -> list[str]:
     return [definition.name, *(f"{definition.name}-{helper}" for helper in helpers)]
 
 
+def hosted_service_names(components: list[str]) -> list[str]:
+    """The services whose components (API, relay, consumer) are among `components`, in their order."""
+    services = dict.fromkeys(component.partition("-")[0] for component in components)
+    return [name for name in services if name in SERVICE_PORT_OFFSETS]
+
+
 def component_names() -> list[str]:
     """Every component's name, found without importing the services (a process starts faster for it)."""
     names = [

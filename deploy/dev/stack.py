@@ -29,11 +29,18 @@ from contracts.topics import ALL_TOPICS
 from deploy.dev import components
 from deploy.dev.lifelines import DataDirectoryLock, tied_to_this_process
 from deploy.dev.migrating import MigrationFailed, MigrationsInBackground
-from deploy.registry import Layout, ServiceDefinition, process_layout, service_definitions
+from deploy.registry import (
+    Layout,
+    ServiceDefinition,
+    hosted_service_names,
+    process_layout,
+    service_definitions,
+)
 from services.common.db import create_engine, session_factory
 from services.common.kafka import ensure_topics
 from services.common.logging import configure_logging
 from services.common.relay import requeue
+from services.common.settings import service_scope
 
 log = logging.getLogger("stack")
 
@@ -187,8 +194,8 @@ class Stack:
         for process, hosted in process_layout(self.settings.layout).items():
             env = dict(common)
             ready_urls = []
-            for service in hosted_services(hosted, definitions):
-                scope = f"REEMPLOY_{service.name.upper()}__"
+            for service in (definitions[name] for name in hosted_service_names(hosted)):
+                scope = service_scope(service.name)
                 env[f"{scope}DATABASE_URL"] = self.database_url(service.name)
                 if service.name in hosted:
                     http_port = self.http_port(service)
@@ -404,14 +411,6 @@ class Stack:
         ]
         if taken:
             raise SystemExit(f"ports already in use (is another stack running?): {', '.join(taken)}")
-
-
-def hosted_services(
-    components: list[str], definitions: dict[str, ServiceDefinition]
-) -> list[ServiceDefinition]:
-    """The services whose components (API, relay, consumer) are among `components`, in their order."""
-    names = dict.fromkeys(component.partition("-")[0] for component in components)
-    return [definitions[name] for name in names if name in definitions]
 
 
 def _is_ready(http: httpx.Client, url: str) -> bool:

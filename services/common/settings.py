@@ -140,10 +140,15 @@ def service_scoped(settings_class: type[SettingsT], service: str) -> SettingsT:
     """`settings_class` for one service's component: a `REEMPLOY_<SERVICE>__<FIELD>` variable, where set,
     overrides `REEMPLOY_<FIELD>`, so the services hosted in one process each have their own database URL,
     HTTP port and so on (`REEMPLOY_TRAINING__DATABASE_URL`)."""
-    prefix = f"REEMPLOY_{service.upper()}__"
+    prefix = service_scope(service)
     overrides: dict[str, Any] = {
         name: os.environ[prefix + name.upper()]
         for name in settings_class.model_fields
         if prefix + name.upper() in os.environ
     }
     return settings_class(**overrides)
+
+
+def service_scope(service: str) -> str:
+    """The prefix of one service's own variables: `REEMPLOY_TRAINING__` for training."""
+    return f"REEMPLOY_{service.upper()}__"

@@ -5,7 +5,7 @@ import pytest
 
 from deploy.cli import main
 from deploy.dev.stack import Stack, StackSettings
-from deploy.registry import component_names, service_definitions
+from deploy.registry import component_names, hosted_service_names, service_definitions
 from services.common.settings import RelaySettings, ServiceSettings, service_scoped
 
 
@@ -37,7 +37,7 @@ def test_services_sharing_a_process_each_read_their_own_database_and_port(tmp_pa
     for name, value in services.env.items():
         monkeypatch.setenv(name, value)
     definitions = service_definitions()
-    hosted = {component.partition("-")[0] for component in services.argv[4:]}
+    hosted = hosted_service_names(services.argv[4:])
     assert len(hosted) == 6
     for name in hosted:
         settings = service_scoped(RelaySettings, name)
