@@ -1,16 +1,19 @@
 """What keeps one embedded stack to one data directory, and its processes to the life of their supervisor."""
 
+import contextlib
 import ctypes
 import errno
 import fcntl
 import functools
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _prctl(option: int, value: int) -> None:
@@ -22,7 +25,9 @@ def _prctl(option: int, value: int) -> None:
 
 def die_with_parent(parent_pid: int) -> None:
     """Run in a child between fork and exec (`preexec_fn`): Linux kills it when its parent dies, however the
-    parent died (kill -9 included). If the parent died before this ran, the child ends at once."""
+    parent died (kill -9 included). If the parent died before this ran, the child ends at once. The stop
+    signals the parent held while forking (`stop_signals_held`) are the child's again."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:
         os._exit(1)
@@ -32,6 +37,20 @@ def tied_to_this_process() -> functools.partial[None]:
     """A `preexec_fn` that ends the child when this process dies. Call Popen from the main thread: the kernel
     ties the child to the thread that started it."""
     return functools.partial(die_with_parent, os.getpid())
+
+
+@contextlib.contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while a child is started; they are handled when the block ends.
+
+    Python runs a signal's handler at the next bytecode, and inside Popen that can be an at-fork hook
+    (logging's lock release), where the handler's KeyboardInterrupt is printed and ignored: a SIGTERM sent
+    while the supervisor forked was lost, and the stack went on starting."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def adopt_orphans() -> None:

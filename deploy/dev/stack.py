@@ -27,7 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.topics import ALL_TOPICS
 from deploy.dev import components
-from deploy.dev.lifelines import DataDirectoryLock, tied_to_this_process
+from deploy.dev.lifelines import DataDirectoryLock, stop_signals_held, tied_to_this_process
 from deploy.dev.migrating import MigrationFailed, MigrationsInBackground
 from deploy.registry import (
     Layout,
@@ -102,14 +102,15 @@ class Supervised:
 
     def start(self) -> None:
         self.started_at = datetime.now(UTC)
-        self.process = subprocess.Popen(
-            self.spec.argv,
-            env={**os.environ, **self.spec.env},
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=tied_to_this_process(),
-        )
+        with stop_signals_held():
+            self.process = subprocess.Popen(
+                self.spec.argv,
+                env={**os.environ, **self.spec.env},
+                stdout=self.log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=tied_to_this_process(),
+            )
 
     def exited(self) -> bool:
         return self.process is not None and self.process.poll() is not None
