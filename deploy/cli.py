@@ -71,13 +71,9 @@ def _host(names: Sequence[str]) -> None:
 def _refuse_shared_databases(names: Sequence[str]) -> None:
     """Several services in one process need a database each (`REEMPLOY_<SERVICE>__DATABASE_URL`): with the
     plain `REEMPLOY_DATABASE_URL` alone they would all write one."""
-    services = hosted_service_names(list(names))
-    unscoped = [
-        f"{service_scope(s)}DATABASE_URL"
-        for s in services
-        if f"{service_scope(s)}DATABASE_URL" not in os.environ
-    ]
-    if len(services) > 1 and unscoped:
+    variables = [f"{service_scope(service)}DATABASE_URL" for service in hosted_service_names(list(names))]
+    unscoped = [variable for variable in variables if variable not in os.environ]
+    if len(variables) > 1 and unscoped:
         raise SystemExit(f"services hosted together need their own databases; set {', '.join(unscoped)}")
 
 

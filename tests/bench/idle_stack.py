@@ -14,6 +14,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from deploy.registry import hosted_service_names
 from tests.bench import _embedded
 from tests.infrastructure import stack_ports
 from tests.running_stack import RunningStack
@@ -28,10 +29,9 @@ def label(pid: int) -> str:
     services the compact layout hosts together by their APIs' names (`deploy host training placement …`)."""
     argv = (Path("/proc") / str(pid) / "cmdline").read_bytes().decode().split("\0")
     if "deploy" in argv:
-        hosted = [name for name in argv[argv.index("deploy") + 1 :] if name]
-        if len(hosted) > 4:
-            hosted = [name for name in hosted if "-" not in name]
-        return "deploy " + " ".join(hosted)
+        command = [name for name in argv[argv.index("deploy") + 1 :] if name]
+        services = hosted_service_names(command)
+        return "deploy " + " ".join(["host", *services] if len(services) > 1 else command)
     if argv[1:2] == ["broker"]:
         return "broker"
     return " ".join([Path(argv[0]).name, *argv[1:2]])
