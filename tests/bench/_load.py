@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import httpx
 from sqlalchemy import select
 from temporalio.client import Client
 
@@ -15,6 +14,7 @@ from contracts.journey import EVENT_SIGNAL, TASK_QUEUE, WORKFLOW_NAME, JourneyEv
 from deploy.dev.stack import Stack
 from services.common.db import create_engine
 from services.intake.models import outbox
+from tests.bench._http_load import LoadClient
 from tests.factories import NETWORK, registration
 from tests.operator import operator_headers
 
@@ -25,12 +25,11 @@ async def operator(identity: str) -> dict[str, str]:
     return await asyncio.to_thread(operator_headers, identity)
 
 
-def intake_client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=CONCURRENCY * 2)
-    return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60, headers=headers)
+def intake_client(base_url: str, headers: dict[str, str]) -> LoadClient:
+    return LoadClient(base_url, headers, connections=CONCURRENCY * 2)
 
 
-async def add_network(http: httpx.AsyncClient) -> None:
+async def add_network(http: LoadClient) -> None:
     """The street and community a registration names (409: there already)."""
     for path, body in NETWORK:
         response = await http.post(path, json=body)
@@ -89,14 +88,14 @@ async def open_journeys(client: Client) -> int:
     return (await client.count_workflows(query)).count
 
 
-async def post(http: httpx.AsyncClient, sent: dict[str, datetime]) -> None:
+async def post(http: LoadClient, sent: dict[str, datetime]) -> None:
     at = datetime.now(UTC)
     response = await http.post("/workers", json=registration())
     response.raise_for_status()
     sent[response.json()["case_id"]] = at
 
 
-async def post_many(http: httpx.AsyncClient, count: int) -> tuple[dict[str, datetime], float]:
+async def post_many(http: LoadClient, count: int) -> tuple[dict[str, datetime], float]:
     """`count` registrations, CONCURRENCY at a time: when each was sent, and the requests per second."""
     sent: dict[str, datetime] = {}
     slots = asyncio.Semaphore(CONCURRENCY)
@@ -110,7 +109,7 @@ async def post_many(http: httpx.AsyncClient, count: int) -> tuple[dict[str, date
     return sent, count / (time.perf_counter() - began)
 
 
-async def burst(http: httpx.AsyncClient, client: Client, count: int) -> tuple[float, float]:
+async def burst(http: LoadClient, client: Client, count: int) -> tuple[float, float]:
     """Registrations as fast as intake takes them: (cases/s until every journey runs, requests/s)."""
     began = datetime.now(UTC)
     sent, http_rate = await post_many(http, count)
@@ -150,7 +149,7 @@ async def stages(database_url: str, sent: dict[str, datetime], starts: dict[str,
 
 
 async def steady(
-    http: httpx.AsyncClient, client: Client, rate: float, seconds: float, database_url: str
+    http: LoadClient, client: Client, rate: float, seconds: float, database_url: str
 ) -> tuple[list[float], Stages]:
     """Registrations at `rate` a second for `seconds`: sorted POST → journey-start latencies, and hops."""
     sent: dict[str, datetime] = {}
