@@ -77,7 +77,7 @@ class LoadClient:
         content = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n" if body else ""
         message = f"{method} {path} HTTP/1.1\r\n{self._head_lines}{content}\r\n".encode() + body
         async with self._slots:
-            connection = self._idle.pop() if self._idle else await self._open()
+            connection = await self._connection()
             try:
                 async with asyncio.timeout(REPLY_TIMEOUT_SECONDS):
                     connection.writer.write(message)
@@ -91,7 +91,13 @@ class LoadClient:
                 connection.close()
             return reply
 
-    async def _open(self) -> _Connection:
+    async def _connection(self) -> _Connection:
+        """A kept-alive connection the server has not closed while it was idle, or a new one."""
+        while self._idle:
+            connection = self._idle.pop()
+            if not connection.reader.at_eof():
+                return connection
+            connection.close()
         reader, writer = await asyncio.open_connection(self._host, self._port)
         return _Connection(reader, writer)
 
@@ -120,6 +126,7 @@ async def _read_reply(reader: asyncio.StreamReader) -> tuple[Reply, bool]:
 
 
 async def _read_chunks(reader: asyncio.StreamReader) -> bytes:
+    """The chunks' data joined; the trailer fields after the last chunk are read and left unused."""
     chunks = []
     while size := int((await reader.readuntil(b"\r\n")).split(b";", 1)[0], 16):
         chunks.append(await reader.readexactly(size))

@@ -2,9 +2,11 @@
 that closes, and failed statuses."""
 
 import asyncio
+import contextlib
 import json
 import socket
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import uvicorn
@@ -60,20 +62,27 @@ def client_port(reply: Reply) -> int:
     return int(reply.json()["client_port"])
 
 
-@pytest.fixture
-async def base_url() -> AsyncIterator[str]:
-    """A server on a socket that listens before uvicorn starts: a first request waits in the backlog."""
+@contextlib.asynccontextmanager
+async def serving(**config: Any) -> AsyncIterator[tuple[str, uvicorn.Server]]:
+    """Its URL and uvicorn serving APP on a socket that listens before uvicorn starts, so that a first
+    request waits in the backlog."""
     listening = socket.socket()
     listening.bind(("127.0.0.1", 0))
     listening.listen()
-    server = uvicorn.Server(uvicorn.Config(APP, log_level="warning", lifespan="off"))
-    serving = asyncio.create_task(server.serve(sockets=[listening]))
+    server = uvicorn.Server(uvicorn.Config(APP, log_level="warning", lifespan="off", **config))
+    running = asyncio.create_task(server.serve(sockets=[listening]))
     try:
-        yield f"http://127.0.0.1:{listening.getsockname()[1]}"
+        yield f"http://127.0.0.1:{listening.getsockname()[1]}", server
     finally:
         server.should_exit = True
-        await serving
+        await running
         listening.close()
+
+
+@pytest.fixture
+async def base_url() -> AsyncIterator[str]:
+    async with serving() as (url, _server):
+        yield url
 
 
 async def test_a_json_post_is_sent_with_the_client_headers_and_its_reply_read(base_url: str) -> None:
@@ -116,6 +125,17 @@ async def test_a_failed_status_raises_with_the_reply_body(base_url: str) -> None
     assert reply.status_code == 422
     with pytest.raises(LoadClientError, match="validation_failed"):
         reply.raise_for_status()
+
+
+async def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
+    async with serving(timeout_keep_alive=1) as (url, server), LoadClient(url, {}, connections=1) as http:
+        first = client_port(await http.get("/echo"))
+        async with asyncio.timeout(60):
+            while True:
+                if not server.server_state.connections:
+                    break
+                await asyncio.sleep(0.05)
+        assert client_port(await http.get("/echo")) != first
 
 
 def test_only_plain_http_urls_are_accepted() -> None:
