@@ -141,10 +141,9 @@ def service_scoped(settings_class: type[SettingsT], service: str) -> SettingsT:
     overrides `REEMPLOY_<FIELD>`, so the services hosted in one process each have their own database URL,
     HTTP port and so on (`REEMPLOY_TRAINING__DATABASE_URL`)."""
     prefix = service_scope(service)
+    variables = {name: prefix + name.upper() for name in settings_class.model_fields}
     overrides: dict[str, Any] = {
-        name: os.environ[prefix + name.upper()]
-        for name in settings_class.model_fields
-        if prefix + name.upper() in os.environ
+        name: os.environ[variable] for name, variable in variables.items() if variable in os.environ
     }
     return settings_class(**overrides)
 
