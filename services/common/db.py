@@ -1,4 +1,5 @@
-"""Async SQLAlchemy engines for SQLite (WAL, `BEGIN IMMEDIATE`) and PostgreSQL (asyncpg), chosen by URL."""
+"""Async SQLAlchemy engines for SQLite (WAL, `BEGIN IMMEDIATE`, transactions on the event loop) and PostgreSQL
+(asyncpg), chosen by URL."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -6,6 +7,8 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from services.common.sqlite_driver import LoopDBAPI
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _shared_sqlite_engines: dict[str, AsyncEngine] | None = None
@@ -47,6 +50,7 @@ def _sqlite_engine(url: str, **options: Any) -> AsyncEngine:
     options.setdefault("pool_size", 1)
     options.setdefault("max_overflow", 0)
     options.setdefault("pool_timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    options.setdefault("module", LoopDBAPI())
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
     _make_sqlite_transactions_immediate(engine)
     return engine
