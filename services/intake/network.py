@@ -7,6 +7,7 @@ the choice locks the chosen row (`FOR UPDATE`): a registration that waited on it
 left it, and takes the next assistant with room when that one has none left.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, ScalarSelect, Update, bindparam, case, exists, select, update
@@ -32,6 +33,14 @@ def unknown(field: str, what: str) -> DomainError:
     return DomainError(
         422, "validation_failed", f"Unknown {what}", [{"field": field, "reason": f"unknown {what}"}]
     )
+
+
+@dataclass(frozen=True)
+class ClaimedPlace:
+    """The assistant a case was given a place with."""
+
+    assistant_id: str
+    community_code: str
 
 
 async def add_street(*, intake: Intake, street: StreetIn) -> Street:
@@ -86,7 +95,7 @@ async def _insert_new(intake: Intake, row: Street | Community, code: str, messag
         raise DomainError(409, code, message) from error
 
 
-async def assign_automatically(session: AsyncSession, community_code: str) -> LabourAssistant | None:
+async def assign_automatically(session: AsyncSession, community_code: str) -> ClaimedPlace | None:
     """Take a place with the best assistant for the community, inside the caller's transaction."""
     community = await session.get(Community, community_code)
     if community is None:
@@ -95,7 +104,7 @@ async def assign_automatically(session: AsyncSession, community_code: str) -> La
 
 
 def _place_taken(assistant_id: ColumnElement[str]) -> Update:
-    """One more open case for the assistant if they are active and have room, answering the assistant."""
+    """One more open case for the assistant if they are active and have room (answering nothing yet)."""
     return (
         update(LabourAssistant)
         .where(
@@ -104,7 +113,6 @@ def _place_taken(assistant_id: ColumnElement[str]) -> Update:
             LabourAssistant.open_cases < LabourAssistant.capacity,
         )
         .values(open_cases=LabourAssistant.open_cases + 1)
-        .returning(LabourAssistant)
     )
 
 
@@ -137,35 +145,39 @@ def _first_place_taken() -> Update:
         .scalar_subquery()
     )
     has_a_case = exists().where(WorkerCase.resident_id_hash == bindparam("lookup"))
-    return _place_taken(_best_place(street)).where(~has_a_case).returning(street)
+    return _place_taken(_best_place(street)).where(~has_a_case).returning(*_CLAIMED, street)
 
 
-_TAKE_BEST_PLACE = _place_taken(_best_place(bindparam("case_street")))
+_CLAIMED = (LabourAssistant.assistant_id, LabourAssistant.community_code)
+_TAKE_BEST_PLACE = _place_taken(_best_place(bindparam("case_street"))).returning(*_CLAIMED)
 _TAKE_FIRST_PLACE = _first_place_taken()
-_TAKE_PLACE = _place_taken(bindparam("chosen_assistant"))
-"""Built once: they are the hot path of every registration, and building them costs more than running them."""
+_TAKE_PLACE = _place_taken(bindparam("chosen_assistant")).returning(LabourAssistant)
+"""Built once: they are the hot path of every registration, and building them costs more than running them.
+The two claims run on the session's connection, as Core statements: through the ORM, each execution would
+copy the statement and work out its cache key again, which cost more than the claim itself."""
 _REFRESHED = {"synchronize_session": False, "populate_existing": True}
 
 
-async def claim_place(session: AsyncSession, community_code: str, street_code: str) -> LabourAssistant | None:
+async def claim_place(session: AsyncSession, community_code: str, street_code: str) -> ClaimedPlace | None:
     """Take a place with the best assistant of the community's street; None when none has room. One
     statement."""
     params = {"case_community": community_code, "case_street": street_code}
-    assistant: LabourAssistant | None = await session.scalar(
-        _TAKE_BEST_PLACE, params, execution_options=_REFRESHED
-    )
-    return assistant
+    claimed = (await (await session.connection()).execute(_TAKE_BEST_PLACE, params)).one_or_none()
+    return None if claimed is None else ClaimedPlace(*claimed)
 
 
 async def claim_first_place(
     session: AsyncSession, community_code: str, lookup: str
-) -> tuple[LabourAssistant, str] | None:
+) -> tuple[ClaimedPlace, str] | None:
     """A registration's claim: the best assistant of the community's street, and that street, if the person
     (`lookup`) has no case yet. One statement; None when they have a case, the community is unknown or
     nobody has room, and the caller reads which."""
     params = {"case_community": community_code, "lookup": lookup}
-    claimed = (await session.execute(_TAKE_FIRST_PLACE, params, execution_options=_REFRESHED)).one_or_none()
-    return None if claimed is None else (claimed[0], claimed[1])
+    claimed = (await (await session.connection()).execute(_TAKE_FIRST_PLACE, params)).one_or_none()
+    if claimed is None:
+        return None
+    assistant_id, assistant_community, street_code = claimed
+    return ClaimedPlace(assistant_id, assistant_community), street_code
 
 
 async def _take_place(session: AsyncSession, assistant_id: str) -> LabourAssistant | None:
@@ -186,7 +198,10 @@ async def give_back_place(session: AsyncSession, assistant_id: str) -> None:
 
 
 def assignment_event(
-    case_: WorkerCase, assistant: LabourAssistant, reason: AssignmentReason, previous: str | None = None
+    case_: WorkerCase,
+    assistant: ClaimedPlace | LabourAssistant,
+    reason: AssignmentReason,
+    previous: str | None = None,
 ) -> CaseAssigned:
     return CaseAssigned(
         case_id=case_.case_id,

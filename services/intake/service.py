@@ -24,7 +24,7 @@ from services.common.temporal import JourneyActionRefused, JourneyUnavailable
 from services.intake import audited, lifecycle, network
 from services.intake.collaborators import Intake
 from services.intake.guards import refuse_out_of_reach, require_case
-from services.intake.models import CaseFlag, Community, LabourAssistant, WorkerCase
+from services.intake.models import CaseFlag, Community, WorkerCase
 from services.intake.schemas import RegisteredWorker, WorkerRegistration
 
 RESIDENT_ID = "resident_id"
@@ -34,7 +34,7 @@ RESIDENT_ID = "resident_id"
 class Placement:
     """The place a registration claimed: with an assistant, or with none because nobody had room."""
 
-    assistant: LabourAssistant | None
+    assistant: network.ClaimedPlace | None
 
 
 async def register_worker(*, intake: Intake, registration: WorkerRegistration, caller: Caller) -> WorkerCase:
