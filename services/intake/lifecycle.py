@@ -20,17 +20,20 @@ from services.intake.models import CaseStatusChange, WorkerCase
 from services.intake.schemas import Closure, Reopening, StatusChange
 
 
+def status_change(case: WorkerCase, reason: str, note: str = "") -> dict[str, object]:
+    """The row of the case's history that records its status now."""
+    return {
+        "change_id": str(uuid7()),
+        "case_id": case.case_id,
+        "status": case.status,
+        "reason": reason,
+        "note": note,
+        "changed_at": datetime.now(UTC),
+    }
+
+
 def record_status(session: AsyncSession, case: WorkerCase, reason: str, note: str = "") -> None:
-    session.add(
-        CaseStatusChange(
-            change_id=str(uuid7()),
-            case_id=case.case_id,
-            status=case.status,
-            reason=reason,
-            note=note,
-            changed_at=datetime.now(UTC),
-        )
-    )
+    session.add(CaseStatusChange(**status_change(case, reason, note)))
 
 
 async def close_case(*, intake: Intake, case_id: str, closure: Closure, caller: Caller) -> WorkerCase:

@@ -128,15 +128,15 @@ async def take_in(*, intake: Intake, plan_id: str, batch: BulkIntakeIn, caller: 
         async with intake.sessions.begin() as session:
             case_ids = []
             for worker in batch.workers:
+                transfer = worker.labour_contract_transfer
                 case = await service.open_case(
                     session,
                     intake,
                     worker,
                     correlation_id=caller.access.correlation_id,
                     restructuring_plan_id=plan_id,
+                    labour_contract_transfer=None if transfer is None else transfer.model_dump(mode="json"),
                 )
-                if worker.labour_contract_transfer is not None:
-                    case.labour_contract_transfer = worker.labour_contract_transfer.model_dump(mode="json")
                 case_ids.append(case.case_id)
             session.add(
                 BulkIntake(

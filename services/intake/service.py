@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy import BindParameter, Select, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,7 @@ from services.common.temporal import JourneyActionRefused, JourneyUnavailable
 from services.intake import audited, lifecycle, network
 from services.intake.collaborators import Intake
 from services.intake.guards import refuse_out_of_reach, require_case
-from services.intake.models import CaseFlag, Community, WorkerCase
+from services.intake.models import CaseFlag, CaseStatusChange, Community, WorkerCase
 from services.intake.schemas import RegisteredWorker, WorkerRegistration
 
 RESIDENT_ID = "resident_id"
@@ -83,11 +83,22 @@ async def open_case(
     *,
     correlation_id: str,
     restructuring_plan_id: str | None = None,
+    labour_contract_transfer: dict[str, str] | None = None,
     placement: Placement | None = None,
 ) -> WorkerCase:
     """Insert the case, assign it and write its events, inside the caller's transaction (to the assistant of
-    `placement` when the caller has already claimed a place)."""
+    `placement` when the caller has already claimed a place).
+
+    The case, its flags and its first status go in as Core statements on the session's connection, as
+    every registration writes them: the session's unit of work cost more than the inserts. The case
+    returned is not in the session; change it only through statements of its own.
+    """
     identity = registration.identity()
+    community_code = registration.community_code
+    if placement is None:
+        assistant = await network.assign_automatically(session, community_code)
+    else:
+        assistant = placement.assistant
     case = WorkerCase(
         case_id=str(uuid7()),
         resident_id_encrypted=intake.personal_data.encrypt(identity.number, purpose=RESIDENT_ID),
@@ -99,22 +110,23 @@ async def open_case(
         household=registration.household.model_dump() if registration.household else None,
         full_name=registration.full_name,
         mobile=registration.mobile,
-        community_code=registration.community_code,
+        community_code=community_code,
+        assistant_id=assistant.assistant_id if assistant else None,
+        restructuring_plan_id=restructuring_plan_id,
+        labour_contract_transfer=labour_contract_transfer,
         layoff_date=registration.layoff_date,
         layoff_reason=registration.layoff_reason.value,
         status="open",
         registered_at=datetime.now(UTC),
-        restructuring_plan_id=restructuring_plan_id,
+        journey_stage_sequence=0,
+        version=1,
     )
-    if placement is None:
-        assistant = await network.assign_automatically(session, case.community_code)
-    else:
-        assistant = placement.assistant
-    case.assistant_id = assistant.assistant_id if assistant else None
-    session.add(case)
-    await session.flush()
-    session.add_all([CaseFlag(flag=flag, case_id=case.case_id) for flag in case.hardship_flags])
-    lifecycle.record_status(session, case, "registered")
+    connection = await session.connection()
+    await connection.execute(_INSERT_CASE, {column: getattr(case, column) for column in _CASE_COLUMNS})
+    if case.hardship_flags:
+        flags = [{"flag": flag, "case_id": case.case_id} for flag in case.hardship_flags]
+        await connection.execute(_INSERT_FLAGS, flags)
+    await connection.execute(_INSERT_STATUS, lifecycle.status_change(case, "registered"))
     events: list[Event] = [
         WorkerRegistered(
             case_id=case.case_id,
@@ -130,6 +142,13 @@ async def open_case(
         events.append(network.assignment_event(case, assistant, AssignmentReason.AUTOMATIC))
     await intake.outbox.add_all(session, events, correlation_id=correlation_id)
     return case
+
+
+_CASE_COLUMNS = tuple(column.key for column in WorkerCase.__table__.columns)
+_INSERT_CASE = insert(WorkerCase)
+_INSERT_FLAGS = insert(CaseFlag)
+_INSERT_STATUS = insert(CaseStatusChange)
+"""Built once, as every registration runs them."""
 
 
 async def _place_new_person(
