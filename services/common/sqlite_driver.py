@@ -13,7 +13,7 @@ Streaming (server-side) cursors keep aiosqlite's own path. docs/architecture.md 
 
 import collections
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -101,16 +101,16 @@ class LoopConnection(AsyncAdapt_aiosqlite_connection):
     _cursor_cls = _Cursor
 
     def commit(self) -> None:
-        if self._connection._connection:
-            try:
-                self._connection._conn.commit()
-            except Exception as error:
-                self._handle_exception(error)
+        self._end(sqlite3.Connection.commit)
 
     def rollback(self) -> None:
+        self._end(sqlite3.Connection.rollback)
+
+    def _end(self, end: Callable[[sqlite3.Connection], None]) -> None:
+        """End the transaction on the loop (it never waits on another connection); nothing once closed."""
         if self._connection._connection:
             try:
-                self._connection._conn.rollback()
+                end(self._connection._conn)
             except Exception as error:
                 self._handle_exception(error)
 
