@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.common.db import create_engine
+from services.common.db import SQLITE_BUSY_TIMEOUT_MS, create_engine
 
 SCHEMA = "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE)"
 
@@ -51,7 +51,9 @@ def trips_to_the_driver_thread(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return trips
 
 
-async def test_a_transaction_goes_to_the_driver_thread_once_to_begin(engine, trips_to_the_driver_thread):
+async def test_a_transaction_on_a_free_file_never_goes_to_the_driver_thread(
+    engine, trips_to_the_driver_thread
+):
     async with engine.begin() as connection:
         await connection.execute(text("SELECT 1"))
     trips_to_the_driver_thread.clear()
@@ -62,7 +64,45 @@ async def test_a_transaction_goes_to_the_driver_thread_once_to_begin(engine, tri
         bodies = (await connection.execute(text("SELECT body FROM notes"))).scalars().all()
 
     assert bodies == ["changed"]
-    assert len(trips_to_the_driver_thread) == 1, trips_to_the_driver_thread
+    assert trips_to_the_driver_thread == []
+
+
+async def test_a_begin_that_finds_the_lock_taken_waits_on_the_driver_thread_with_the_busy_timeout(
+    database, engine, trips_to_the_driver_thread
+):
+    """Tried on the loop without waiting, the BEGIN is refused; it then waits on the thread, and the
+    connection keeps the busy timeout it was opened with."""
+    other = create_engine(database)
+    waiting: asyncio.Task[None] | None = None
+    try:
+        for opened in (engine, other):
+            async with opened.begin() as warm:
+                await warm.execute(text("SELECT 1"))
+        trips_to_the_driver_thread.clear()
+        async with engine.begin() as holder:
+            await holder.execute(text("INSERT INTO notes (body) VALUES ('held')"))
+            waiting = asyncio.create_task(_insert(other, "waited"))
+            async with asyncio.timeout(30):
+                while True:
+                    if trips_to_the_driver_thread:
+                        break
+                    await asyncio.sleep(0.01)
+            assert not waiting.done()
+        await waiting
+        trips = list(trips_to_the_driver_thread)
+        async with other.connect() as connection:
+            busy_timeout = (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one()
+    finally:
+        if waiting is not None and not waiting.done():
+            waiting.cancel()
+        await other.dispose()
+    assert busy_timeout == SQLITE_BUSY_TIMEOUT_MS
+    assert trips == ["_run"], "only the BEGIN that waited went to the thread"
+
+
+async def _insert(engine: AsyncEngine, body: str) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO notes (body) VALUES (:body)"), {"body": body})
 
 
 async def test_a_statement_keeps_its_rowcount_lastrowid_and_returned_rows(engine):
