@@ -1,4 +1,4 @@
-"""aiosqlite for SQLAlchemy, with one trip to the driver's thread a transaction instead of four a statement.
+"""aiosqlite for SQLAlchemy, with transactions on the event loop instead of four thread trips a statement.
 
 SQLAlchemy's aiosqlite adapter sends every step of a statement (open a cursor, execute, fetch, close) to
 aiosqlite's thread and waits for the answer on the event loop. Each trip costs two thread switches and a
