@@ -7,9 +7,12 @@ queues the rows of that lost broker epoch, within the replay window, for publish
 
 Given the broker's identity (`broker_id`: the embedded broker gets a new cluster id each start), the relay
 knows for certain rather than by offsets: before each batch it asks who the broker is, and a new one means
-the epoch was lost. A batch is marked only if the broker that acknowledged it still answers once the rows
-are marked, inside the marking transaction; so a batch the old broker acknowledged just before it died is
-never recorded as published to its successor.
+the epoch was lost. A batch is marked only if the broker that acknowledged it still answers after the
+acknowledgements, so a batch the old broker acknowledged just before it died is never recorded as published
+to its successor. The relay asks just before the marking transaction, not inside it: on SQLite the
+process's one connection would otherwise wait a broker round trip, and every request with it. A broker lost
+between that answer and the commit loses the batch with its epoch, whose rows the next question queues
+again.
 """
 
 import asyncio
@@ -180,30 +183,30 @@ class Relay:
         broker: str | None,
     ) -> bool:
         table = self.outbox
-        async with self._epoch_lock, self.sessions.begin() as session:
-            if self.broker_epoch != published_in_epoch:
-                log.warning("a batch was published to a broker since lost; publishing it again")
-                return False
-            if self._offsets_went_backwards(landings):
-                await self._requeue_lost_epoch(session, reason="broker_lost_messages")
-            now = datetime.now(UTC)
-            await session.execute(
-                update(table)
-                .where(table.c.seq == bindparam("row_seq"))
-                .values(
-                    published_at=now,
-                    broker_epoch=self.broker_epoch,
-                    kafka_partition=bindparam("row_partition"),
-                    kafka_offset=bindparam("row_offset"),
-                ),
-                [
-                    {"row_seq": row.seq, "row_partition": landing.partition, "row_offset": landing.offset}
-                    for row, landing in zip(rows, landings, strict=True)
-                ],
-                execution_options={"synchronize_session": False},
-            )
+        async with self._epoch_lock:
             if broker is not None and self.broker_id is not None and await self.broker_id() != broker:
                 raise _BrokerReplaced
+            async with self.sessions.begin() as session:
+                if self.broker_epoch != published_in_epoch:
+                    log.warning("a batch was published to a broker since lost; publishing it again")
+                    return False
+                if self._offsets_went_backwards(landings):
+                    await self._requeue_lost_epoch(session, reason="broker_lost_messages")
+                await session.execute(
+                    update(table)
+                    .where(table.c.seq == bindparam("row_seq"))
+                    .values(
+                        published_at=datetime.now(UTC),
+                        broker_epoch=self.broker_epoch,
+                        kafka_partition=bindparam("row_partition"),
+                        kafka_offset=bindparam("row_offset"),
+                    ),
+                    [
+                        {"row_seq": row.seq, "row_partition": landing.partition, "row_offset": landing.offset}
+                        for row, landing in zip(rows, landings, strict=True)
+                    ],
+                    execution_options={"synchronize_session": False},
+                )
             for landing in landings:
                 place = (landing.topic, landing.partition)
                 self.high_water[place] = max(self.high_water.get(place, -1), landing.offset)

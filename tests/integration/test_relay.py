@@ -329,3 +329,23 @@ async def test_a_batch_acknowledged_by_a_broker_replaced_before_marking_is_publi
     assert await relay.publish_pending() == 3
     assert sent_ids(publisher) == ids + ids
     assert await unpublished(intake_engine) == 0
+
+
+async def test_the_broker_is_asked_who_it_is_outside_the_marking_transaction(intake_engine):
+    """On SQLite a process has one connection: a marking transaction that waited on the broker would hold
+    every request of the process for a round trip. Here the broker's answer needs that connection itself."""
+    ids = await write_events(intake_engine, 2)
+    publisher = FakePublisher()
+
+    class AnswersAfterAWrite(BrokerIdentity):
+        async def __call__(self) -> str:
+            await write_events(intake_engine, 1)
+            return await super().__call__()
+
+    identity = AnswersAfterAWrite()
+    relay = relay_knowing(intake_engine, publisher, identity)
+    await relay.load_state()
+    async with asyncio.timeout(60):
+        assert await relay.publish_pending() == 2
+    assert sent_ids(publisher) == ids
+    assert await unpublished(intake_engine) == identity.asked
