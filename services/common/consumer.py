@@ -123,15 +123,16 @@ class EventConsumer:
         self, partitions: Sequence[TopicPartition]
     ) -> list[TopicPartition]:
         rewound: list[TopicPartition] = []
-        for partition in partitions:
-            ours = self.committed_here.get(partition)
-            if ours is None:
+        ours_by_partition = {p: ours for p in partitions if (ours := self.committed_here.get(p)) is not None}
+        answers = await asyncio.gather(
+            *(self.consumer.committed(partition) for partition in ours_by_partition), return_exceptions=True
+        )
+        for (partition, ours), theirs in zip(ours_by_partition.items(), answers, strict=True):
+            if isinstance(theirs, KafkaError):
+                log.warning("could not read committed offsets", exc_info=theirs)
                 continue
-            try:
-                theirs = await self.consumer.committed(partition)
-            except KafkaError:
-                log.warning("could not read committed offsets", exc_info=True)
-                return rewound
+            if isinstance(theirs, BaseException):
+                raise theirs
             if theirs is not None and theirs >= ours:
                 continue
             log.warning(

@@ -5,6 +5,7 @@ import contextlib
 from dataclasses import dataclass, field
 
 from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaConnectionError
 
 from services.common.consumer import EventConsumer, PermanentError
 from tests.factories import registered_envelope
@@ -190,6 +191,47 @@ async def test_partitions_are_read_again_when_the_broker_lost_the_groups_offsets
     assert await consumer.rewind_if_broker_lost_offsets() == [first, second]
     assert kafka.rewound_to_start == [first, second]
     assert await consumer.rewind_if_broker_lost_offsets() == []
+
+
+@dataclass
+class SlowGroupOffsets(FakeKafka):
+    """Answers each offset question only once every partition of the batch was asked (one round trip for all,
+    not one after another); the partition in `unreadable` answers with an error."""
+
+    partitions_asked: int = 2
+    unreadable: TopicPartition | None = None
+    asked: list[TopicPartition] = field(default_factory=list)
+    all_asked: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def committed(self, partition):
+        self.asked.append(partition)
+        if len(self.asked) == self.partitions_asked:
+            self.all_asked.set()
+        async with asyncio.timeout(30):
+            await self.all_asked.wait()
+        if partition == self.unreadable:
+            raise KafkaConnectionError("the coordinator did not answer")
+        return self.group_offsets.get(partition)
+
+
+async def test_group_offsets_are_asked_for_all_partitions_at_once_and_a_failed_answer_skips_only_its_own():
+    async def handler(envelope):
+        return "applied"
+
+    first, second = TopicPartition(TOPIC, 0), TopicPartition(TOPIC, 1)
+    kafka = SlowGroupOffsets(unreadable=first)
+    consumer = consumer_with(handler, kafka)
+    batch = {
+        first: [record(0, registered_envelope("a").to_bytes())],
+        second: [record(0, registered_envelope("b").to_bytes(), partition=1)],
+    }
+    await consumer.process(batch)
+    kafka.group_offsets.clear()
+    kafka.asked.clear()
+    kafka.all_asked.clear()
+
+    assert await consumer.rewind_if_broker_lost_offsets() == [second]
+    assert kafka.rewound_to_start == [second]
 
 
 async def test_a_batch_read_past_records_a_restarted_broker_took_again_is_not_committed_but_read_again():
