@@ -70,11 +70,10 @@ def _is_begin(operation: str) -> bool:
 class _Cursor(AsyncAdapt_aiosqlite_cursor):
     """A cursor that holds a statement's whole outcome, fetched in the same step as its execution."""
 
-    __slots__ = ("_busy_timeout_ms", "_description", "_lastrowid", "_rowcount")
+    __slots__ = ("_description", "_lastrowid", "_rowcount")
 
     def __init__(self, adapt_connection: AsyncAdapt_dbapi_connection) -> None:
         self._adapt_connection = adapt_connection
-        self._busy_timeout_ms = cast("LoopConnection", adapt_connection).busy_timeout_ms
         self._connection = adapt_connection._connection
         self._soft_closed_memoized = EMPTY_DICT
         self._rows = collections.deque()
@@ -114,7 +113,8 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
             if connection.in_transaction:
                 outcome = _run(connection, operation, parameters, many)
             elif _is_begin(operation) and not parameters:
-                outcome = _begin_without_waiting(connection, operation, self._busy_timeout_ms)
+                busy_timeout_ms = cast("LoopConnection", self._adapt_connection).busy_timeout_ms
+                outcome = _begin_without_waiting(connection, operation, busy_timeout_ms)
             if outcome is None:
                 outcome = await driver._execute(_run, connection, operation, parameters, many)
         self._description, rows, self._rowcount, self._lastrowid = outcome
