@@ -203,6 +203,7 @@ async def consume(
         settings.kafka_bootstrap,
         group_id=name,
         session_timeout_ms=settings.kafka_session_timeout_ms,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         topics=topics,
         assign_all_partitions=settings.kafka_assign_all_partitions,
     )

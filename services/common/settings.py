@@ -7,6 +7,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
+KAFKA_FETCH_MAX_WAIT_MS = 100
 
 
 class KitSettings(BaseSettings):
@@ -26,6 +27,12 @@ class KitSettings(BaseSettings):
         "at once instead of after the broker's rebalance delay and its dead predecessor's session timeout",
     )
     kafka_replication_factor: int = Field(default=1, ge=1)
+    kafka_fetch_max_wait_ms: int = Field(
+        default=KAFKA_FETCH_MAX_WAIT_MS,
+        ge=1,
+        description="How long the broker may hold a consumer's fetch that finds nothing new: on Tansu, which "
+        "answers only when the wait runs out, what an event waits on average on each hop is half of it",
+    )
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     journey_time_scale: float = Field(

@@ -65,6 +65,7 @@ async def rewind_consumer_group(settings: ServiceConsumerSettings) -> int:
         settings.kafka_bootstrap,
         group_id=CONSUMER,
         session_timeout_ms=settings.kafka_session_timeout_ms,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         topics=SUBSCRIPTIONS[CONSUMER],
     )
     await consumer.start()
