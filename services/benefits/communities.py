@@ -5,29 +5,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import CaseAssigned, WorkerRegistered
 from services.benefits.models import CaseCommunity
+from services.common.upserts import upsert_into
 
 
 async def apply_registered(session: AsyncSession, event: WorkerRegistered) -> None:
-    if await session.get(CaseCommunity, event.case_id) is None:
-        session.add(
-            CaseCommunity(
-                case_id=event.case_id, community_code=event.community_code, changed_at=event.registered_at
-            )
-        )
+    """The community registration names, unless an assignment told the case's community first."""
+    await session.execute(
+        upsert_into(session, CaseCommunity)
+        .values(case_id=event.case_id, community_code=event.community_code, changed_at=event.registered_at)
+        .on_conflict_do_nothing(index_elements=["case_id"])
+    )
 
 
 async def apply_assigned(session: AsyncSession, event: CaseAssigned) -> None:
     """The case now belongs to its assistant's community, unless a later change was applied already."""
-    known = await session.get(CaseCommunity, event.case_id)
-    if known is None:
-        session.add(
-            CaseCommunity(
-                case_id=event.case_id, community_code=event.community_code, changed_at=event.assigned_at
-            )
+    assigned = upsert_into(session, CaseCommunity).values(
+        case_id=event.case_id, community_code=event.community_code, changed_at=event.assigned_at
+    )
+    incoming = assigned.excluded
+    await session.execute(
+        assigned.on_conflict_do_update(
+            index_elements=["case_id"],
+            set_={"community_code": incoming.community_code, "changed_at": incoming.changed_at},
+            where=CaseCommunity.changed_at <= incoming.changed_at,
         )
-    elif known.changed_at <= event.assigned_at:
-        known.community_code = event.community_code
-        known.changed_at = event.assigned_at
+    )
 
 
 async def community_of(session: AsyncSession, case_id: str) -> str | None:

@@ -6,10 +6,10 @@ order on one topic, but topics interleave freely, so each effect tolerates its c
 """
 
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.envelope import Envelope
@@ -42,6 +42,7 @@ from contracts.events.placement import (
 from contracts.events.training import TrainingCompleted
 from services.common.consumer import PermanentError
 from services.common.inbox import Effect, Inbox, InboxHandler
+from services.common.upserts import upsert_into
 from services.console.domain import Indicator, is_newer_stage
 from services.console.models import (
     Achievement,
@@ -69,18 +70,23 @@ def _parse(model: type[Model], envelope: Envelope) -> Model:
         raise PermanentError(f"{envelope.type} {envelope.id} does not match its schema: {error}") from error
 
 
+def _new_case(case_id: str, moment: datetime) -> dict[str, Any]:
+    """The row of a case no event has told anything about yet."""
+    return {
+        "case_id": case_id,
+        "stage_sequence": 0,
+        "status": "open",
+        "aged_4050": False,
+        "hardship_flags": [],
+        "open_complaints": 0,
+        "updated_at": moment,
+    }
+
+
 async def _case(session: AsyncSession, case_id: str, moment: datetime) -> CaseView:
     case = await session.get(CaseView, case_id)
     if case is None:
-        case = CaseView(
-            case_id=case_id,
-            stage_sequence=0,
-            status="open",
-            aged_4050=False,
-            hardship_flags=[],
-            open_complaints=0,
-            updated_at=moment,
-        )
+        case = CaseView(**_new_case(case_id, moment))
         session.add(case)
     case.updated_at = max(case.updated_at, moment)
     return case
@@ -107,8 +113,26 @@ async def _achieve(
 
 async def worker_registered(session: AsyncSession, envelope: Envelope) -> None:
     """Also settles what arrived before it: achievements move to the case's community, and re-employment
-    of an aged "4050" worker counts as "4050" placed."""
+    of an aged "4050" worker counts as "4050" placed.
+
+    A registration is nearly always the first event of its case: then the case's row goes in as one INSERT,
+    and nothing arrived before it to settle (every achievement belongs to a case row that exists)."""
     event = _parse(WorkerRegistered, envelope)
+    registered = {
+        "community_code": event.community_code,
+        "hardship_flags": list(event.hardship_flags),
+        "aged_4050": AGED_4050 in event.hardship_flags,
+        "layoff_date": event.layoff_date,
+        "registered_at": event.registered_at,
+    }
+    first = (
+        upsert_into(session, CaseView)
+        .values(_new_case(event.case_id, event.registered_at) | registered)
+        .on_conflict_do_nothing(index_elements=["case_id"])
+        .returning(CaseView.case_id)
+    )
+    if (await session.execute(first)).first() is not None:
+        return
     case = await _case(session, event.case_id, event.registered_at)
     case.community_code = event.community_code
     case.hardship_flags = list(event.hardship_flags)
@@ -158,8 +182,11 @@ async def case_assigned(session: AsyncSession, envelope: Envelope) -> None:
     before = load_of(case)
     case.assistant_id = event.assistant_id
     await move_load(session, before, case)
-    if await session.get(AssistantView, event.assistant_id) is None:
-        session.add(AssistantView(assistant_id=event.assistant_id, community_code=event.community_code))
+    await session.execute(
+        upsert_into(session, AssistantView)
+        .values(assistant_id=event.assistant_id, community_code=event.community_code)
+        .on_conflict_do_nothing(index_elements=["assistant_id"])
+    )
 
 
 async def case_closed(session: AsyncSession, envelope: Envelope) -> None:
@@ -384,14 +411,15 @@ EFFECTS: dict[str, Effect] = {
 async def _record(session: AsyncSession, envelope: Envelope) -> None:
     """Put the event on the timeline, then apply its effect on the views (if it has one)."""
     model = registry()[envelope.type]
-    session.add(
-        TimelineEntry(
-            event_id=envelope.id,
-            event_type=envelope.type,
-            case_id=envelope.subject if issubclass(model, CaseEvent) else None,
-            occurred_at=envelope.time,
-            data=envelope.data,
-        )
+    await session.execute(
+        insert(TimelineEntry),
+        {
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "case_id": envelope.subject if issubclass(model, CaseEvent) else None,
+            "occurred_at": envelope.time,
+            "data": envelope.data,
+        },
     )
     effect = EFFECTS.get(envelope.type)
     if effect is not None:

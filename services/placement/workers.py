@@ -10,7 +10,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import (
@@ -21,6 +20,7 @@ from contracts.events.intake import (
     WorkerRegistered,
 )
 from contracts.occupations import OccupationArea
+from services.common.upserts import upsert_into
 from services.placement.collaborators import Placement
 from services.placement.guards import require
 from services.placement.models import Worker, WorkerInterest
@@ -46,39 +46,51 @@ def as_code(word: str) -> str:
     return "_".join(word.lower().replace("-", " ").split())
 
 
+def _empty_worker(case_id: str, now: datetime) -> dict[str, Any]:
+    """The row of a worker no event has told anything about yet."""
+    return {
+        "case_id": case_id,
+        "hardship_flags": [],
+        "skills": {},
+        "profile_certificates": [],
+        "training_certificates": [],
+        "desired_occupations": [],
+        "desired_forms": [],
+        "profile_version": 0,
+        "match_facts": {},
+        "case_open": True,
+        "registered": False,
+        "updated_at": now,
+        "version": 1,
+    }
+
+
 async def ensure_worker(session: AsyncSession, case_id: str) -> Worker:
     """The worker's row, created empty if no event about them came before; locked for this transaction."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    await session.execute(
-        dialect.insert(Worker)
-        .values(
-            case_id=case_id,
-            hardship_flags=[],
-            skills={},
-            profile_certificates=[],
-            training_certificates=[],
-            desired_occupations=[],
-            desired_forms=[],
-            profile_version=0,
-            match_facts={},
-            case_open=True,
-            registered=False,
-            updated_at=datetime.now(UTC),
-            version=1,
-        )
-        .on_conflict_do_nothing(index_elements=["case_id"])
-    )
+    empty = upsert_into(session, Worker).values(_empty_worker(case_id, datetime.now(UTC)))
+    await session.execute(empty.on_conflict_do_nothing(index_elements=["case_id"]))
     worker = await session.get(Worker, case_id, with_for_update=True, populate_existing=True)
     assert worker is not None
     return worker
 
 
 async def apply_registration(session: AsyncSession, event: WorkerRegistered) -> None:
+    """One INSERT when the registration is the first event about the worker, as it nearly always is;
+    otherwise the row that an earlier event created is completed."""
+    row = _empty_worker(event.case_id, datetime.now(UTC)) | {
+        "community_code": event.community_code,
+        "hardship_flags": sorted(event.hardship_flags),
+        "registered": True,
+    }
+    row["match_facts"] = facts(Worker(**row))
+    first = upsert_into(session, Worker).values(row).on_conflict_do_nothing(index_elements=["case_id"])
+    if (await session.execute(first.returning(Worker.case_id))).first() is not None:
+        return
     worker = await ensure_worker(session, event.case_id)
     worker.community_code = event.community_code
-    worker.hardship_flags = sorted(event.hardship_flags)
+    worker.hardship_flags = row["hardship_flags"]
     worker.registered = True
-    worker.updated_at = datetime.now(UTC)
+    worker.updated_at = row["updated_at"]
     worker.match_facts = facts(worker)
 
 
@@ -117,9 +129,17 @@ async def apply_certificate(session: AsyncSession, event: CertificateIssued) -> 
 
 
 async def apply_assignment(session: AsyncSession, event: CaseAssigned) -> None:
-    worker = await ensure_worker(session, event.case_id)
-    worker.assistant_id = event.assistant_id
-    worker.updated_at = datetime.now(UTC)
+    """One upsert: the assistant is the only thing an assignment changes."""
+    now = datetime.now(UTC)
+    row = _empty_worker(event.case_id, now) | {"assistant_id": event.assistant_id}
+    table = Worker.__table__.c
+    assign = upsert_into(session, Worker).values(row)
+    await session.execute(
+        assign.on_conflict_do_update(
+            index_elements=["case_id"],
+            set_={"assistant_id": event.assistant_id, "updated_at": now, "version": table.version + 1},
+        )
+    )
 
 
 async def apply_case_open(session: AsyncSession, event: CaseClosed | CaseReopened) -> None:

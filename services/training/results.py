@@ -5,8 +5,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.training import (
@@ -20,6 +18,7 @@ from contracts.events.training import (
 from contracts.occupations import OccupationArea
 from services.common.errors import DomainError
 from services.common.transitions import move
+from services.common.upserts import upsert_into
 from services.training.collaborators import Training
 from services.training.domain import (
     CLASS_TRANSITIONS,
@@ -217,9 +216,8 @@ async def _issue_certificates(
 
 async def _take_serials(session: AsyncSession, year: int, count: int) -> int:
     """Reserve `count` consecutive serials of the year under its row lock; returns the first."""
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
     await session.execute(
-        insert(CertificateSerial)
+        upsert_into(session, CertificateSerial)
         .values(year=year, last_serial=0)
         .on_conflict_do_nothing(index_elements=["year"])
     )

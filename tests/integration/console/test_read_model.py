@@ -19,6 +19,7 @@ from services.console.schemas import CommunityStreetIn, TargetIn
 from tests.infrastructure import migrated_database
 from tests.integration.console import events
 from tests.integration.console.conftest import MIGRATIONS, TODAY, Feed
+from tests.sql_statements import statements_sent
 
 ASSISTANT = "a0000000-0000-4000-8000-000000000001"
 OTHER_ASSISTANT = "a0000000-0000-4000-8000-000000000002"
@@ -36,6 +37,31 @@ async def test_each_event_is_applied_once(feed: Feed, sessions: async_sessionmak
         "intake.worker_registered.v1",
         "placement.hired.v1",
     ]
+
+
+async def test_a_first_registration_is_one_insert_of_its_case_and_an_assignment_counts_on_the_load(
+    feed: Feed, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    case_id = events.an_id()
+    with statements_sent() as sent:
+        await feed.send(events.registered(case_id, "HP-01", aged_4050=True))
+    assert [statement.split(" (")[0] for statement in sent if "case_views" in statement] == [
+        "INSERT INTO case_views"
+    ], "\n".join(sent)
+    await feed.send(events.assigned(case_id, ASSISTANT, "HP-01"))
+    await feed.send(events.assigned(events.an_id(), ASSISTANT, "HP-01"))
+
+    async with sessions() as session:
+        case = await session.get(CaseView, case_id)
+        load = await session.get(AssistantLoad, ASSISTANT)
+    assert case is not None and load is not None
+    assert (case.community_code, case.assistant_id, case.aged_4050, case.status) == (
+        "HP-01",
+        ASSISTANT,
+        True,
+        "open",
+    )
+    assert load.open_cases == 2
 
 
 async def test_a_late_stage_change_does_not_move_the_case_back(

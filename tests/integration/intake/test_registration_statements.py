@@ -5,36 +5,15 @@ single writer's lock. docs/services/intake.md lists them and why each is there; 
 from creeping back up.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
 from tests.factories import assistant, registration, resident_id_number
+from tests.sql_statements import statements_sent
 
 YOUNG = date(1990, 5, 1)
 """Born then, a worker laid off in 2026 carries no hardship flag of age."""
 MOST_STATEMENTS = 6
 """Read (street and known case), claim (assistant), case, status history, outbox, audit chain."""
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-@contextmanager
-def statements_sent() -> Iterator[list[str]]:
-    """The statements every engine of this process sends while the block runs (transaction control aside)."""
-    sent: list[str] = []
-
-    def count(_conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
-        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            sent.append(" ".join(statement.split())[:90])
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 async def test_a_registration_is_at_most_six_statements(assistant_api, admin_api):

@@ -25,6 +25,7 @@ from tests.integration.placement.builders import (
     verified_employer,
 )
 from tests.integration.placement.builders import assigned as assignment
+from tests.sql_statements import statements_sent
 
 CASE = "0193a000-0000-7000-8000-0000000000c1"
 
@@ -54,6 +55,60 @@ async def test_each_event_is_applied_once_and_an_older_profile_never_replaces_a_
         "elderly_care",
         "housekeeping",
     ]
+
+
+async def test_a_first_registration_and_its_assignment_write_the_view_in_one_statement_each(
+    placement_api, feed, placement_engine
+):
+    """Every registration takes this path, so each writes its row in one statement; the row is the same as
+    the one the full path builds, and later events still change it."""
+    with statements_sent() as sent:
+        assert await feed.event(registered(CASE, community="HP-01", flags=("disability",))) == "applied"
+        assert await feed.event(assignment(CASE, "assistant-7")) == "applied"
+    assert len([statement for statement in sent if " workers" in statement]) == 2, "\n".join(sent)
+
+    async with placement_engine.connect() as connection:
+        row = (await connection.execute(select(Worker).where(Worker.case_id == CASE))).one()
+    assert row.match_facts == {
+        "flags": ["disability"],
+        "skills": {},
+        "certificates": [],
+        "occupations": [],
+        "forms": [],
+    }
+    assert (row.assistant_id, row.registered, row.case_open, row.version) == ("assistant-7", True, True, 2)
+
+    cooking = profile(CASE, version=1, skills=("cooking",), occupations=("Cooking",))
+    assert await feed.event(cooking) == "applied"
+    worker = body(await placement_api.get(f"/workers/{CASE}", headers=as_assistant("HP-01")))
+    assert worker["assistant_id"] == "assistant-7" and worker["hardship_flags"] == ["disability"]
+    assert worker["skills"] == {"cooking": 1} and worker["desired_occupations"] == ["cooking"]
+
+
+async def test_an_assignment_before_the_registration_leaves_a_row_the_registration_completes(
+    placement_api, feed
+):
+    assert await feed.event(assignment(CASE, "assistant-7")) == "applied"
+    assert await feed.event(registered(CASE, community="HP-01", flags=("aged_4050",))) == "applied"
+
+    worker = body(await placement_api.get(f"/workers/{CASE}", headers=as_assistant("HP-01")))
+    assert worker["assistant_id"] == "assistant-7" and worker["registered"] is True
+    assert worker["community_code"] == "HP-01" and worker["hardship_flags"] == ["aged_4050"]
+
+
+async def test_one_batch_with_the_registration_the_assignment_and_a_profile_of_one_case(placement_api, feed):
+    events = [
+        registered(CASE, community="HP-01"),
+        assignment(CASE, "assistant-7"),
+        profile(CASE, version=1, skills=("sewing",)),
+        assignment(CASE, "assistant-8"),
+    ]
+    outcomes = await feed.handler.apply_batch([event.envelope(correlation_id="test") for event in events])
+    assert outcomes == ["applied"] * 4
+
+    worker = body(await placement_api.get(f"/workers/{CASE}", headers=as_assistant("HP-01")))
+    assert worker["assistant_id"] == "assistant-8" and worker["skills"] == {"sewing": 1}
+    assert worker["registered"] is True and worker["profile_version"] == 1
 
 
 async def test_a_closed_case_is_not_matched_until_it_is_reopened(placement_api, feed):
