@@ -5,30 +5,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import CaseAssigned, WorkerRegistered
 from services.benefits.models import CaseCommunity
-from services.common.upserts import upsert_into
+from services.common.upserts import run_upsert, upsert_into
 
 
 async def apply_registered(session: AsyncSession, event: WorkerRegistered) -> None:
     """The community registration names, unless an assignment told the case's community first."""
-    await session.execute(
-        upsert_into(session, CaseCommunity)
-        .values(case_id=event.case_id, community_code=event.community_code, changed_at=event.registered_at)
-        .on_conflict_do_nothing(index_elements=["case_id"])
+    await run_upsert(
+        session,
+        upsert_into(session, CaseCommunity).on_conflict_do_nothing(index_elements=["case_id"]),
+        {"case_id": event.case_id, "community_code": event.community_code, "changed_at": event.registered_at},
     )
 
 
 async def apply_assigned(session: AsyncSession, event: CaseAssigned) -> None:
     """The case now belongs to its assistant's community, unless a later change was applied already."""
-    assigned = upsert_into(session, CaseCommunity).values(
-        case_id=event.case_id, community_code=event.community_code, changed_at=event.assigned_at
-    )
+    assigned = upsert_into(session, CaseCommunity)
     incoming = assigned.excluded
-    await session.execute(
+    await run_upsert(
+        session,
         assigned.on_conflict_do_update(
             index_elements=["case_id"],
             set_={"community_code": incoming.community_code, "changed_at": incoming.changed_at},
             where=CaseCommunity.changed_at <= incoming.changed_at,
-        )
+        ),
+        {"case_id": event.case_id, "community_code": event.community_code, "changed_at": event.assigned_at},
     )
 
 

@@ -6,10 +6,10 @@ order on one topic, but topics interleave freely, so each effect tolerates its c
 """
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.envelope import Envelope
@@ -42,7 +42,7 @@ from contracts.events.placement import (
 from contracts.events.training import TrainingCompleted
 from services.common.consumer import PermanentError
 from services.common.inbox import Effect, Inbox, InboxHandler
-from services.common.upserts import upsert_into
+from services.common.upserts import run_upsert, upsert_into
 from services.console.domain import Indicator, is_newer_stage
 from services.console.models import (
     Achievement,
@@ -127,11 +127,10 @@ async def worker_registered(session: AsyncSession, envelope: Envelope) -> None:
     }
     first = (
         upsert_into(session, CaseView)
-        .values(_new_case(event.case_id, event.registered_at) | registered)
         .on_conflict_do_nothing(index_elements=["case_id"])
-        .returning(CaseView.case_id)
+        .returning(CaseView.__table__.c.case_id)
     )
-    if (await session.execute(first)).first() is not None:
+    if (await run_upsert(session, first, _new_case(event.case_id, event.registered_at) | registered)).first():
         return
     case = await _case(session, event.case_id, event.registered_at)
     case.community_code = event.community_code
@@ -182,10 +181,10 @@ async def case_assigned(session: AsyncSession, envelope: Envelope) -> None:
     before = load_of(case)
     case.assistant_id = event.assistant_id
     await move_load(session, before, case)
-    await session.execute(
-        upsert_into(session, AssistantView)
-        .values(assistant_id=event.assistant_id, community_code=event.community_code)
-        .on_conflict_do_nothing(index_elements=["assistant_id"])
+    await run_upsert(
+        session,
+        upsert_into(session, AssistantView).on_conflict_do_nothing(index_elements=["assistant_id"]),
+        {"assistant_id": event.assistant_id, "community_code": event.community_code},
     )
 
 
@@ -412,7 +411,7 @@ async def _record(session: AsyncSession, envelope: Envelope) -> None:
     """Put the event on the timeline, then apply its effect on the views (if it has one)."""
     model = registry()[envelope.type]
     await session.execute(
-        insert(TimelineEntry),
+        _INSERT_TIMELINE,
         {
             "event_id": envelope.id,
             "event_type": envelope.type,
@@ -424,6 +423,10 @@ async def _record(session: AsyncSession, envelope: Envelope) -> None:
     effect = EFFECTS.get(envelope.type)
     if effect is not None:
         await effect(session, envelope)
+
+
+_INSERT_TIMELINE = insert(cast(Table, TimelineEntry.__table__))
+"""A Core INSERT: nothing in a batch reads the timeline back, so the ORM's bulk path would buy nothing."""
 
 
 def build_handler(sessions: async_sessionmaker[AsyncSession]) -> InboxHandler:
