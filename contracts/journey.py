@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 TASK_QUEUE = "reemploy-journeys"
 WORKFLOW_NAME = "ReemploymentJourney"
 EVENT_SIGNAL = "domain_event"
+EVENTS_SIGNAL = "domain_events"
+"""Several events of one case in the order they were published, in one signal (`EVENT_SIGNAL` carries one)."""
 STATUS_QUERY = "status"
 TIMELINE_QUERY = "timeline"
 RECORD_EXIT_UPDATE = "record_exit"

@@ -8,6 +8,8 @@ A journey that finished (closed and measured) is not started again by a late eve
 starts a new run of it. A journey that failed or was terminated is started again by its next event.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from pydantic import BaseModel, ValidationError
@@ -17,10 +19,18 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from contracts.envelope import Envelope
 from contracts.events import UnknownEventType, parse_event
-from contracts.journey import EVENT_SIGNAL, TASK_QUEUE, WORKFLOW_NAME, JourneyEvent, JourneyInput, journey_id
+from contracts.journey import (
+    EVENT_SIGNAL,
+    EVENTS_SIGNAL,
+    TASK_QUEUE,
+    WORKFLOW_NAME,
+    JourneyEvent,
+    JourneyInput,
+    journey_id,
+)
 from contracts.restructuring import PLAN_EVENT_TYPES, RestructuringInput, restructuring_id
 from contracts.restructuring import WORKFLOW_NAME as RESTRUCTURING_WORKFLOW
-from services.common.consumer import EventHandler, Outcome, PermanentError
+from services.common.consumer import AppliesRuns, EventHandler, Outcome, PermanentError
 from workflows.journey_handlers import JOURNEY_EVENT_TYPES
 
 CONSUMER_NAME = "bridge"
@@ -46,6 +56,41 @@ class JourneyBridge:
         self.task_timeout = task_timeout
 
     async def __call__(self, envelope: Envelope) -> Outcome:
+        delivery = self._delivery(envelope)
+        if delivery is None:
+            return "ignored"
+        return await self._signal_with_start(delivery, EVENT_SIGNAL, delivery.event)
+
+    async def apply_run(self, envelopes: Sequence[Envelope]) -> list[Outcome]:
+        """Events of one key in order, consecutive ones for the same journey in one signal-with-start: a
+        registration and its assignment cost Temporal one call and one workflow task, not two.
+
+        An event that restarts a finished journey, or goes to another workflow, is delivered alone.
+        """
+        deliveries = [self._delivery(envelope) for envelope in envelopes]
+        outcomes: list[Outcome] = ["ignored"] * len(envelopes)
+        position = 0
+        while position < len(deliveries):
+            delivery = deliveries[position]
+            if delivery is None:
+                position += 1
+                continue
+            end = position + 1
+            while end < len(deliveries) and delivery.joins(deliveries[end]):
+                end += 1
+            together = [d for d in deliveries[position:end] if d is not None]
+            if len(together) == 1:
+                outcome = await self._signal_with_start(delivery, EVENT_SIGNAL, delivery.event)
+            else:
+                outcome = await self._signal_with_start(
+                    delivery, EVENTS_SIGNAL, [each.event for each in together]
+                )
+            outcomes[position:end] = [outcome] * (end - position)
+            position = end
+        return outcomes
+
+    def _delivery(self, envelope: Envelope) -> "_Delivery | None":
+        """Where the event goes, or None for an event no workflow takes; PermanentError if it is broken."""
         start: BaseModel
         if envelope.type in JOURNEY_EVENT_TYPES:
             workflow, start, workflow_id = (
@@ -60,40 +105,69 @@ class JourneyBridge:
                 restructuring_id(envelope.subject),
             )
         else:
-            return "ignored"
+            return None
         try:
             parse_event(envelope)
         except (UnknownEventType, ValidationError) as error:
             raise PermanentError(
                 f"{envelope.type} {envelope.id} does not match its schema: {error}"
             ) from error
+        restarts = envelope.type in RESTARTING_EVENT_TYPES
+        return _Delivery(
+            workflow=workflow,
+            start=start,
+            workflow_id=workflow_id,
+            restarts=restarts,
+            event=JourneyEvent(
+                event_id=envelope.id,
+                event_type=envelope.type,
+                occurred_at=envelope.time,
+                data=envelope.data,
+                correlation_id=envelope.correlationid,
+            ),
+        )
+
+    async def _signal_with_start(self, delivery: "_Delivery", signal: str, argument: object) -> Outcome:
         reuse = (
             WorkflowIDReusePolicy.ALLOW_DUPLICATE
-            if envelope.type in RESTARTING_EVENT_TYPES
+            if delivery.restarts
             else WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
         )
         try:
             await self.client.start_workflow(
-                workflow,
-                start,
-                id=workflow_id,
+                delivery.workflow,
+                delivery.start,
+                id=delivery.workflow_id,
                 task_queue=self.task_queue,
                 id_reuse_policy=reuse,
                 task_timeout=self.task_timeout,
-                start_signal=EVENT_SIGNAL,
-                start_signal_args=[
-                    JourneyEvent(
-                        event_id=envelope.id,
-                        event_type=envelope.type,
-                        occurred_at=envelope.time,
-                        data=envelope.data,
-                        correlation_id=envelope.correlationid,
-                    )
-                ],
+                start_signal=signal,
+                start_signal_args=[argument],
             )
         except WorkflowAlreadyStartedError:
             return "ignored"
         return "applied"
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """One event for one workflow, and how to start that workflow if it is not running."""
+
+    workflow: str
+    start: BaseModel
+    workflow_id: str
+    restarts: bool
+    event: JourneyEvent
+
+    def joins(self, later: "_Delivery | None") -> bool:
+        """Whether `later` can ride in the same signal: a journey's, not one that restarts it."""
+        return (
+            later is not None
+            and self.workflow == later.workflow == WORKFLOW_NAME
+            and later.workflow_id == self.workflow_id
+            and not self.restarts
+            and not later.restarts
+        )
 
 
 class EventRouter:
@@ -103,8 +177,21 @@ class EventRouter:
         self.bridges = bridges
 
     async def __call__(self, envelope: Envelope) -> Outcome:
-        outcomes = [await bridge(envelope) for bridge in self.bridges]
-        for outcome in ("applied", "duplicate"):
-            if outcome in outcomes:
-                return outcome
-        return "ignored"
+        return _strongest([await bridge(envelope) for bridge in self.bridges])
+
+    async def apply_run(self, envelopes: Sequence[Envelope]) -> list[Outcome]:
+        """A key's events to each bridge: as a run to one that takes runs, one by one to the others."""
+        by_bridge: list[Sequence[Outcome]] = []
+        for bridge in self.bridges:
+            if isinstance(bridge, AppliesRuns):
+                by_bridge.append(await bridge.apply_run(envelopes))
+            else:
+                by_bridge.append([await bridge(envelope) for envelope in envelopes])
+        return [_strongest(list(outcomes)) for outcomes in zip(*by_bridge, strict=True)]
+
+
+def _strongest(outcomes: list[Outcome]) -> Outcome:
+    for outcome in ("applied", "duplicate"):
+        if outcome in outcomes:
+            return outcome
+    return "ignored"

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.journey import (
         CLOSE_AS_STABLE_UPDATE,
         EVENT_SIGNAL,
+        EVENTS_SIGNAL,
         RECORD_EXIT_UPDATE,
         RECORD_PROGRESS_UPDATE,
         STATUS_QUERY,
@@ -99,6 +100,11 @@ class ReemploymentJourney:
     def on_domain_event(self, event: JourneyEvent) -> None:
         if self.state.apply(event, workflow.now()):
             self.alarm.ring()
+
+    @workflow.signal(name=EVENTS_SIGNAL)
+    def on_domain_events(self, events: list[JourneyEvent]) -> None:
+        for event in events:
+            self.on_domain_event(event)
 
     @workflow.update(name=RECORD_EXIT_UPDATE)
     def record_exit(self, request: ExitRequest) -> UpdateOutcome:

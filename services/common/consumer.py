@@ -41,6 +41,14 @@ class AppliesBatches(Protocol):
         ...
 
 
+@runtime_checkable
+class AppliesRuns(Protocol):
+    async def apply_run(self, envelopes: Sequence[Envelope]) -> Sequence[Outcome]:
+        """Apply one key's events in order, together where it can (one call for several). Safe to repeat:
+        a run that fails part way is applied again, one event at a time, and the handler dedupes."""
+        ...
+
+
 class PermanentError(Exception):
     """An event that can never be applied as it is: dead-letter it without retrying."""
 
@@ -205,8 +213,40 @@ class EventConsumer:
 
     async def _apply_in_order(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         async with self._slots:
+            if isinstance(self.handler, AppliesRuns) and len(records) > 1:
+                records = await self._apply_as_run(self.handler, records)
             for record in records:
                 await self._apply(record)
+
+    async def _apply_as_run(
+        self, handler: AppliesRuns, records: Sequence[ConsumerRecord[bytes, bytes]]
+    ) -> Sequence[ConsumerRecord[bytes, bytes]]:
+        """One key's events in one call; what is left to apply one at a time (all of them if it failed)."""
+        readable: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
+        for record in records:
+            envelope = await self._read(record)
+            if envelope is not None:
+                readable.append((record, envelope))
+        if not readable:
+            return []
+        token = correlation_id.set(readable[0][1].correlationid)
+        started = time.perf_counter()
+        try:
+            outcomes = await handler.apply_run([envelope for _, envelope in readable])
+        except Exception:
+            log.warning(
+                "a run of one key's events failed; applying them one at a time",
+                exc_info=True,
+                extra={"events": len(readable)},
+            )
+            return [record for record, _ in readable]
+        finally:
+            correlation_id.reset(token)
+        each = (time.perf_counter() - started) / len(readable)
+        for outcome in outcomes:
+            metrics.CONSUMER_HANDLE_SECONDS.labels(self.name).observe(each)
+            metrics.CONSUMER_EVENTS.labels(self.name, outcome).inc()
+        return []
 
     async def _read(self, record: ConsumerRecord[bytes, bytes]) -> Envelope | None:
         """The record's envelope, or None once a record that is not one was dead-lettered."""

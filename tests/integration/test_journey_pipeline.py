@@ -1,18 +1,25 @@
 """The thin slice on a real broker, the real Temporal dev server, and SQLite and PostgreSQL."""
 
 import asyncio
+from datetime import UTC, datetime
 
+import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 
+from contracts.envelope import Envelope
+from contracts.events.intake import AssignmentReason, CaseAssigned
 from contracts.ids import uuid7
+from contracts.journey import EVENTS_SIGNAL, journey_id
 from contracts.topics import INTAKE_EVENTS, dead_letter_topic
+from services.common.consumer import PermanentError
 from services.common.db import session_factory
 from services.common.inbox import Inbox, InboxHandler
 from services.intake.models import inbox
 from tests.factories import registered_envelope, registration
 from tests.pipeline import Pipeline, read_topic
+from workflows.bridge import JourneyBridge
 
 scratch = MetaData()
 effects = Table("test_effects", scratch, Column("event_id", String(36)), Column("case_id", String(36)))
@@ -111,3 +118,60 @@ async def test_a_relay_killed_between_publish_and_mark_loses_nothing(pipeline):
         assert (await pipeline.journey(case_id))["stage"] == "assessment"
     counts = await wait_for_effects(pipeline, 5)
     assert sorted(counts.values()) == [1] * 5
+
+
+def assigned_envelope(case_id: str) -> Envelope:
+    assignment = CaseAssigned(
+        case_id=case_id,
+        assistant_id=str(uuid7()),
+        community_code="ZS-01",
+        reason=AssignmentReason.AUTOMATIC,
+        assigned_at=datetime(2026, 10, 8, 9, 0, tzinfo=UTC),
+    )
+    return assignment.envelope(correlation_id=f"test-{case_id}")
+
+
+async def signals_and_settled(pipeline: Pipeline, case_id: str, *, signals: int) -> list[str]:
+    """The names of the journey's signals once it holds `signals` of them and has finished a workflow task
+    after the last."""
+    handle = pipeline.client.get_workflow_handle(journey_id(case_id))
+    async with asyncio.timeout(30):
+        while True:
+            events = (await handle.fetch_history()).events
+            names = [
+                event.workflow_execution_signaled_event_attributes.signal_name
+                for event in events
+                if event.HasField("workflow_execution_signaled_event_attributes")
+            ]
+            last_signal = max(
+                index
+                for index, event in enumerate(events)
+                if event.HasField("workflow_execution_signaled_event_attributes")
+            )
+            if len(names) >= signals and any(
+                event.HasField("workflow_task_completed_event_attributes") for event in events[last_signal:]
+            ):
+                return names
+            await asyncio.sleep(0.1)
+
+
+async def test_a_registration_and_its_assignment_reach_the_journey_in_one_signal(pipeline):
+    case_id = str(uuid7())
+    run = [registered_envelope(case_id), assigned_envelope(case_id)]
+    bridge = JourneyBridge(pipeline.client, task_queue=pipeline.task_queue)
+
+    assert await bridge.apply_run(run) == ["applied", "applied"]
+    assert await signals_and_settled(pipeline, case_id, signals=1) == [EVENTS_SIGNAL]
+    assert (await pipeline.status(case_id)).events_applied == 2
+
+    assert await bridge.apply_run(run) == ["applied", "applied"]
+    assert await signals_and_settled(pipeline, case_id, signals=2) == [EVENTS_SIGNAL, EVENTS_SIGNAL]
+    assert (await pipeline.status(case_id)).events_applied == 2
+
+
+async def test_a_broken_event_in_a_run_fails_the_run_so_it_can_be_applied_one_at_a_time(pipeline):
+    case_id = str(uuid7())
+    broken = registered_envelope(case_id).model_copy(update={"data": {"case_id": case_id}})
+    bridge = JourneyBridge(pipeline.client, task_queue=pipeline.task_queue)
+    with pytest.raises(PermanentError):
+        await bridge.apply_run([broken, assigned_envelope(case_id)])

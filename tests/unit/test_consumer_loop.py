@@ -321,3 +321,55 @@ async def test_a_failed_batch_is_applied_one_event_at_a_time_and_only_the_failin
     assert sorted(handler.one_at_a_time) == ["a", "b", "bad", "bad", "bad"]
     assert dead.sent == [(2, "RuntimeError", 3)]
     assert kafka.commits == [{tp: 5}]
+
+
+class FakeRunHandler:
+    """Applies a key's events as one run unless the run holds the failing event; one at a time, only that
+    event fails."""
+
+    def __init__(self, failing: str | None = None) -> None:
+        self.failing = failing
+        self.runs: list[list[str]] = []
+        self.one_at_a_time: list[str] = []
+
+    async def __call__(self, envelope):
+        self.one_at_a_time.append(envelope.data["community_code"])
+        if envelope.data["community_code"] == self.failing:
+            raise PermanentError("this event cannot be applied")
+        return "applied"
+
+    async def apply_run(self, envelopes):
+        communities = [envelope.data["community_code"] for envelope in envelopes]
+        if self.failing in communities:
+            raise PermanentError("a run holding it fails whole")
+        self.runs.append(communities)
+        return ["applied"] * len(envelopes)
+
+
+def keyed(case: str, community: str, offset: int) -> ConsumerRecord:
+    envelope = registered_envelope(case)
+    envelope = envelope.model_copy(update={"data": {**envelope.data, "community_code": community}})
+    return record(offset, envelope.to_bytes(), key=case.encode())
+
+
+async def test_a_handler_that_applies_runs_gets_each_keys_events_in_one_call_in_order():
+    handler, kafka, dead = FakeRunHandler(), FakeKafka(), FakeDeadLetters()
+    tp = TopicPartition(TOPIC, 0)
+    garbage = record(2, b"garbage", key=b"a")
+    records = [keyed("a", "A-1", 0), keyed("b", "B-1", 1), garbage, keyed("a", "A-2", 3)]
+    await consumer_with(handler, kafka, dead).process({tp: records})
+    assert sorted(handler.runs) == [["A-1", "A-2"]]
+    assert handler.one_at_a_time == ["B-1"]
+    assert dead.sent == [(2, "ValidationError", 1)]
+    assert kafka.commits == [{tp: 4}]
+
+
+async def test_a_failed_run_is_applied_one_event_at_a_time_and_only_the_failing_event_dead_lettered():
+    handler, kafka, dead = FakeRunHandler(failing="A-2"), FakeKafka(), FakeDeadLetters()
+    tp = TopicPartition(TOPIC, 0)
+    records = [keyed("a", "A-1", 0), keyed("a", "A-2", 1), keyed("a", "A-3", 2)]
+    await consumer_with(handler, kafka, dead).process({tp: records})
+    assert handler.runs == []
+    assert handler.one_at_a_time == ["A-1", "A-2", "A-3"]
+    assert dead.sent == [(1, "PermanentError", 1)]
+    assert kafka.commits == [{tp: 3}]
