@@ -181,11 +181,7 @@ class EventConsumer:
     async def _apply_in_transactions(
         self, handler: AppliesBatches, records: Sequence[ConsumerRecord[bytes, bytes]]
     ) -> None:
-        readable: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
-        for record in records:
-            envelope = await self._read(record)
-            if envelope is not None:
-                readable.append((record, envelope))
+        readable = await self._readable(records)
         for start in range(0, len(readable), self.batch_size):
             chunk = readable[start : start + self.batch_size]
             started = time.perf_counter()
@@ -199,10 +195,7 @@ class EventConsumer:
                 )
                 await self._apply_by_key([record for record, _ in chunk])
                 continue
-            each = (time.perf_counter() - started) / len(chunk)
-            for outcome in outcomes:
-                metrics.CONSUMER_HANDLE_SECONDS.labels(self.name).observe(each)
-                metrics.CONSUMER_EVENTS.labels(self.name, outcome).inc()
+            self._observe(outcomes, (time.perf_counter() - started) / len(chunk))
 
     async def _apply_by_key(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         """Apply one event at a time: in order within a key, keys concurrently."""
@@ -222,11 +215,7 @@ class EventConsumer:
         self, handler: AppliesRuns, records: Sequence[ConsumerRecord[bytes, bytes]]
     ) -> Sequence[ConsumerRecord[bytes, bytes]]:
         """One key's events in one call; what is left to apply one at a time (all of them if it failed)."""
-        readable: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
-        for record in records:
-            envelope = await self._read(record)
-            if envelope is not None:
-                readable.append((record, envelope))
+        readable = await self._readable(records)
         if not readable:
             return []
         token = correlation_id.set(readable[0][1].correlationid)
@@ -242,11 +231,24 @@ class EventConsumer:
             return [record for record, _ in readable]
         finally:
             correlation_id.reset(token)
-        each = (time.perf_counter() - started) / len(readable)
-        for outcome in outcomes:
-            metrics.CONSUMER_HANDLE_SECONDS.labels(self.name).observe(each)
-            metrics.CONSUMER_EVENTS.labels(self.name, outcome).inc()
+        self._observe(outcomes, (time.perf_counter() - started) / len(readable))
         return []
+
+    async def _readable(
+        self, records: Sequence[ConsumerRecord[bytes, bytes]]
+    ) -> list[tuple[ConsumerRecord[bytes, bytes], Envelope]]:
+        """The records that are envelopes, each with its envelope; the others are dead-lettered."""
+        readable: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
+        for record in records:
+            envelope = await self._read(record)
+            if envelope is not None:
+                readable.append((record, envelope))
+        return readable
+
+    def _observe(self, outcomes: Sequence[Outcome], seconds_each: float) -> None:
+        for outcome in outcomes:
+            metrics.CONSUMER_HANDLE_SECONDS.labels(self.name).observe(seconds_each)
+            metrics.CONSUMER_EVENTS.labels(self.name, outcome).inc()
 
     async def _read(self, record: ConsumerRecord[bytes, bytes]) -> Envelope | None:
         """The record's envelope, or None once a record that is not one was dead-lettered."""
