@@ -15,7 +15,7 @@ from deploy.dev.stack import Stack
 from services.common.db import create_engine
 from services.intake.models import outbox
 from tests.bench._http_load import LoadClient
-from tests.factories import NETWORK, registration
+from tests.factories import NETWORK, assistant, registration
 from tests.operator import operator_headers
 
 CONCURRENCY = 32
@@ -35,6 +35,14 @@ async def add_network(http: LoadClient) -> None:
         response = await http.post(path, json=body)
         if response.status_code != 409:
             response.raise_for_status()
+
+
+async def add_assistants(http: LoadClient, count: int, *, capacity: int) -> None:
+    """Labour assistants with room in the registrations' community: each registration after is assigned to
+    one of them, so it is two events (registered, assigned) instead of one."""
+    for index in range(count):
+        created = await http.post("/assistants", json=assistant(name=f"助理{index:02d}", capacity=capacity))
+        created.raise_for_status()
 
 
 async def raw_start_rate(client: Client, count: int) -> float:

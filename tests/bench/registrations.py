@@ -8,7 +8,9 @@ Measures in one run, each next to its baseline:
    (the bridge's own signal-with-start call, at the same concurrency);
 3. burst: POST /workers as fast as the API takes them; cases/s until every journey is running (ratio to raw),
    and the requests per second intake answered meanwhile (ratio to intake alone);
-4. steady: POSTs at half the burst rate; latency from POST to journey start (p50/p95/p99) and its hops.
+4. steady: POSTs at half the burst rate; latency from POST to journey start (p50/p95/p99) and its hops;
+5. assigned burst: the same burst once the community has assistants with room, so every registration is also
+   assigned (two events, as in a district with its labour assistants): cases/s (ratio to raw) and requests/s.
 Prints the figures and saves them (var/bench/ and docs/performance/registrations.json).
 """
 
@@ -25,6 +27,7 @@ from tests.bench import _embedded, _load
 BURST = int(os.environ.get("BENCH_BURST", "1000"))
 RAW = int(os.environ.get("BENCH_RAW", "1000"))
 STEADY_SECONDS = float(os.environ.get("BENCH_STEADY_SECONDS", "20"))
+ASSISTANTS = 30
 
 
 @dataclass
@@ -42,6 +45,9 @@ class Figures:
     steady_p95_ms: float
     steady_p99_ms: float
     steady_hops_p50_p99_ms: dict[str, list[float]]
+    assigned_burst_cases_per_second: float
+    assigned_burst_ratio_to_raw: float
+    assigned_burst_http_requests_per_second: float
     load: dict[str, str]
 
 
@@ -68,6 +74,10 @@ async def measure(stack: Stack, intake_alone: float, load: dict[str, str]) -> Fi
         latencies, hops = await _load.steady(
             http, client, steady_rate, STEADY_SECONDS, stack.database_url("intake")
         )
+    async with _load.intake_client(stack.endpoints["intake"], headers) as http:
+        await _load.add_assistants(http, ASSISTANTS, capacity=-(-BURST // ASSISTANTS))
+        load["assigned burst"] = _embedded.load()
+        assigned_rate, assigned_http_rate = await _load.burst(http, client, BURST)
     return Figures(
         layout=_embedded.layout_name(stack),
         intake_alone_requests_per_second=round(intake_alone, 1),
@@ -85,6 +95,9 @@ async def measure(stack: Stack, intake_alone: float, load: dict[str, str]) -> Fi
             name: [round(_load.percentile(values, 0.5), 1), round(_load.percentile(values, 0.99), 1)]
             for name, values in asdict(hops).items()
         },
+        assigned_burst_cases_per_second=round(assigned_rate, 1),
+        assigned_burst_ratio_to_raw=round(assigned_rate / raw, 2),
+        assigned_burst_http_requests_per_second=round(assigned_http_rate, 1),
         load=load,
     )
 
@@ -117,6 +130,14 @@ def report(figures: Figures) -> str:
     rows += [
         f"      {hop:<14} p50 {p50:5.0f} ms  p99 {p99:5.0f} ms"
         for hop, (p50, p99) in f.steady_hops_p50_p99_ms.items()
+    ]
+    assigned_ratio, assigned_http = f.assigned_burst_ratio_to_raw, f.assigned_burst_http_requests_per_second
+    rows += [
+        f"  burst of {BURST:<5}, each assigned an assistant  {f.assigned_burst_cases_per_second:7.1f} cases/s"
+        f" load {f.load['assigned burst']}",
+        f"    ratio to raw {assigned_ratio:.2f} ({verdict(assigned_ratio >= 0.5)} the 0.5 target)",
+        f"    HTTP intake on the whole stack              {assigned_http:7.1f} req/s"
+        f" ({verdict(assigned_http >= 300)} the 300 req/s target)",
     ]
     return "\n".join([*rows, ""])
 
