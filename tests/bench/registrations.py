@@ -133,7 +133,7 @@ def report(figures: Figures) -> str:
     ]
     assigned_ratio, assigned_http = f.assigned_burst_ratio_to_raw, f.assigned_burst_http_requests_per_second
     rows += [
-        f"  burst of {BURST:<5}, each assigned an assistant  {f.assigned_burst_cases_per_second:7.1f} cases/s"
+        f"  the burst again, each case assigned           {f.assigned_burst_cases_per_second:7.1f} cases/s"
         f" load {f.load['assigned burst']}",
         f"    ratio to raw {assigned_ratio:.2f} ({verdict(assigned_ratio >= 0.5)} the 0.5 target)",
         f"    HTTP intake on the whole stack              {assigned_http:7.1f} req/s"
