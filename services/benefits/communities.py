@@ -5,29 +5,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.intake import CaseAssigned, WorkerRegistered
 from services.benefits.models import CaseCommunity
-from services.common.upserts import run_upsert, upsert_into
+from services.common.upserts import Upsert
+
+_REGISTERED = Upsert(CaseCommunity, lambda insert: insert.on_conflict_do_nothing(index_elements=["case_id"]))
+_ASSIGNED = Upsert(
+    CaseCommunity,
+    lambda insert: insert.on_conflict_do_update(
+        index_elements=["case_id"],
+        set_={"community_code": insert.excluded.community_code, "changed_at": insert.excluded.changed_at},
+        where=CaseCommunity.__table__.c.changed_at <= insert.excluded.changed_at,
+    ),
+)
 
 
 async def apply_registered(session: AsyncSession, event: WorkerRegistered) -> None:
     """The community registration names, unless an assignment told the case's community first."""
-    await run_upsert(
+    await _REGISTERED.run(
         session,
-        upsert_into(session, CaseCommunity).on_conflict_do_nothing(index_elements=["case_id"]),
         {"case_id": event.case_id, "community_code": event.community_code, "changed_at": event.registered_at},
     )
 
 
 async def apply_assigned(session: AsyncSession, event: CaseAssigned) -> None:
     """The case now belongs to its assistant's community, unless a later change was applied already."""
-    assigned = upsert_into(session, CaseCommunity)
-    incoming = assigned.excluded
-    await run_upsert(
+    await _ASSIGNED.run(
         session,
-        assigned.on_conflict_do_update(
-            index_elements=["case_id"],
-            set_={"community_code": incoming.community_code, "changed_at": incoming.changed_at},
-            where=CaseCommunity.changed_at <= incoming.changed_at,
-        ),
         {"case_id": event.case_id, "community_code": event.community_code, "changed_at": event.assigned_at},
     )
 

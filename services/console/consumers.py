@@ -42,7 +42,7 @@ from contracts.events.placement import (
 from contracts.events.training import TrainingCompleted
 from services.common.consumer import PermanentError
 from services.common.inbox import Effect, Inbox, InboxHandler
-from services.common.upserts import run_upsert, upsert_into
+from services.common.upserts import Upsert
 from services.console.domain import Indicator, is_newer_stage
 from services.console.models import (
     Achievement,
@@ -125,12 +125,7 @@ async def worker_registered(session: AsyncSession, envelope: Envelope) -> None:
         "layoff_date": event.layoff_date,
         "registered_at": event.registered_at,
     }
-    first = (
-        upsert_into(session, CaseView)
-        .on_conflict_do_nothing(index_elements=["case_id"])
-        .returning(CaseView.__table__.c.case_id)
-    )
-    if (await run_upsert(session, first, _new_case(event.case_id, event.registered_at) | registered)).first():
+    if (await _FIRST_EVENT.run(session, _new_case(event.case_id, event.registered_at) | registered)).first():
         return
     case = await _case(session, event.case_id, event.registered_at)
     case.community_code = event.community_code
@@ -181,11 +176,8 @@ async def case_assigned(session: AsyncSession, envelope: Envelope) -> None:
     before = load_of(case)
     case.assistant_id = event.assistant_id
     await move_load(session, before, case)
-    await run_upsert(
-        session,
-        upsert_into(session, AssistantView).on_conflict_do_nothing(index_elements=["assistant_id"]),
-        {"assistant_id": event.assistant_id, "community_code": event.community_code},
-    )
+    seen = {"assistant_id": event.assistant_id, "community_code": event.community_code}
+    await _ASSISTANT_SEEN.run(session, seen)
 
 
 async def case_closed(session: AsyncSession, envelope: Envelope) -> None:
@@ -425,6 +417,16 @@ async def _record(session: AsyncSession, envelope: Envelope) -> None:
         await effect(session, envelope)
 
 
+_FIRST_EVENT = Upsert(
+    CaseView,
+    lambda insert: insert.on_conflict_do_nothing(index_elements=["case_id"]).returning(
+        CaseView.__table__.c.case_id
+    ),
+)
+"""Inserts the case's row if no event came before; returns the case id only when it did."""
+_ASSISTANT_SEEN = Upsert(
+    AssistantView, lambda insert: insert.on_conflict_do_nothing(index_elements=["assistant_id"])
+)
 _INSERT_TIMELINE = insert(cast(Table, TimelineEntry.__table__))
 """A Core INSERT: nothing in a batch reads the timeline back, so the ORM's bulk path would buy nothing."""
 

@@ -20,7 +20,7 @@ from contracts.events.intake import (
     WorkerRegistered,
 )
 from contracts.occupations import OccupationArea
-from services.common.upserts import run_upsert, upsert_into
+from services.common.upserts import Upsert
 from services.placement.collaborators import Placement
 from services.placement.guards import require
 from services.placement.models import Worker, WorkerInterest
@@ -65,10 +65,29 @@ def _empty_worker(case_id: str, now: datetime) -> dict[str, Any]:
     }
 
 
+_WORKERS = Worker.__table__.c
+_EMPTY_WORKER = Upsert(Worker, lambda insert: insert.on_conflict_do_nothing(index_elements=["case_id"]))
+_FIRST_EVENT = Upsert(
+    Worker,
+    lambda insert: insert.on_conflict_do_nothing(index_elements=["case_id"]).returning(_WORKERS.case_id),
+)
+"""Inserts the worker's row if no event came before; returns the case id only when it did."""
+_ASSIGNED = Upsert(
+    Worker,
+    lambda insert: insert.on_conflict_do_update(
+        index_elements=["case_id"],
+        set_={
+            "assistant_id": insert.excluded.assistant_id,
+            "updated_at": insert.excluded.updated_at,
+            "version": _WORKERS.version + 1,
+        },
+    ),
+)
+
+
 async def ensure_worker(session: AsyncSession, case_id: str) -> Worker:
     """The worker's row, created empty if no event about them came before; locked for this transaction."""
-    empty = upsert_into(session, Worker).on_conflict_do_nothing(index_elements=["case_id"])
-    await run_upsert(session, empty, _empty_worker(case_id, datetime.now(UTC)))
+    await _EMPTY_WORKER.run(session, _empty_worker(case_id, datetime.now(UTC)))
     worker = await session.get(Worker, case_id, with_for_update=True, populate_existing=True)
     assert worker is not None
     return worker
@@ -83,8 +102,7 @@ async def apply_registration(session: AsyncSession, event: WorkerRegistered) -> 
         "registered": True,
     }
     row["match_facts"] = facts(Worker(**row))
-    first = upsert_into(session, Worker).on_conflict_do_nothing(index_elements=["case_id"])
-    if (await run_upsert(session, first.returning(Worker.__table__.c.case_id), row)).first() is not None:
+    if (await _FIRST_EVENT.run(session, row)).first() is not None:
         return
     worker = await ensure_worker(session, event.case_id)
     worker.community_code = event.community_code
@@ -131,17 +149,7 @@ async def apply_certificate(session: AsyncSession, event: CertificateIssued) -> 
 async def apply_assignment(session: AsyncSession, event: CaseAssigned) -> None:
     """One upsert: the assistant is the only thing an assignment changes."""
     row = _empty_worker(event.case_id, datetime.now(UTC)) | {"assistant_id": event.assistant_id}
-    assign = upsert_into(session, Worker)
-    incoming = assign.excluded
-    assign = assign.on_conflict_do_update(
-        index_elements=["case_id"],
-        set_={
-            "assistant_id": incoming.assistant_id,
-            "updated_at": incoming.updated_at,
-            "version": Worker.__table__.c.version + 1,
-        },
-    )
-    await run_upsert(session, assign, row)
+    await _ASSIGNED.run(session, row)
 
 
 async def apply_case_open(session: AsyncSession, event: CaseClosed | CaseReopened) -> None:

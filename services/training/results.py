@@ -18,7 +18,7 @@ from contracts.events.training import (
 from contracts.occupations import OccupationArea
 from services.common.errors import DomainError
 from services.common.transitions import move
-from services.common.upserts import run_upsert, upsert_into
+from services.common.upserts import Upsert
 from services.training.collaborators import Training
 from services.training.domain import (
     CLASS_TRANSITIONS,
@@ -214,10 +214,14 @@ async def _issue_certificates(
         )
 
 
+_FIRST_SERIAL_OF_YEAR = Upsert(
+    CertificateSerial, lambda insert: insert.on_conflict_do_nothing(index_elements=["year"])
+)
+
+
 async def _take_serials(session: AsyncSession, year: int, count: int) -> int:
     """Reserve `count` consecutive serials of the year under its row lock; returns the first."""
-    year_row = upsert_into(session, CertificateSerial).on_conflict_do_nothing(index_elements=["year"])
-    await run_upsert(session, year_row, {"year": year, "last_serial": 0})
+    await _FIRST_SERIAL_OF_YEAR.run(session, {"year": year, "last_serial": 0})
     serials = await session.scalar(
         select(CertificateSerial)
         .where(CertificateSerial.year == year)
