@@ -14,16 +14,20 @@ UNKNOWN_COMMUNITY = ""
 
 
 async def _add(session: AsyncSession, model: Any, key: dict[str, Any], column: str, delta: int) -> None:
-    conditions = [getattr(model, name) == value for name, value in key.items()]
-    counter = getattr(model, column)
-    changed = await session.execute(update(model).where(*conditions).values({column: counter + delta}))
+    """Core statements on the table: no ORM object of a counter is ever loaded while events apply, so there
+    is nothing in the session to keep in step (the ORM's bulk UPDATE evaluating that cost more than the
+    statement)."""
+    table = model.__table__
+    conditions = [table.c[name] == value for name, value in key.items()]
+    counter = table.c[column]
+    changed = await session.execute(update(table).where(*conditions).values({column: counter + delta}))
     if changed.rowcount:  # type: ignore[attr-defined]
         return
     try:
         async with session.begin_nested():
-            await session.execute(insert(model).values({**key, column: delta}))
+            await session.execute(insert(table).values({**key, column: delta}))
     except IntegrityError:
-        await session.execute(update(model).where(*conditions).values({column: counter + delta}))
+        await session.execute(update(table).where(*conditions).values({column: counter + delta}))
 
 
 async def count_achievement(
