@@ -11,6 +11,7 @@ starts a new run of it. A journey that failed or was terminated is started again
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeGuard
 
 from pydantic import BaseModel, ValidationError
 from temporalio.client import Client
@@ -75,10 +76,11 @@ class JourneyBridge:
             if delivery is None:
                 position += 1
                 continue
+            together = [delivery]
             end = position + 1
-            while end < len(deliveries) and delivery.joins(deliveries[end]):
+            while end < len(deliveries) and delivery.joins(later := deliveries[end]):
+                together.append(later)
                 end += 1
-            together = [d for d in deliveries[position:end] if d is not None]
             if len(together) == 1:
                 outcome = await self._signal_with_start(delivery, EVENT_SIGNAL, delivery.event)
             else:
@@ -159,7 +161,7 @@ class _Delivery:
     restarts: bool
     event: JourneyEvent
 
-    def joins(self, later: "_Delivery | None") -> bool:
+    def joins(self, later: "_Delivery | None") -> TypeGuard["_Delivery"]:
         """Whether `later` can ride in the same signal: a journey's, not one that restarts it."""
         return (
             later is not None
@@ -187,10 +189,10 @@ class EventRouter:
                 by_bridge.append(await bridge.apply_run(envelopes))
             else:
                 by_bridge.append([await bridge(envelope) for envelope in envelopes])
-        return [_strongest(list(outcomes)) for outcomes in zip(*by_bridge, strict=True)]
+        return [_strongest(outcomes) for outcomes in zip(*by_bridge, strict=True)]
 
 
-def _strongest(outcomes: list[Outcome]) -> Outcome:
+def _strongest(outcomes: Sequence[Outcome]) -> Outcome:
     for outcome in ("applied", "duplicate"):
         if outcome in outcomes:
             return outcome

@@ -66,7 +66,6 @@ def _empty_worker(case_id: str, now: datetime) -> dict[str, Any]:
 
 
 _WORKERS = Worker.__table__.c
-_EMPTY_WORKER = Upsert(Worker, lambda insert: insert.on_conflict_do_nothing(index_elements=["case_id"]))
 _FIRST_EVENT = Upsert(
     Worker,
     lambda insert: insert.on_conflict_do_nothing(index_elements=["case_id"]).returning(_WORKERS.case_id),
@@ -87,7 +86,7 @@ _ASSIGNED = Upsert(
 
 async def ensure_worker(session: AsyncSession, case_id: str) -> Worker:
     """The worker's row, created empty if no event about them came before; locked for this transaction."""
-    await _EMPTY_WORKER.run(session, _empty_worker(case_id, datetime.now(UTC)))
+    await _FIRST_EVENT.run(session, _empty_worker(case_id, datetime.now(UTC)))
     worker = await session.get(Worker, case_id, with_for_update=True, populate_existing=True)
     assert worker is not None
     return worker
